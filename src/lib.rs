@@ -1,0 +1,12 @@
+//! carerounds plans the daily visit rounds of integrated health and social care teams.
+//!
+//! The core is pure: [`model`] reads and validates problems, [`travel`] builds the travel
+//! matrix, [`solve`] optimises, [`check`] proves a plan feasible independently of the
+//! solver. Shells (CLI) sit around it.
+#![warn(missing_docs)]
+
+pub mod check;
+pub mod model;
+pub mod solomon;
+pub mod solve;
+pub mod travel;

@@ -1,0 +1,287 @@
+//! The JSON problem exactly as SPEC.md writes it (serde types), before validation.
+//!
+//! Every struct rejects unknown fields so that a typo is an error, not a silent default.
+//! Values are kept raw (clock times as text or numbers, ids as strings) so that
+//! [`crate::model::validate`] can report problems with the path of the field.
+
+use super::time::RawClock;
+use serde::{Deserialize, Serialize};
+
+/// A whole problem file.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProblemInput {
+    /// Free text shown in reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// How travel times and distances are obtained; haversine by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub travel: Option<TravelInput>,
+    /// Named places (bases, homes) that staff and visits can refer to by id.
+    #[serde(default)]
+    pub locations: Vec<LocationInput>,
+    /// The staff on duty.
+    pub staff: Vec<StaffInput>,
+    /// The visits to plan.
+    pub visits: Vec<VisitInput>,
+    /// The plan as booked today, for reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineInput>,
+    /// Weights of the soft objective terms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub objective: Option<ObjectiveInput>,
+    /// Solver options.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<OptionsInput>,
+}
+
+/// The travel model.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TravelInput {
+    /// Great-circle distance times a detour factor, at a constant speed.
+    Haversine {
+        /// Average speed, km/h (default 30).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        speed_kmh: Option<f64>,
+        /// Road distance over straight-line distance (default 1.3).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        detour_factor: Option<f64>,
+    },
+    /// Explicit matrices indexed in the order of `locations`.
+    Matrix {
+        /// Minutes, row = from, column = to.
+        durations_min: Vec<Vec<f64>>,
+        /// Kilometres, row = from, column = to.
+        distances_km: Vec<Vec<f64>>,
+    },
+}
+
+/// An entry of `locations`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocationInput {
+    /// Unique id.
+    pub id: String,
+    /// WGS84 latitude, degrees (optional in matrix mode).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lat: Option<f64>,
+    /// WGS84 longitude, degrees (optional in matrix mode).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lon: Option<f64>,
+}
+
+/// A location: the id of a `locations` entry or an inline point.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum LocationRef {
+    /// Id of an entry in `locations`.
+    Id(String),
+    /// Inline WGS84 point.
+    Point(PointInput),
+}
+
+/// An inline WGS84 point.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PointInput {
+    /// Latitude, degrees.
+    pub lat: f64,
+    /// Longitude, degrees.
+    pub lon: f64,
+}
+
+/// A staff member's working day.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffInput {
+    /// Unique id.
+    pub id: String,
+    /// Employer (free text; reports group by it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
+    /// Skills held.
+    #[serde(default)]
+    pub skills: Vec<String>,
+    /// Working hours.
+    pub shift: ShiftInput,
+    /// Where the day starts.
+    pub start_location: LocationRef,
+    /// Where the day ends (default: the start location).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_location: Option<LocationRef>,
+    /// Breaks to take when the staff member has visits.
+    #[serde(default)]
+    pub breaks: Vec<BreakInput>,
+    /// Protected office time, minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_min: Option<f64>,
+    /// Most minutes of travel in the day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_travel_min: Option<f64>,
+    /// Most visits in the day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_visits: Option<i64>,
+    /// How far past the shift end the route may return, minutes (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_overtime_min: Option<f64>,
+    /// Extension: vehicle capacity, in the units of `visits[].demand` (absent = unlimited).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<f64>,
+}
+
+/// Shift start and end.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShiftInput {
+    /// Earliest departure from the start location.
+    pub start: RawClock,
+    /// Latest return to the end location (plus any allowed overtime).
+    pub end: RawClock,
+}
+
+/// A break: starts between `earliest` and `latest`, lasts `duration_min`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BreakInput {
+    /// Earliest start.
+    pub earliest: RawClock,
+    /// Latest start.
+    pub latest: RawClock,
+    /// Length, minutes.
+    pub duration_min: f64,
+}
+
+/// One visit to a client.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VisitInput {
+    /// Unique id.
+    pub id: String,
+    /// Client id (free text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<String>,
+    /// Where the visit happens.
+    pub location: LocationRef,
+    /// Length, minutes.
+    pub duration_min: f64,
+    /// Windows on the visit's START time; absent = any time in the shift.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_windows: Option<Vec<[RawClock; 2]>>,
+    /// Skills the staff member must all hold.
+    #[serde(default)]
+    pub skills: Vec<String>,
+    /// 1, or 2 for a double-handed visit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_count: Option<i64>,
+    /// Required (default) or optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+    /// Soft: staff the client knows.
+    #[serde(default)]
+    pub preferred_staff: Vec<String>,
+    /// Hard: staff who must not go.
+    #[serde(default)]
+    pub excluded_staff: Vec<String>,
+    /// Gaps after other visits' starts.
+    #[serde(default)]
+    pub after: Vec<AfterInput>,
+    /// How late past its window the visit may start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_lateness_min: Option<LatenessInput>,
+    /// Extension: load taken from the staff member's `capacity` (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub demand: Option<f64>,
+}
+
+/// Whether a visit must be planned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    /// Left unassigned only when no feasible plan includes it.
+    #[default]
+    Required,
+    /// May be dropped when it costs too much.
+    Optional,
+}
+
+/// `max_lateness_min`: a number of minutes or `"unbounded"`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum LatenessInput {
+    /// Minutes.
+    Minutes(f64),
+    /// `"unbounded"`.
+    Word(String),
+}
+
+/// `after` entry: start-to-start gap after another visit.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AfterInput {
+    /// The visit that starts first.
+    pub visit: String,
+    /// Least gap, minutes (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_gap_min: Option<f64>,
+    /// Largest gap, minutes (absent = none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_gap_min: Option<f64>,
+}
+
+/// The plan as booked today.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaselineInput {
+    /// One entry per staff member with visits.
+    pub routes: Vec<BaselineRouteInput>,
+}
+
+/// A booked round.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaselineRouteInput {
+    /// Staff id.
+    pub staff: String,
+    /// Visit ids in booked order.
+    pub visits: Vec<String>,
+}
+
+/// Objective weights (all optional, all >= 0).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectiveInput {
+    /// Per travel minute (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub travel_min: Option<f64>,
+    /// Per km (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distance_km: Option<f64>,
+    /// Per late minute (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lateness: Option<f64>,
+    /// Per minute of the largest single lateness (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_lateness: Option<f64>,
+    /// Per visit not served by a preferred staff member (default 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_staff: Option<f64>,
+    /// Per minute past a shift end (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overtime: Option<f64>,
+}
+
+/// Solver options.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionsInput {
+    /// Wall-clock limit, seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_limit_s: Option<f64>,
+    /// Random seed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// Worker threads (0 = all cores).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threads: Option<usize>,
+}

@@ -1,0 +1,277 @@
+//! The validated problem: ids resolved to indices, times in minutes, defaults applied.
+//!
+//! Everything downstream (travel, solver, checker, reports) works on this form and may
+//! rely on its invariants: indices are in range, windows are ordered, shifts are sane,
+//! `after` links form no cycle.
+
+/// A WGS84 point, degrees.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LatLon {
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lon: f64,
+}
+
+/// A place travel is measured between: a named location or an inline point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    /// The `locations` id, or `None` for an inline point.
+    pub id: Option<String>,
+    /// Coordinates (absent only for matrix-mode locations without them).
+    pub point: Option<LatLon>,
+}
+
+/// The travel model after defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TravelModel {
+    /// Great-circle distance × detour factor at a constant speed.
+    Haversine {
+        /// km/h.
+        speed_kmh: f64,
+        /// Road over straight-line distance.
+        detour_factor: f64,
+    },
+    /// Explicit square matrices over the named locations (row-major, n × n).
+    Matrix {
+        /// Minutes.
+        durations_min: Vec<Vec<f64>>,
+        /// Kilometres.
+        distances_km: Vec<Vec<f64>>,
+    },
+}
+
+/// A half-open span of the day, minutes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TimeWindow {
+    /// Earliest start.
+    pub start: f64,
+    /// Latest start (before any allowed lateness).
+    pub end: f64,
+}
+
+/// A break to be taken by a staff member who has visits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Break {
+    /// Earliest start.
+    pub earliest: f64,
+    /// Latest start.
+    pub latest: f64,
+    /// Length.
+    pub duration: f64,
+}
+
+/// A staff member after validation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Staff {
+    /// Id from the input.
+    pub id: String,
+    /// Employer ("" when not given).
+    pub organisation: String,
+    /// Skills held (sorted, unique).
+    pub skills: Vec<String>,
+    /// Shift start: earliest departure.
+    pub shift_start: f64,
+    /// Shift end: latest return, before overtime.
+    pub shift_end: f64,
+    /// Index into [`Problem::places`].
+    pub start_place: usize,
+    /// Index into [`Problem::places`].
+    pub end_place: usize,
+    /// Breaks, sorted by earliest start.
+    pub breaks: Vec<Break>,
+    /// Office time that must stay free.
+    pub admin_min: f64,
+    /// Most travel minutes, if limited.
+    pub max_travel_min: Option<f64>,
+    /// Most visits, if limited.
+    pub max_visits: Option<usize>,
+    /// How far past `shift_end` the route may return.
+    pub max_overtime_min: f64,
+    /// Capacity, if limited (extension).
+    pub capacity: Option<f64>,
+}
+
+impl Staff {
+    /// Whether this staff member holds every skill in `skills`.
+    pub fn has_skills(&self, skills: &[String]) -> bool {
+        skills.iter().all(|s| self.skills.binary_search(s).is_ok())
+    }
+}
+
+/// How many staff a visit needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffCount {
+    /// One staff member.
+    One,
+    /// Double-handed: two different staff start together.
+    Two,
+}
+
+impl StaffCount {
+    /// 1 or 2.
+    pub fn get(self) -> usize {
+        match self {
+            StaffCount::One => 1,
+            StaffCount::Two => 2,
+        }
+    }
+}
+
+/// How late past its window a visit may start.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MaxLateness {
+    /// Not at all.
+    None,
+    /// Up to this many minutes.
+    Minutes(f64),
+    /// Any amount.
+    Unbounded,
+}
+
+impl MaxLateness {
+    /// The allowance in minutes (infinite when unbounded).
+    pub fn allowance(self) -> f64 {
+        match self {
+            MaxLateness::None => 0.0,
+            MaxLateness::Minutes(m) => m,
+            MaxLateness::Unbounded => f64::INFINITY,
+        }
+    }
+}
+
+/// A start-to-start gap after another visit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Gap {
+    /// Index of the visit that starts first.
+    pub visit: usize,
+    /// Least gap, minutes.
+    pub min: f64,
+    /// Largest gap, minutes, if any.
+    pub max: Option<f64>,
+}
+
+/// A visit after validation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Visit {
+    /// Id from the input.
+    pub id: String,
+    /// Client id ("" when not given).
+    pub client: String,
+    /// Index into [`Problem::places`].
+    pub place: usize,
+    /// Length, minutes.
+    pub duration: f64,
+    /// Windows on the start time, sorted and non-overlapping; empty = any time.
+    pub windows: Vec<TimeWindow>,
+    /// Required skills.
+    pub skills: Vec<String>,
+    /// One or two staff.
+    pub staff_count: StaffCount,
+    /// Whether the visit must be planned when any feasible plan allows it.
+    pub required: bool,
+    /// Indices of preferred staff.
+    pub preferred_staff: Vec<usize>,
+    /// Indices of excluded staff.
+    pub excluded_staff: Vec<usize>,
+    /// Gaps after other visits.
+    pub after: Vec<Gap>,
+    /// Lateness allowance.
+    pub max_lateness: MaxLateness,
+    /// Load (extension; 0 when not given).
+    pub demand: f64,
+}
+
+/// Objective weights after defaults (SPEC.md `objective`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Objective {
+    /// Per travel minute.
+    pub travel_min: f64,
+    /// Per km.
+    pub distance_km: f64,
+    /// Per late minute.
+    pub lateness: f64,
+    /// Per minute of the largest lateness.
+    pub max_lateness: f64,
+    /// Per visit not served by a preferred staff member.
+    pub preferred_staff: f64,
+    /// Per overtime minute.
+    pub overtime: f64,
+}
+
+impl Default for Objective {
+    fn default() -> Self {
+        Objective {
+            travel_min: 1.0,
+            distance_km: 0.0,
+            lateness: 1.0,
+            max_lateness: 0.0,
+            preferred_staff: 5.0,
+            overtime: 1.0,
+        }
+    }
+}
+
+/// Solver options after defaults.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Options {
+    /// Wall-clock limit, seconds.
+    pub time_limit_s: f64,
+    /// Random seed.
+    pub seed: u64,
+    /// Worker threads, 0 = all cores.
+    pub threads: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            time_limit_s: 5.0,
+            seed: 1,
+            threads: 0,
+        }
+    }
+}
+
+/// A booked round: staff index and visit indices in booked order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BaselineRoute {
+    /// Staff index.
+    pub staff: usize,
+    /// Visit indices in order.
+    pub visits: Vec<usize>,
+}
+
+/// A validated problem.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Name for reports.
+    pub name: String,
+    /// Travel model.
+    pub travel: TravelModel,
+    /// Every place: first the `locations` entries in order, then inline points.
+    pub places: Vec<Place>,
+    /// How many of `places` are `locations` entries.
+    pub named_places: usize,
+    /// Staff.
+    pub staff: Vec<Staff>,
+    /// Visits.
+    pub visits: Vec<Visit>,
+    /// The booked plan, if given.
+    pub baseline: Option<Vec<BaselineRoute>>,
+    /// Objective weights.
+    pub objective: Objective,
+    /// Solver options.
+    pub options: Options,
+}
+
+impl Problem {
+    /// Index of the staff member with this id.
+    pub fn staff_index(&self, id: &str) -> Option<usize> {
+        self.staff.iter().position(|s| s.id == id)
+    }
+    /// Index of the visit with this id.
+    pub fn visit_index(&self, id: &str) -> Option<usize> {
+        self.visits.iter().position(|v| v.id == id)
+    }
+}

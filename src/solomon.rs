@@ -1,0 +1,172 @@
+//! The Solomon VRPTW text format (also used by Gehring & Homberger), read into a SPEC
+//! problem in matrix mode so that the one solver and the one checker serve both.
+//!
+//! Travel time equals distance (one unit per minute). With [`Rounding::Dimacs`] each arc's
+//! distance and time is truncated to one decimal, `floor(10 d) / 10`, as in the DIMACS 2021
+//! VRPTW challenge and PyVRP, so gaps to the published best-known values are comparable.
+
+use crate::model::input::*;
+use crate::model::time::RawClock;
+use crate::model::{FieldPath, InputError};
+
+/// How arc lengths are rounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Rounding {
+    /// Unrounded Euclidean distances.
+    #[default]
+    Exact,
+    /// Truncated to one decimal (DIMACS 2021 convention).
+    Dimacs,
+}
+
+/// A Solomon instance as a SPEC problem, with the customer numbers of its visits.
+#[derive(Debug, Clone)]
+pub struct SolomonInstance {
+    /// Instance name (first line).
+    pub name: String,
+    /// The problem: one staff member per vehicle, one visit per customer.
+    pub problem: ProblemInput,
+}
+
+fn line_err(line: usize, message: impl Into<String>) -> InputError {
+    InputError::new(FieldPath::from(format!("line {line}").as_str()), message)
+}
+
+/// Reads a Solomon instance.
+pub fn read_solomon(text: &str, rounding: Rounding) -> Result<SolomonInstance, InputError> {
+    let lines: Vec<&str> = text.lines().collect();
+    let name = lines
+        .iter()
+        .find(|l| !l.trim().is_empty())
+        .map(|l| l.trim().to_string())
+        .ok_or_else(|| line_err(1, "empty file: expected a Solomon instance"))?;
+    let mut fleet: Option<(usize, f64)> = None;
+    let mut rows: Vec<[f64; 7]> = Vec::new();
+    let mut section = "";
+    for (i, raw) in lines.iter().enumerate() {
+        let line = raw.trim();
+        let upper = line.to_ascii_uppercase();
+        if upper.starts_with("VEHICLE") {
+            section = "vehicle";
+            continue;
+        }
+        if upper.starts_with("CUSTOMER") {
+            section = "customer";
+            continue;
+        }
+        if line.is_empty() || upper.starts_with("NUMBER") || upper.starts_with("CUST") {
+            continue;
+        }
+        let nums: Result<Vec<f64>, _> = line.split_whitespace().map(str::parse::<f64>).collect();
+        match section {
+            "vehicle" if fleet.is_none() => {
+                let nums = nums.map_err(|_| line_err(i + 1, "expected 'NUMBER CAPACITY'"))?;
+                if nums.len() != 2 || nums[0] < 1.0 {
+                    return Err(line_err(i + 1, "expected 'NUMBER CAPACITY' with NUMBER >= 1"));
+                }
+                fleet = Some((nums[0] as usize, nums[1]));
+            }
+            "customer" => {
+                let nums = nums.map_err(|_| {
+                    line_err(i + 1, "expected 7 numbers: CUST_NO X Y DEMAND READY DUE SERVICE")
+                })?;
+                if nums.len() != 7 {
+                    return Err(line_err(
+                        i + 1,
+                        format!("expected 7 numbers (CUST_NO X Y DEMAND READY DUE SERVICE), got {}", nums.len()),
+                    ));
+                }
+                if nums.iter().any(|v| !v.is_finite()) {
+                    return Err(line_err(i + 1, "numbers must be finite"));
+                }
+                rows.push([nums[0], nums[1], nums[2], nums[3], nums[4], nums[5], nums[6]]);
+            }
+            _ => {}
+        }
+    }
+    let (vehicles, capacity) = fleet.ok_or_else(|| line_err(1, "missing VEHICLE section"))?;
+    if rows.len() < 2 {
+        return Err(line_err(lines.len(), "expected a depot row and at least one customer"));
+    }
+    let n = rows.len();
+    let mut durations = vec![vec![0.0; n]; n];
+    for i in 0..n {
+        for j in 0..n {
+            if i != j {
+                let d = ((rows[i][1] - rows[j][1]).powi(2) + (rows[i][2] - rows[j][2]).powi(2)).sqrt();
+                durations[i][j] = match rounding {
+                    Rounding::Exact => d,
+                    Rounding::Dimacs => (10.0 * d).floor() / 10.0,
+                };
+            }
+        }
+    }
+    let loc_id = |r: &[f64; 7]| format!("{}", r[0] as i64);
+    let locations = rows
+        .iter()
+        .map(|r| LocationInput {
+            id: loc_id(r),
+            lat: None,
+            lon: None,
+        })
+        .collect();
+    let depot = &rows[0];
+    let staff = (0..vehicles)
+        .map(|k| StaffInput {
+            id: format!("vehicle-{}", k + 1),
+            organisation: None,
+            skills: vec![],
+            shift: ShiftInput {
+                start: RawClock::Minutes(depot[4]),
+                end: RawClock::Minutes(depot[5]),
+            },
+            start_location: LocationRef::Id(loc_id(depot)),
+            end_location: None,
+            breaks: vec![],
+            admin_min: None,
+            max_travel_min: None,
+            max_visits: None,
+            max_overtime_min: None,
+            capacity: Some(capacity),
+        })
+        .collect();
+    let visits = rows[1..]
+        .iter()
+        .map(|r| VisitInput {
+            id: loc_id(r),
+            client: None,
+            location: LocationRef::Id(loc_id(r)),
+            duration_min: r[6],
+            time_windows: Some(vec![[RawClock::Minutes(r[4]), RawClock::Minutes(r[5])]]),
+            skills: vec![],
+            staff_count: None,
+            priority: None,
+            preferred_staff: vec![],
+            excluded_staff: vec![],
+            after: vec![],
+            max_lateness_min: None,
+            demand: Some(r[3]),
+        })
+        .collect();
+    let problem = ProblemInput {
+        name: Some(name.clone()),
+        travel: Some(TravelInput::Matrix {
+            durations_min: durations.clone(),
+            distances_km: durations,
+        }),
+        locations,
+        staff,
+        visits,
+        baseline: None,
+        objective: Some(ObjectiveInput {
+            travel_min: Some(1.0),
+            distance_km: Some(0.0),
+            lateness: Some(0.0),
+            max_lateness: Some(0.0),
+            preferred_staff: Some(0.0),
+            overtime: Some(0.0),
+        }),
+        options: None,
+    };
+    Ok(SolomonInstance { name, problem })
+}
