@@ -1,1 +1,7 @@
-fn main() {}
+//! The `carerounds` command: parses arguments and hands over to [`cli::run`].
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::run()
+}

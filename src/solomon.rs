@@ -73,7 +73,10 @@ pub fn read_solomon(text: &str, rounding: Rounding) -> Result<SolomonInstance, I
                 if nums.len() != 7 {
                     return Err(line_err(
                         i + 1,
-                        format!("expected 7 numbers (CUST_NO X Y DEMAND READY DUE SERVICE), got {}", nums.len()),
+                        format!(
+                            "expected 7 numbers (CUST_NO X Y DEMAND READY DUE SERVICE), got {}",
+                            nums.len()
+                        ),
                     ));
                 }
                 if nums.iter().any(|v| !v.is_finite()) {
@@ -86,7 +89,10 @@ pub fn read_solomon(text: &str, rounding: Rounding) -> Result<SolomonInstance, I
     }
     let (vehicles, capacity) = fleet.ok_or_else(|| line_err(1, "missing VEHICLE section"))?;
     if rows.len() < 2 {
-        return Err(line_err(lines.len(), "expected a depot row and at least one customer"));
+        return Err(line_err(
+            lines.len(),
+            "expected a depot row and at least one customer",
+        ));
     }
     let n = rows.len();
     let mut durations = vec![vec![0.0; n]; n];

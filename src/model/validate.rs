@@ -47,10 +47,7 @@ fn check_id(id: &str, path: FieldPath) -> Result<()> {
 }
 
 /// Builds the id → index map of a list, rejecting duplicates.
-fn index_ids<'a>(
-    ids: impl Iterator<Item = &'a str>,
-    list: &str,
-) -> Result<HashMap<&'a str, usize>> {
+fn index_ids<'a>(ids: impl Iterator<Item = &'a str>, list: &str) -> Result<HashMap<&'a str, usize>> {
     let mut map = HashMap::new();
     for (i, id) in ids.enumerate() {
         let path = FieldPath::root().field(list).index(i).field("id");
@@ -121,7 +118,10 @@ fn travel_model(input: &ProblemInput) -> Result<TravelModel> {
         }) => {
             let speed = speed_kmh.unwrap_or(30.0);
             if !speed.is_finite() || speed <= 0.0 {
-                return err(path.field("speed_kmh"), format!("speed must be > 0 km/h, got {speed}"));
+                return err(
+                    path.field("speed_kmh"),
+                    format!("speed must be > 0 km/h, got {speed}"),
+                );
             }
             let detour = detour_factor.unwrap_or(1.3);
             if !detour.is_finite() || detour < 1.0 {
@@ -145,14 +145,20 @@ fn travel_model(input: &ProblemInput) -> Result<TravelModel> {
                 if m.len() != n {
                     return err(
                         mpath,
-                        format!("matrix has {} rows but `locations` has {n} entries; it must be {n} x {n}", m.len()),
+                        format!(
+                            "matrix has {} rows but `locations` has {n} entries; it must be {n} x {n}",
+                            m.len()
+                        ),
                     );
                 }
                 for (i, row) in m.iter().enumerate() {
                     if row.len() != n {
                         return err(
                             mpath.index(i),
-                            format!("row has {} entries; the matrix must be square, {n} x {n}", row.len()),
+                            format!(
+                                "row has {} entries; the matrix must be square, {n} x {n}",
+                                row.len()
+                            ),
                         );
                     }
                     for (j, &v) in row.iter().enumerate() {
@@ -270,7 +276,11 @@ fn validate_staff(s: &StaffInput, path: FieldPath, places: &mut Places) -> Resul
         if latest < earliest {
             return err(
                 bp.field("latest"),
-                format!("latest {} is before earliest {}", format_short(latest), format_short(earliest)),
+                format!(
+                    "latest {} is before earliest {}",
+                    format_short(latest),
+                    format_short(earliest)
+                ),
             );
         }
         breaks.push(Break {
@@ -286,7 +296,12 @@ fn validate_staff(s: &StaffInput, path: FieldPath, places: &mut Places) -> Resul
     let max_visits = match s.max_visits {
         None => None,
         Some(n) if n >= 0 => Some(n as usize),
-        Some(n) => return err(path.field("max_visits"), format!("max_visits must be >= 0, got {n}")),
+        Some(n) => {
+            return err(
+                path.field("max_visits"),
+                format!("max_visits must be >= 0, got {n}"),
+            )
+        }
     };
     let mut skills = s.skills.clone();
     skills.sort();
@@ -346,7 +361,11 @@ fn validate_visit(v: &VisitInput, path: FieldPath, places: &mut Places, ctx: &Vi
             if end < start {
                 return err(
                     wp,
-                    format!("end {} is before start {}", format_short(end), format_short(start)),
+                    format!(
+                        "end {} is before start {}",
+                        format_short(end),
+                        format_short(start)
+                    ),
                 );
             }
             if end < ctx.earliest_shift || start > ctx.latest_shift {
@@ -373,7 +392,12 @@ fn validate_visit(v: &VisitInput, path: FieldPath, places: &mut Places, ctx: &Vi
     let staff_count = match v.staff_count.unwrap_or(1) {
         1 => StaffCount::One,
         2 => StaffCount::Two,
-        n => return err(path.field("staff_count"), format!("staff_count must be 1 or 2, got {n}")),
+        n => {
+            return err(
+                path.field("staff_count"),
+                format!("staff_count must be 1 or 2, got {n}"),
+            )
+        }
     };
     let preferred_staff = staff_refs(&v.preferred_staff, path.field("preferred_staff"), ctx)?;
     let excluded_staff = staff_refs(&v.excluded_staff, path.field("excluded_staff"), ctx)?;
@@ -394,17 +418,26 @@ fn validate_visit(v: &VisitInput, path: FieldPath, places: &mut Places, ctx: &Vi
         let max = match a.max_gap_min {
             Some(m) if !m.is_finite() => return err(ap.field("max_gap_min"), "must be a finite number"),
             Some(m) if m < min => {
-                return err(ap.field("max_gap_min"), format!("max gap {m} is below min gap {min}"))
+                return err(
+                    ap.field("max_gap_min"),
+                    format!("max gap {m} is below min gap {min}"),
+                )
             }
             other => other,
         };
-        after.push(Gap { visit: other, min, max });
+        after.push(Gap {
+            visit: other,
+            min,
+            max,
+        });
     }
     let max_lateness = match &v.max_lateness_min {
         None => MaxLateness::None,
-        Some(LatenessInput::Minutes(m)) => {
-            MaxLateness::Minutes(non_negative(*m, path.field("max_lateness_min"), "max_lateness_min")?)
-        }
+        Some(LatenessInput::Minutes(m)) => MaxLateness::Minutes(non_negative(
+            *m,
+            path.field("max_lateness_min"),
+            "max_lateness_min",
+        )?),
         Some(LatenessInput::Word(w)) if w == "unbounded" => MaxLateness::Unbounded,
         Some(LatenessInput::Word(w)) => {
             return err(
@@ -497,7 +530,13 @@ fn validate_baseline(
                 return err(vp, format!("unknown visit id '{id}'"));
             };
             if let Some(prev) = seen.insert((v, staff), vp.to_string()) {
-                return err(vp, format!("visit '{id}' is booked twice for staff '{}' (also {prev})", r.staff));
+                return err(
+                    vp,
+                    format!(
+                        "visit '{id}' is booked twice for staff '{}' (also {prev})",
+                        r.staff
+                    ),
+                );
             }
             visits.push(v);
         }

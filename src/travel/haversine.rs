@@ -16,8 +16,14 @@ mod tests {
     #[test]
     fn matches_the_spec_formula() {
         // Oakham (LE15 6HP) to Uppingham (LE15 9PY), by hand with R = 6371.0088 km.
-        let a = LatLon { lat: 52.668256, lon: -0.724806 };
-        let b = LatLon { lat: 52.588368, lon: -0.720602 };
+        let a = LatLon {
+            lat: 52.668256,
+            lon: -0.724806,
+        };
+        let b = LatLon {
+            lat: 52.588368,
+            lon: -0.720602,
+        };
         let (p1, p2) = (a.lat.to_radians(), b.lat.to_radians());
         let dphi = p2 - p1;
         let dl = (b.lon - a.lon).to_radians();

@@ -1,0 +1,317 @@
+//! Command-line shell: reads files, calls the core, prints tables or JSON.
+//!
+//! Exit codes: 0 success, 1 a check found violations, 2 bad input (with the field path).
+
+use anyhow::{Context, Result};
+use carerounds::check::check;
+use carerounds::model::time::format_short;
+use carerounds::model::{parse_problem, validate, InputError, Plan, Problem};
+use carerounds::solomon::{read_solomon, Rounding};
+use carerounds::solve::Solver;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(
+    name = "carerounds",
+    version,
+    about = "Plans the visit rounds of health and social care teams"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Plan a day: assign and order visits, minimising travel.
+    Solve(SolveArgs),
+    /// Check a plan against its problem and list every violation (exit 1 if any).
+    Check {
+        /// Problem file (SPEC JSON).
+        problem: PathBuf,
+        /// Plan file (SPEC JSON).
+        plan: PathBuf,
+    },
+    /// Validate a problem file without solving it.
+    Validate {
+        /// Problem file (SPEC JSON).
+        problem: PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+struct SolveArgs {
+    /// Problem file.
+    problem: PathBuf,
+    /// Write the plan here (otherwise it goes to stdout and the summary to stderr).
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+    /// Time limit in seconds (default: the problem's options.time_limit_s).
+    #[arg(long)]
+    seconds: Option<f64>,
+    /// Random seed (default: the problem's options.seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads, 0 = all cores (default: the problem's options.threads).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Input format.
+    #[arg(long, value_enum, default_value = "spec")]
+    format: Format,
+    /// Arc rounding for Solomon instances.
+    #[arg(long, value_enum, default_value = "exact")]
+    rounding: RoundingArg,
+    /// Output format of the plan.
+    #[arg(long, value_enum, default_value = "json")]
+    out_format: OutFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// carerounds JSON (SPEC.md).
+    Spec,
+    /// Solomon / Gehring-Homberger VRPTW text.
+    Solomon,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoundingArg {
+    /// Unrounded Euclidean distances.
+    Exact,
+    /// Truncated to one decimal, as in DIMACS 2021.
+    Dimacs,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum OutFormat {
+    /// SPEC plan JSON.
+    Json,
+    /// VRPLIB solution: `Route #k: ...` and `Cost X`.
+    Vrplib,
+}
+
+/// An input error: exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: {source}")]
+struct BadInput {
+    file: String,
+    #[source]
+    source: InputError,
+}
+
+/// Runs the command line and returns the exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            if e.downcast_ref::<BadInput>().is_some() || e.downcast_ref::<std::io::Error>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Solve(args) => solve(args),
+        Command::Check { problem, plan } => {
+            let problem = load_problem(&problem)?;
+            let plan = load_plan(&plan)?;
+            let violations = check(&problem, &plan);
+            if violations.is_empty() {
+                println!("plan is feasible: no violations");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                for v in &violations {
+                    println!("{v}");
+                }
+                println!("{} violation(s)", violations.len());
+                Ok(ExitCode::from(1))
+            }
+        }
+        Command::Validate { problem } => {
+            let p = load_problem(&problem)?;
+            println!(
+                "{}: valid: {} staff, {} visits, {} places",
+                problem.display(),
+                p.staff.len(),
+                p.visits.len(),
+                p.places.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+fn bad(path: &Path, source: InputError) -> anyhow::Error {
+    BadInput {
+        file: path.display().to_string(),
+        source,
+    }
+    .into()
+}
+
+fn load_problem(path: &Path) -> Result<Problem> {
+    parse_problem(&read(path)?).map_err(|e| bad(path, e))
+}
+
+fn load_plan(path: &Path) -> Result<Plan> {
+    let text = read(path)?;
+    let de = &mut serde_json::Deserializer::from_str(&text);
+    serde_path_to_error::deserialize(de).map_err(|e| bad(path, InputError::from_json(e)))
+}
+
+fn solve(args: SolveArgs) -> Result<ExitCode> {
+    let problem = match args.format {
+        Format::Spec => load_problem(&args.problem)?,
+        Format::Solomon => {
+            let rounding = match args.rounding {
+                RoundingArg::Exact => Rounding::Exact,
+                RoundingArg::Dimacs => Rounding::Dimacs,
+            };
+            let inst = read_solomon(&read(&args.problem)?, rounding).map_err(|e| bad(&args.problem, e))?;
+            validate(&inst.problem).map_err(|e| bad(&args.problem, e))?
+        }
+    };
+    let mut solver = Solver::new(&problem);
+    if let Some(s) = args.seconds {
+        anyhow::ensure!(s.is_finite() && s >= 0.0, "--seconds must be a number >= 0");
+        solver = solver.time_limit(Duration::from_secs_f64(s));
+    }
+    if let Some(seed) = args.seed {
+        solver = solver.seed(seed);
+    }
+    if let Some(t) = args.threads {
+        solver = solver.threads(t);
+    }
+    let solved = solver.run();
+    let plan = solved.plan;
+    let violations = check(&problem, &plan);
+    anyhow::ensure!(
+        violations.is_empty(),
+        "internal error: the solver returned a plan that fails the checker: {}",
+        violations
+            .iter()
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    let text = match args.out_format {
+        OutFormat::Json => serde_json::to_string_pretty(&plan)? + "\n",
+        OutFormat::Vrplib => vrplib(&plan),
+    };
+    let table = summary_table(&problem, &plan, solved.elapsed);
+    match &args.out {
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+            print!("{table}");
+            println!("plan written to {}", path.display());
+        }
+        None => {
+            // stdout carries the plan for pipes; the human summary goes to stderr.
+            eprint!("{table}");
+            print!("{text}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// VRPLIB solution text: non-empty routes numbered from 1, then the total distance.
+fn vrplib(plan: &Plan) -> String {
+    use carerounds::model::Step;
+    let mut out = String::new();
+    let mut k = 0;
+    for r in &plan.routes {
+        let ids: Vec<&str> = r
+            .steps
+            .iter()
+            .filter_map(|s| match s {
+                Step::Visit { visit, .. } => Some(visit.as_str()),
+                _ => None,
+            })
+            .collect();
+        if !ids.is_empty() {
+            k += 1;
+            out.push_str(&format!("Route #{k}: {}\n", ids.join(" ")));
+        }
+    }
+    out.push_str(&format!("Cost {}\n", fmt_cost(plan.summary.distance_km)));
+    out
+}
+
+fn fmt_cost(x: f64) -> String {
+    let s = format!("{x:.4}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The human summary: one line per staff member, totals, unassigned with reasons.
+fn summary_table(problem: &Problem, plan: &Plan, elapsed: Duration) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let name = if problem.name.is_empty() {
+        "plan"
+    } else {
+        &problem.name
+    };
+    let _ = writeln!(s, "{name}  (solved in {:.2} s)", elapsed.as_secs_f64());
+    let w = plan
+        .routes
+        .iter()
+        .map(|r| r.staff.len())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let _ = writeln!(
+        s,
+        "{:<w$}  {:>6}  {:>7}  {:>8}  {:>7}  {:>6}  {:>5}  {:>5}",
+        "staff", "visits", "travel", "distance", "waiting", "free", "out", "back"
+    );
+    for r in &plan.routes {
+        let visits = r
+            .steps
+            .iter()
+            .filter(|s| matches!(s, carerounds::model::Step::Visit { .. }))
+            .count();
+        let (out, back) = match (r.steps.first(), r.steps.last()) {
+            (
+                Some(carerounds::model::Step::Start { time, .. }),
+                Some(carerounds::model::Step::End { arrival, .. }),
+            ) if visits > 0 => (format_short(time.0), format_short(arrival.0)),
+            _ => ("-".into(), "-".into()),
+        };
+        let _ = writeln!(
+            s,
+            "{:<w$}  {:>6}  {:>5.0}m  {:>6.1}km  {:>6.0}m  {:>5.0}m  {:>5}  {:>5}",
+            r.staff, visits, r.travel_min, r.distance_km, r.wait_min, r.free_min, out, back
+        );
+    }
+    let sm = &plan.summary;
+    let _ = writeln!(
+        s,
+        "{:<w$}  {:>6}  {:>5.0}m  {:>6.1}km  {:>7}  {:>5.0}m",
+        "total", sm.visits_assigned, sm.travel_min, sm.distance_km, "", sm.free_min
+    );
+    let _ = writeln!(
+        s,
+        "objective {:.2}  (lateness {:.1} min, overtime {:.1} min)",
+        sm.objective, sm.lateness_min, sm.overtime_min
+    );
+    if !plan.unassigned.is_empty() {
+        let _ = writeln!(s, "unassigned ({}):", plan.unassigned.len());
+        for u in &plan.unassigned {
+            let _ = writeln!(s, "  {}: {}", u.visit, u.reason);
+        }
+    }
+    s
+}

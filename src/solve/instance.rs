@@ -1,0 +1,156 @@
+//! The solver's internal form: dense indices, flat arrays and precomputed eligibility,
+//! built once from a validated [`Problem`] so the search never touches strings.
+
+use crate::model::{Problem, StaffCount};
+use crate::travel::TravelMatrix;
+
+/// A visit as the solver sees it.
+#[derive(Debug, Clone)]
+pub struct VisitData {
+    /// Place index in the travel matrix.
+    pub place: usize,
+    /// Service minutes.
+    pub duration: f64,
+    /// Start windows `(start, end)`, sorted; empty = any time.
+    pub windows: Vec<(f64, f64)>,
+    /// Minutes a start may run past its window's end.
+    pub allowance: f64,
+    /// Load on the staff member's capacity.
+    pub demand: f64,
+    /// Needs two staff starting together.
+    pub double: bool,
+    /// Must be planned when feasible.
+    pub required: bool,
+    /// Whether each staff member may serve it (skills and exclusions).
+    pub eligible: Vec<bool>,
+    /// Whether each staff member is preferred (all false when none are named).
+    pub preferred: Vec<bool>,
+    /// Whether the visit names preferred staff at all.
+    pub has_preferred: bool,
+    /// Start-to-start gaps after other visits: `(other, min, max)`.
+    pub after: Vec<(usize, f64, Option<f64>)>,
+    /// Visits that have a gap after this one: `(other, min, max)` as written on `other`.
+    pub before: Vec<(usize, f64, Option<f64>)>,
+}
+
+impl VisitData {
+    /// Whether the visit's start is tied to another visit (double-handed or a gap).
+    pub fn coupled(&self) -> bool {
+        self.double || !self.after.is_empty() || !self.before.is_empty()
+    }
+}
+
+/// A staff member as the solver sees it.
+#[derive(Debug, Clone)]
+pub struct StaffData {
+    /// Earliest departure.
+    pub shift_start: f64,
+    /// Shift end.
+    pub shift_end: f64,
+    /// Latest return (shift end plus allowed overtime).
+    pub latest_return: f64,
+    /// Start place.
+    pub start_place: usize,
+    /// End place.
+    pub end_place: usize,
+    /// Breaks `(earliest, latest, duration)`, sorted.
+    pub breaks: Vec<(f64, f64, f64)>,
+    /// Protected office minutes.
+    pub admin_min: f64,
+    /// Travel limit.
+    pub max_travel: f64,
+    /// Visit limit.
+    pub max_visits: usize,
+    /// Capacity.
+    pub capacity: f64,
+}
+
+/// Objective weights, copied from the problem.
+pub type Weights = crate::model::Objective;
+
+/// The whole internal form.
+#[derive(Debug, Clone)]
+pub struct Instance {
+    /// Travel between places.
+    pub travel: TravelMatrix,
+    /// Visits by index.
+    pub visits: Vec<VisitData>,
+    /// Staff by index.
+    pub staff: Vec<StaffData>,
+    /// Objective weights.
+    pub weights: Weights,
+}
+
+impl Instance {
+    /// Builds the internal form (and the travel matrix) for a problem.
+    pub fn new(problem: &Problem) -> Self {
+        Self::with_travel(problem, TravelMatrix::build(problem))
+    }
+
+    /// Builds the internal form around an existing travel matrix.
+    pub fn with_travel(problem: &Problem, travel: TravelMatrix) -> Self {
+        let ns = problem.staff.len();
+        let mut visits: Vec<VisitData> = problem
+            .visits
+            .iter()
+            .map(|v| {
+                let eligible = problem
+                    .staff
+                    .iter()
+                    .enumerate()
+                    .map(|(s, st)| st.has_skills(&v.skills) && !v.excluded_staff.contains(&s))
+                    .collect();
+                let mut preferred = vec![false; ns];
+                for &s in &v.preferred_staff {
+                    preferred[s] = true;
+                }
+                VisitData {
+                    place: v.place,
+                    duration: v.duration,
+                    windows: v.windows.iter().map(|w| (w.start, w.end)).collect(),
+                    allowance: v.max_lateness.allowance(),
+                    demand: v.demand,
+                    double: v.staff_count == StaffCount::Two,
+                    required: v.required,
+                    eligible,
+                    preferred,
+                    has_preferred: !v.preferred_staff.is_empty(),
+                    after: v.after.iter().map(|g| (g.visit, g.min, g.max)).collect(),
+                    before: Vec::new(),
+                }
+            })
+            .collect();
+        for v in 0..visits.len() {
+            for k in 0..visits[v].after.len() {
+                let (u, min, max) = visits[v].after[k];
+                visits[u].before.push((v, min, max));
+            }
+        }
+        let staff = problem
+            .staff
+            .iter()
+            .map(|s| StaffData {
+                shift_start: s.shift_start,
+                shift_end: s.shift_end,
+                latest_return: s.shift_end + s.max_overtime_min,
+                start_place: s.start_place,
+                end_place: s.end_place,
+                breaks: s
+                    .breaks
+                    .iter()
+                    .map(|b| (b.earliest, b.latest, b.duration))
+                    .collect(),
+                admin_min: s.admin_min,
+                max_travel: s.max_travel_min.unwrap_or(f64::INFINITY),
+                max_visits: s.max_visits.unwrap_or(usize::MAX),
+                capacity: s.capacity.unwrap_or(f64::INFINITY),
+            })
+            .collect();
+        Instance {
+            travel,
+            visits,
+            staff,
+            weights: problem.objective,
+        }
+    }
+}

@@ -1,0 +1,245 @@
+//! Timing one staff member's round: the forward pass that places every visit as early as
+//! its window, breaks and couplings allow, and says precisely why a round cannot work.
+//!
+//! Breaks are placed greedily: a break is taken in waiting time when it fits there without
+//! delaying the next visit, and otherwise only when it can no longer wait (the next visit
+//! would end after the break's latest start). Departure is delayed so that the first
+//! visit starts without waiting, which turns field waiting into office time.
+
+use super::instance::{Instance, StaffData};
+
+/// Why a round is infeasible; the solver turns these into unassigned reasons.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Block {
+    /// The visit would start after its window (plus allowed lateness) closes.
+    Window {
+        /// Visit index.
+        visit: usize,
+        /// Earliest possible start.
+        start: f64,
+    },
+    /// A coupled start (double-handed partner or gap) cannot be met.
+    Coupling {
+        /// Visit index.
+        visit: usize,
+    },
+    /// A break cannot start before its latest start.
+    Break,
+    /// The round returns after the shift end (plus overtime).
+    ShiftEnd {
+        /// Return time.
+        arrival: f64,
+    },
+    /// More visits than `max_visits`.
+    MaxVisits,
+    /// More travel than `max_travel_min`.
+    MaxTravel,
+    /// More load than `capacity`.
+    Capacity,
+    /// Less free time than `admin_min`.
+    Admin {
+        /// Free minutes left.
+        free: f64,
+    },
+}
+
+/// One visit's timing in a round.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stop {
+    /// Visit index.
+    pub visit: usize,
+    /// Arrival at the client.
+    pub arrival: f64,
+    /// Service start.
+    pub start: f64,
+    /// Minutes past the window.
+    pub late: f64,
+}
+
+/// A timed round.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RouteTiming {
+    /// Departure from the start place.
+    pub depart: f64,
+    /// Visits in order.
+    pub stops: Vec<Stop>,
+    /// Breaks `(start, end, index of the stop they precede; stops.len() = before the end)`.
+    pub breaks: Vec<(f64, f64, usize)>,
+    /// Arrival at the end place.
+    pub end: f64,
+    /// Travel minutes.
+    pub travel: f64,
+    /// Kilometres.
+    pub distance: f64,
+    /// Late minutes.
+    pub late: f64,
+    /// Minutes past shift end.
+    pub overtime: f64,
+    /// Visits not served by a preferred staff member (of those that name one).
+    pub unpreferred: usize,
+    /// Free office minutes.
+    pub free: f64,
+}
+
+impl RouteTiming {
+    /// The round's share of the weighted objective (all terms but the largest lateness).
+    pub fn cost(&self, inst: &Instance) -> f64 {
+        let w = &inst.weights;
+        w.travel_min * self.travel
+            + w.distance_km * self.distance
+            + w.lateness * self.late
+            + w.preferred_staff * self.unpreferred as f64
+            + w.overtime * self.overtime
+    }
+}
+
+/// The earliest start at or after `earliest` that some window allows, and its lateness.
+pub fn window_start(windows: &[(f64, f64)], allowance: f64, earliest: f64) -> Option<(f64, f64)> {
+    if windows.is_empty() {
+        return Some((earliest, 0.0));
+    }
+    windows
+        .iter()
+        .find(|&&(_, end)| earliest <= end + allowance)
+        .map(|&(start, end)| {
+            let s = earliest.max(start);
+            (s, (s - end).max(0.0))
+        })
+}
+
+/// Bounds on visits' start times imposed by couplings (double-handed partners, gaps).
+pub trait StartBounds {
+    /// `(lo, hi)` for a visit's start.
+    fn bounds(&self, visit: usize) -> (f64, f64);
+}
+
+/// No couplings.
+pub struct Free;
+
+impl StartBounds for Free {
+    fn bounds(&self, _: usize) -> (f64, f64) {
+        (f64::NEG_INFINITY, f64::INFINITY)
+    }
+}
+
+/// Times the round `seq` of staff member `s`.
+pub fn simulate(
+    inst: &Instance,
+    s: usize,
+    seq: &[usize],
+    bounds: &dyn StartBounds,
+) -> Result<RouteTiming, Block> {
+    let st: &StaffData = &inst.staff[s];
+    let mut out = RouteTiming {
+        depart: st.shift_start,
+        ..Default::default()
+    };
+    if seq.is_empty() {
+        out.travel = inst.travel.time(st.start_place, st.end_place);
+        out.distance = inst.travel.dist(st.start_place, st.end_place);
+        out.end = st.shift_start + out.travel;
+        out.overtime = (out.end - st.shift_end).max(0.0);
+        let breaks: f64 = st.breaks.iter().map(|b| b.2).sum();
+        out.free = st.shift_end - st.shift_start - out.travel - breaks;
+        return Ok(out);
+    }
+    if seq.len() > st.max_visits {
+        return Err(Block::MaxVisits);
+    }
+    let mut load = 0.0;
+    let mut t = st.shift_start;
+    let mut place = st.start_place;
+    let mut next_break = 0;
+    out.stops.reserve(seq.len());
+    for (k, &v) in seq.iter().enumerate() {
+        let vd = &inst.visits[v];
+        load += vd.demand;
+        let travel = inst.travel.time(place, vd.place);
+        out.travel += travel;
+        out.distance += inst.travel.dist(place, vd.place);
+        let (lo, hi) = bounds.bounds(v);
+        let mut arrival = t + travel;
+        let start_from = |ready: f64| -> Result<(f64, f64), Block> {
+            let (s0, late) = window_start(&vd.windows, vd.allowance, ready.max(lo)).ok_or(Block::Window {
+                visit: v,
+                start: ready.max(lo),
+            })?;
+            if s0 > hi + 1e-9 {
+                return Err(Block::Coupling { visit: v });
+            }
+            Ok((s0, late))
+        };
+        let (mut start, mut late) = start_from(arrival)?;
+        while next_break < st.breaks.len() {
+            let (e, l, d) = st.breaks[next_break];
+            let at_door = arrival.max(e);
+            if at_door <= l && at_door + d <= start {
+                // Fits in the waiting time: no delay.
+                out.breaks.push((at_door, at_door + d, k));
+            } else if start + vd.duration > l {
+                // Cannot wait until after this visit: take it now, at the door if possible.
+                let bs = if at_door <= l { at_door } else { t.max(e) };
+                if bs > l {
+                    return Err(Block::Break);
+                }
+                out.breaks.push((bs, bs + d, k));
+                if bs < arrival {
+                    arrival = bs + d + travel;
+                }
+                (start, late) = start_from(arrival.max(bs + d))?;
+            } else {
+                break;
+            }
+            next_break += 1;
+        }
+        out.late += late;
+        if vd.has_preferred && !vd.preferred[s] {
+            out.unpreferred += 1;
+        }
+        out.stops.push(Stop {
+            visit: v,
+            arrival,
+            start,
+            late,
+        });
+        t = start + vd.duration;
+        place = vd.place;
+    }
+    while next_break < st.breaks.len() {
+        let (e, l, d) = st.breaks[next_break];
+        let bs = t.max(e);
+        if bs > l {
+            return Err(Block::Break);
+        }
+        out.breaks.push((bs, bs + d, seq.len()));
+        t = bs + d;
+        next_break += 1;
+    }
+    let travel = inst.travel.time(place, st.end_place);
+    out.travel += travel;
+    out.distance += inst.travel.dist(place, st.end_place);
+    out.end = t + travel;
+    if out.end > st.latest_return + 1e-9 {
+        return Err(Block::ShiftEnd { arrival: out.end });
+    }
+    if load > st.capacity + 1e-9 {
+        return Err(Block::Capacity);
+    }
+    if out.travel > st.max_travel + 1e-9 {
+        return Err(Block::MaxTravel);
+    }
+    // Leave as late as the first visit (and any break before it) allows.
+    let first = out.stops[0];
+    let first_travel = inst.travel.time(st.start_place, inst.visits[first.visit].place);
+    let has_break_first = out.breaks.first().is_some_and(|b| b.2 == 0);
+    if !has_break_first {
+        out.depart = (first.start - first_travel).max(st.shift_start);
+        out.stops[0].arrival = out.depart + first_travel;
+    }
+    out.overtime = (out.end - st.shift_end).max(0.0);
+    out.free = (st.shift_end - st.shift_start) - (out.end - out.depart);
+    if out.free < st.admin_min - 1e-9 {
+        return Err(Block::Admin { free: out.free });
+    }
+    Ok(out)
+}

@@ -1,0 +1,83 @@
+//! End to end: every plan the solver returns passes the independent checker.
+
+use carerounds::check::check;
+use carerounds::model::{parse_problem, validate, Problem};
+use carerounds::solomon::{read_solomon, Rounding};
+use carerounds::solve::Solver;
+use std::time::Duration;
+
+fn sample_day() -> Problem {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample-day.json")).unwrap();
+    parse_problem(&text).unwrap()
+}
+
+fn solomon(name: &str, rounding: Rounding) -> Problem {
+    let path = format!("{}/data/solomon/{name}.txt", env!("CARGO_MANIFEST_DIR"));
+    let inst = read_solomon(&std::fs::read_to_string(path).unwrap(), rounding).unwrap();
+    validate(&inst.problem).unwrap()
+}
+
+fn assert_feasible(problem: &Problem, plan: &carerounds::model::Plan) {
+    let v = check(problem, plan);
+    assert!(
+        v.is_empty(),
+        "checker found {} violations, first: {}",
+        v.len(),
+        v[0]
+    );
+}
+
+#[test]
+fn sample_day_plan_passes_the_checker() {
+    let p = sample_day();
+    let solved = Solver::new(&p)
+        .time_limit(Duration::from_secs(2))
+        .threads(1)
+        .run();
+    assert_feasible(&p, &solved.plan);
+    // Every unassigned visit carries a reason.
+    assert!(solved.plan.unassigned.iter().all(|u| !u.reason.is_empty()));
+    let required_unassigned = solved
+        .plan
+        .unassigned
+        .iter()
+        .filter(|u| p.visits[p.visit_index(&u.visit).unwrap()].required)
+        .count();
+    assert!(
+        required_unassigned <= 2,
+        "{required_unassigned} required visits unassigned"
+    );
+}
+
+#[test]
+fn same_seed_gives_the_same_plan() {
+    let p = sample_day();
+    let a = Solver::new(&p)
+        .time_limit(Duration::from_secs(1))
+        .seed(3)
+        .threads(1)
+        .run();
+    let b = Solver::new(&p)
+        .time_limit(Duration::from_secs(1))
+        .seed(3)
+        .threads(1)
+        .run();
+    assert_eq!(a.plan, b.plan);
+}
+
+#[test]
+fn bundled_solomon_instances_solve_feasibly() {
+    for name in ["C101", "C201", "R101", "R201", "RC101", "RC201", "R112", "RC208"] {
+        for rounding in [Rounding::Exact, Rounding::Dimacs] {
+            let p = solomon(name, rounding);
+            let solved = Solver::new(&p)
+                .time_limit(Duration::from_millis(500))
+                .threads(1)
+                .run();
+            assert_feasible(&p, &solved.plan);
+            assert!(solved.plan.unassigned.is_empty(), "{name}: visits unassigned");
+            let routes = solved.plan.routes.iter().filter(|r| r.steps.len() > 2).count();
+            assert!(routes <= p.staff.len());
+        }
+    }
+}
