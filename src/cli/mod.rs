@@ -64,6 +64,10 @@ struct SolveArgs {
     /// Arc rounding for Solomon instances.
     #[arg(long, value_enum, default_value = "exact")]
     rounding: RoundingArg,
+    /// Search until the time limit instead of for a fixed amount of work: uses all the
+    /// time, but the plan may differ between runs.
+    #[arg(long)]
+    wall_clock: bool,
     /// Output format of the plan.
     #[arg(long, value_enum, default_value = "json")]
     out_format: OutFormat,
@@ -195,8 +199,8 @@ fn solve(args: SolveArgs) -> Result<ExitCode> {
     if let Some(t) = args.threads {
         solver = solver.threads(t);
     }
-    let solved = solver.run();
-    let plan = solved.plan;
+    let solved = solver.deterministic(!args.wall_clock).run();
+    let plan = &solved.plan;
     let violations = check(&problem, &plan);
     anyhow::ensure!(
         violations.is_empty(),
@@ -211,7 +215,7 @@ fn solve(args: SolveArgs) -> Result<ExitCode> {
         OutFormat::Json => serde_json::to_string_pretty(&plan)? + "\n",
         OutFormat::Vrplib => vrplib(&plan),
     };
-    let table = summary_table(&problem, &plan, solved.elapsed);
+    let table = summary_table(&problem, &plan, &solved);
     match &args.out {
         Some(path) => {
             std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
@@ -256,7 +260,7 @@ fn fmt_cost(x: f64) -> String {
 }
 
 /// The human summary: one line per staff member, totals, unassigned with reasons.
-fn summary_table(problem: &Problem, plan: &Plan, elapsed: Duration) -> String {
+fn summary_table(problem: &Problem, plan: &Plan, solved: &carerounds::solve::Solved) -> String {
     use std::fmt::Write;
     let mut s = String::new();
     let name = if problem.name.is_empty() {
@@ -264,7 +268,13 @@ fn summary_table(problem: &Problem, plan: &Plan, elapsed: Duration) -> String {
     } else {
         &problem.name
     };
-    let _ = writeln!(s, "{name}  (solved in {:.2} s)", elapsed.as_secs_f64());
+    let _ = writeln!(
+        s,
+        "{name}  (solved in {:.2} s, {} iterations, {:.1}M work units)",
+        solved.elapsed.as_secs_f64(),
+        solved.iterations,
+        solved.work as f64 / 1e6
+    );
     let w = plan
         .routes
         .iter()

@@ -2,7 +2,7 @@
 //! exclusions, the hours nobody works, or, when staff could in principle go, the rule
 //! that blocks each of the nearest of them (test-inserting the visit into every round).
 
-use super::construct::Solution;
+use super::solution::Solution;
 use super::instance::Instance;
 use super::route::{simulate, Block, StartBounds};
 use crate::model::time::format_short;

@@ -79,6 +79,12 @@ pub struct Instance {
     pub staff: Vec<StaffData>,
     /// Objective weights.
     pub weights: Weights,
+    /// Staff whose rounds allow O(1) insertion checks (no breaks, office floor, overtime).
+    pub simple_staff: Vec<bool>,
+    /// Visits that allow O(1) insertion checks (one hard window at most, no couplings).
+    pub simple_visit: Vec<bool>,
+    /// Whether any visit is coupled to another.
+    pub any_coupled: bool,
 }
 
 impl Instance {
@@ -126,7 +132,7 @@ impl Instance {
                 visits[u].before.push((v, min, max));
             }
         }
-        let staff = problem
+        let staff: Vec<StaffData> = problem
             .staff
             .iter()
             .map(|s| StaffData {
@@ -146,11 +152,23 @@ impl Instance {
                 capacity: s.capacity.unwrap_or(f64::INFINITY),
             })
             .collect();
+        let simple_staff = staff
+            .iter()
+            .map(|s: &StaffData| s.breaks.is_empty() && s.admin_min <= 0.0 && s.latest_return <= s.shift_end)
+            .collect();
+        let simple_visit = visits
+            .iter()
+            .map(|v| !v.coupled() && (v.windows.is_empty() || (v.windows.len() == 1 && v.allowance == 0.0)))
+            .collect();
+        let any_coupled = visits.iter().any(VisitData::coupled);
         Instance {
             travel,
             visits,
             staff,
             weights: problem.objective,
+            simple_staff,
+            simple_visit,
+            any_coupled,
         }
     }
 }

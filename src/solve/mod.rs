@@ -11,14 +11,19 @@
 pub mod construct;
 pub mod couple;
 pub mod explain;
+pub mod insert;
 pub mod instance;
 pub mod output;
+pub mod parallel;
+pub mod ruin;
 pub mod route;
+pub mod search;
+pub mod solution;
 
 use crate::model::{Plan, Problem};
 use crate::travel::TravelMatrix;
 use instance::Instance;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -53,6 +58,10 @@ pub struct Solved {
     pub stop: StopReason,
     /// Wall-clock time used.
     pub elapsed: Duration,
+    /// Search iterations over all workers.
+    pub iterations: u64,
+    /// Work units over all workers (the deterministic clock).
+    pub work: u64,
 }
 
 type ProgressFn<'a> = Box<dyn Fn(&Progress) + Send + Sync + 'a>;
@@ -66,7 +75,17 @@ pub struct Solver<'a> {
     threads: usize,
     cancel: Arc<AtomicBool>,
     progress: Option<ProgressFn<'a>>,
+    deterministic: bool,
 }
+
+/// Work units per second of time limit in deterministic mode: measured on the reference
+/// machine (BENCHMARKS.md) so that a run takes about its time limit there.
+pub const WORK_PER_SECOND: f64 = 6.0e7;
+
+/// In deterministic mode the wall clock stops a run only at this multiple of its time
+/// limit: a safety net for slow or busy machines, far enough out not to cut normal runs
+/// (whose plans would then depend on timing).
+pub const DETERMINISTIC_DEADLINE_FACTOR: f64 = 3.0;
 
 impl<'a> Solver<'a> {
     /// A run with the problem's own `options`.
@@ -79,6 +98,7 @@ impl<'a> Solver<'a> {
             threads: problem.options.threads,
             cancel: Arc::new(AtomicBool::new(false)),
             progress: None,
+            deterministic: true,
         }
     }
     /// Wall-clock limit.
@@ -94,6 +114,14 @@ impl<'a> Solver<'a> {
     /// Worker threads (0 = all cores).
     pub fn threads(mut self, threads: usize) -> Self {
         self.threads = threads;
+        self
+    }
+    /// Deterministic (default): the time limit is turned into a fixed amount of work, so
+    /// the same input, seed and threads give the same plan; the wall-clock limit still
+    /// applies as a safety net. Not deterministic: run until the wall-clock limit (for
+    /// benchmarks against other solvers at equal time).
+    pub fn deterministic(mut self, on: bool) -> Self {
+        self.deterministic = on;
         self
     }
     /// Use this travel matrix instead of building one.
@@ -117,31 +145,42 @@ impl<'a> Solver<'a> {
         let t0 = Instant::now();
         let travel = self.travel.unwrap_or_else(|| TravelMatrix::build(self.problem));
         let inst = Instance::with_travel(self.problem, travel);
-        let sol = construct::construct(&inst);
-        let stop = if self.cancel.load(Ordering::Relaxed) {
-            StopReason::Cancelled
-        } else {
-            StopReason::Completed
+        let start = construct::construct(&inst);
+        let report = |sol: &solution::Solution, elapsed: f64| {
+            if let Some(f) = &self.progress {
+                f(&Progress {
+                    elapsed: Duration::from_secs_f64(elapsed),
+                    unassigned: sol.unassigned.iter().filter(|&&v| inst.visits[v].required).count(),
+                    objective: sol.cost(&inst),
+                });
+            }
         };
-        let _ = (self.seed, self.threads, self.time_limit);
-        let plan = finish(self.problem, &inst, &sol);
-        if let Some(f) = &self.progress {
-            f(&Progress {
-                elapsed: t0.elapsed(),
-                unassigned: plan.unassigned.len(),
-                objective: plan.summary.objective,
-            });
-        }
+        report(&start, t0.elapsed().as_secs_f64());
+        let threads = match self.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            t => t,
+        };
+        let seconds = self.time_limit.as_secs_f64();
+        let budget = parallel::Budget {
+            work: self.deterministic.then(|| (seconds * WORK_PER_SECOND) as u64),
+            started: t0,
+            seconds: if self.deterministic { seconds * DETERMINISTIC_DEADLINE_FACTOR } else { seconds },
+            cancel: &self.cancel,
+        };
+        let out = parallel::run(&inst, start, self.seed, threads, &budget, report);
+        let plan = finish(self.problem, &inst, &out.best);
         Solved {
             plan,
-            stop,
+            stop: out.stop,
             elapsed: t0.elapsed(),
+            iterations: out.iterations,
+            work: out.work,
         }
     }
 }
 
 /// The plan for a solution, with reasons for every unassigned visit.
-fn finish(problem: &Problem, inst: &Instance, sol: &construct::Solution) -> Plan {
+fn finish(problem: &Problem, inst: &Instance, sol: &solution::Solution) -> Plan {
     let reasons: Vec<(usize, String)> = sol
         .unassigned
         .iter()

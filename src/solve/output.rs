@@ -1,7 +1,7 @@
 //! Writes a solver [`Solution`] as a SPEC plan: steps with times, route and day totals,
 //! unassigned visits with their reasons.
 
-use super::construct::Solution;
+use super::solution::Solution;
 use super::instance::Instance;
 use crate::model::input::{LocationRef, PointInput};
 use crate::model::time::Clock;

@@ -1,0 +1,314 @@
+//! Inserting visits into rounds: the cheapest feasible position per round, for single
+//! and double-handed visits, honouring couplings. Shared by construction and by the
+//! recreate step of the search.
+//!
+//! Rounds that are "simple" (no breaks, no office-time floor, no overtime, and only
+//! visits with at most one hard window and no couplings) are checked in O(1) per
+//! position from forward earliest starts and backward latest starts (Savelsbergh 1992);
+//! other rounds are re-timed in full for every position.
+
+use super::couple::{settle, Lower, EPS};
+use super::instance::Instance;
+use super::route::{simulate, RouteTiming, StartBounds};
+use super::solution::Solution;
+
+/// Positions kept per round when pairing rounds for a double-handed visit.
+const PAIR_POSITIONS: usize = 3;
+/// Round pairs tried per double-handed visit, cheapest first.
+const PAIR_TRIES: usize = 12;
+
+/// Bounds for one visit being inserted, on top of the solution's lower bounds.
+struct Insert<'a> {
+    lower: &'a Lower,
+    visit: usize,
+    lo: f64,
+    hi: f64,
+}
+
+impl StartBounds for Insert<'_> {
+    fn bounds(&self, v: usize) -> (f64, f64) {
+        if v == self.visit {
+            (self.lo.max(self.lower.0[v]), self.hi)
+        } else {
+            (self.lower.0[v], f64::INFINITY)
+        }
+    }
+}
+
+/// The best single-round insertion: `(delta, position, start)`.
+pub type Best = (f64, usize, f64);
+
+/// A placement of a double-handed visit: cost increase, `(round, position)` of both
+/// sides, and the settled timings and bounds it leads to.
+pub type DoubleOption = (f64, [(usize, usize); 2], Vec<RouteTiming>, Lower);
+
+/// Start bounds for `v` from partners already placed.
+pub fn partner_bounds(inst: &Instance, sol: &Solution, v: usize) -> (f64, f64) {
+    let vd = &inst.visits[v];
+    let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
+    for &(u, min, max) in &vd.after {
+        if sol.placed[u] {
+            lo = lo.max(sol.starts[u] + min);
+            if let Some(max) = max {
+                hi = hi.min(sol.starts[u] + max);
+            }
+        }
+    }
+    for &(w, min, max) in &vd.before {
+        if sol.placed[w] {
+            hi = hi.min(sol.starts[w] - min);
+            if let Some(max) = max {
+                lo = lo.max(sol.starts[w] - max);
+            }
+        }
+    }
+    (lo, hi)
+}
+
+/// Whether round `r` serves a partner that must start at the same moment as `v` (0/0 gap).
+fn same_moment_conflict(inst: &Instance, sol: &Solution, v: usize, r: usize) -> bool {
+    let vd = &inst.visits[v];
+    let together = |(u, min, max): &(usize, f64, Option<f64>)| {
+        *min == 0.0 && *max == Some(0.0) && sol.routes[r].contains(u)
+    };
+    vd.after.iter().any(together) || vd.before.iter().any(together)
+}
+
+/// Whether round `r` with visit `v` added can use the O(1) insertion check.
+fn simple(inst: &Instance, sol: &Solution, v: usize, r: usize) -> bool {
+    inst.simple_staff[r] && inst.simple_visit[v] && sol.routes[r].iter().all(|&u| inst.simple_visit[u])
+}
+
+/// Cheapest feasible position of `v` in round `r` that moves no coupled start.
+/// `all` collects every feasible position when given.
+pub fn best_in_route(
+    inst: &Instance,
+    sol: &Solution,
+    v: usize,
+    r: usize,
+    blink: &mut dyn FnMut() -> bool,
+    all: Option<&mut Vec<Best>>,
+) -> Option<Best> {
+    if !inst.visits[v].eligible[r] || same_moment_conflict(inst, sol, v, r) {
+        return None;
+    }
+    if all.is_none() && simple(inst, sol, v, r) {
+        return best_simple(inst, sol, v, r, blink);
+    }
+    best_general(inst, sol, v, r, blink, all)
+}
+
+/// O(1)-per-position insertion for simple rounds.
+fn best_simple(
+    inst: &Instance,
+    sol: &Solution,
+    v: usize,
+    r: usize,
+    blink: &mut dyn FnMut() -> bool,
+) -> Option<Best> {
+    let st = &inst.staff[r];
+    let route = &sol.routes[r];
+    let timing = &sol.timings[r];
+    let vd = &inst.visits[v];
+    if route.len() + 1 > st.max_visits {
+        return None;
+    }
+    let load: f64 = route.iter().map(|&u| inst.visits[u].demand).sum();
+    if load + vd.demand > st.capacity + 1e-9 {
+        return None;
+    }
+    let (open, close) = vd.windows.first().copied().unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+    let w = &inst.weights;
+    let unpref = if vd.has_preferred && !vd.preferred[r] { w.preferred_staff } else { 0.0 };
+    let tm = &inst.travel;
+    sol.spend(route.len() as u64 + 1);
+    let mut best: Option<Best> = None;
+    let mut prev_place = st.start_place;
+    let mut prev_end = st.shift_start;
+    let prev_step = |place: &mut usize, end: &mut f64, p: usize| {
+        if p < route.len() {
+            let u = route[p];
+            *place = inst.visits[u].place;
+            *end = timing.stops[p].start + inst.visits[u].duration;
+        }
+    };
+    for p in 0..=route.len() {
+        let arrival = prev_end + tm.time(prev_place, vd.place);
+        if arrival > close + 1e-9 {
+            // Too late here; a later position may still fit if travel breaks the
+            // triangle inequality (truncated or road matrices), so keep looking.
+            prev_step(&mut prev_place, &mut prev_end, p);
+            continue;
+        }
+        let start = arrival.max(open);
+        let (next_place, next_latest) = if p == route.len() {
+            (st.end_place, st.latest_return)
+        } else {
+            (inst.visits[route[p]].place, sol.latest[r][p])
+        };
+        let next_arrival = start + vd.duration + tm.time(vd.place, next_place);
+        if next_arrival <= next_latest + 1e-9 {
+            let dt = tm.time(prev_place, vd.place) + tm.time(vd.place, next_place)
+                - tm.time(prev_place, next_place);
+            if timing.travel + dt <= st.max_travel + 1e-9 && !blink() {
+                let dd = tm.dist(prev_place, vd.place) + tm.dist(vd.place, next_place)
+                    - tm.dist(prev_place, next_place);
+                let delta = w.travel_min * dt + w.distance_km * dd + unpref;
+                if best.is_none_or(|b| delta < b.0 - 1e-12) {
+                    best = Some((delta, p, start));
+                }
+            }
+        }
+        prev_step(&mut prev_place, &mut prev_end, p);
+    }
+    best
+}
+
+/// Full re-timing per position, for rounds with breaks, couplings or soft windows.
+fn best_general(
+    inst: &Instance,
+    sol: &Solution,
+    v: usize,
+    r: usize,
+    blink: &mut dyn FnMut() -> bool,
+    mut all: Option<&mut Vec<Best>>,
+) -> Option<Best> {
+    let (lo, hi) = partner_bounds(inst, sol, v);
+    if lo > hi + EPS {
+        return None;
+    }
+    let bounds = Insert {
+        lower: &sol.lower,
+        visit: v,
+        lo,
+        hi,
+    };
+    let old = &sol.timings[r];
+    let base = old.cost(inst);
+    let route = &sol.routes[r];
+    let mut seq = Vec::with_capacity(route.len() + 1);
+    let mut best: Option<Best> = None;
+    sol.spend((route.len() as u64 + 1) * (route.len() as u64 + 2));
+    for p in 0..=route.len() {
+        seq.clear();
+        seq.extend_from_slice(&route[..p]);
+        seq.push(v);
+        seq.extend_from_slice(&route[p..]);
+        let Ok(t) = simulate(inst, r, &seq, &bounds) else {
+            continue;
+        };
+        // A coupled visit that moved needs a global re-settle: not offered here.
+        let moved = t.stops.iter().enumerate().any(|(k, s)| {
+            if k == p {
+                return false;
+            }
+            let ok = if k < p { k } else { k - 1 };
+            inst.visits[s.visit].coupled() && (s.start - old.stops[ok].start).abs() > EPS
+        });
+        if moved || blink() {
+            continue;
+        }
+        let delta = t.cost(inst) - base;
+        let start = t.stops[p].start;
+        if let Some(all) = all.as_deref_mut() {
+            all.push((delta, p, start));
+        }
+        if best.is_none_or(|b| delta < b.0 - 1e-12) {
+            best = Some((delta, p, start));
+        }
+    }
+    best
+}
+
+/// The cheapest placements (up to two) of a double-handed visit in two different rounds.
+pub fn options_double(inst: &Instance, sol: &Solution, v: usize) -> Vec<DoubleOption> {
+    let nr = sol.routes.len();
+    let mut per_route: Vec<Vec<Best>> = Vec::with_capacity(nr);
+    let mut never = || false;
+    for r in 0..nr {
+        let mut all = Vec::new();
+        best_in_route(inst, sol, v, r, &mut never, Some(&mut all));
+        all.sort_by(|a, b| a.0.total_cmp(&b.0));
+        all.truncate(PAIR_POSITIONS);
+        per_route.push(all);
+    }
+    let mut pairs = Vec::new();
+    for r1 in 0..nr {
+        for r2 in r1 + 1..nr {
+            for a in &per_route[r1] {
+                for b in &per_route[r2] {
+                    pairs.push((a.0 + b.0, (r1, a.1, a.2), (r2, b.1, b.2)));
+                }
+            }
+        }
+    }
+    pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let base = sol.cost(inst);
+    let mut coupled = sol.coupled(inst);
+    coupled.push(v);
+    let mut out = Vec::new();
+    for &(_, (r1, p1, s1), (r2, p2, s2)) in pairs.iter().take(PAIR_TRIES) {
+        let mut routes = sol.routes.clone();
+        routes[r1].insert(p1, v);
+        routes[r2].insert(p2, v);
+        let mut lower = sol.lower.clone();
+        lower.0[v] = lower.0[v].max(s1.max(s2));
+        let mut timings = sol.timings.clone();
+        let mut dirty = vec![false; nr];
+        dirty[r1] = true;
+        dirty[r2] = true;
+        if settle(inst, &routes, &mut lower, &mut timings, &mut dirty, &coupled).is_ok() {
+            let cost: f64 = timings.iter().map(|t| t.cost(inst)).sum();
+            out.push((cost - base, [(r1, p1), (r2, p2)], timings, lower));
+            if out.len() == 2 {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Places `v` at position `p` of round `r` (an option found by [`best_in_route`]).
+/// Returns false, changing nothing, if the insertion turns out infeasible.
+pub fn commit_single(inst: &Instance, sol: &mut Solution, v: usize, r: usize, p: usize) -> bool {
+    let (lo, hi) = partner_bounds(inst, sol, v);
+    let mut seq = sol.routes[r].clone();
+    seq.insert(p, v);
+    let bounds = Insert {
+        lower: &sol.lower,
+        visit: v,
+        lo,
+        hi,
+    };
+    let Ok(t) = simulate(inst, r, &seq, &bounds) else {
+        return false;
+    };
+    let start = t.stops[p].start;
+    sol.routes[r] = seq;
+    sol.timings[r] = t;
+    if inst.visits[v].coupled() {
+        sol.lower.0[v] = sol.lower.0[v].max(start);
+    }
+    place(inst, sol, v, &[r]);
+    true
+}
+
+/// Applies a double-handed placement found by [`options_double`].
+pub fn commit_double(inst: &Instance, sol: &mut Solution, v: usize, opt: DoubleOption) {
+    let (_, slots, timings, lower) = opt;
+    for (r, p) in slots {
+        sol.routes[r].insert(p, v);
+    }
+    let changed: Vec<usize> = (0..sol.routes.len()).filter(|&r| timings[r] != sol.timings[r]).collect();
+    sol.timings = timings;
+    sol.lower = lower;
+    place(inst, sol, v, &changed);
+}
+
+fn place(inst: &Instance, sol: &mut Solution, v: usize, changed: &[usize]) {
+    sol.placed[v] = true;
+    sol.unassigned.retain(|&u| u != v);
+    for &r in changed {
+        sol.refresh_slack(inst, r);
+    }
+}

@@ -1,0 +1,148 @@
+//! Workers in parallel (rayon), each walking with its own seed, exchanging their best
+//! plans at fixed points. The points are fixed in work units, not seconds, so the same
+//! seed and thread count give the same plan on any machine (unless the wall-clock
+//! deadline cuts the run short first).
+
+use super::instance::Instance;
+use super::ruin::{neighbours, RuinParams};
+use super::search::{Island, Temperature};
+use super::solution::Solution;
+use super::StopReason;
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+/// Exchange points per run.
+const EPOCHS: u64 = 25;
+/// Neighbours kept per visit for string removal.
+const NEIGHBOURS: usize = 100;
+
+/// When to stop.
+pub struct Budget<'a> {
+    /// Work units per worker (deterministic clock); `None` = run until the deadline.
+    pub work: Option<u64>,
+    /// Wall-clock start.
+    pub started: Instant,
+    /// Wall-clock limit, seconds.
+    pub seconds: f64,
+    /// Raised to stop early.
+    pub cancel: &'a AtomicBool,
+}
+
+impl Budget<'_> {
+    fn deadline_passed(&self) -> bool {
+        self.started.elapsed().as_secs_f64() >= self.seconds
+    }
+    fn stop(&self) -> Option<StopReason> {
+        if self.cancel.load(Ordering::Relaxed) {
+            Some(StopReason::Cancelled)
+        } else if self.deadline_passed() {
+            Some(StopReason::TimeLimit)
+        } else {
+            None
+        }
+    }
+}
+
+/// Summary of a run.
+pub struct Outcome {
+    /// The best solution found.
+    pub best: Solution,
+    /// Why the run ended.
+    pub stop: StopReason,
+    /// Iterations over all workers.
+    pub iterations: u64,
+    /// Work units over all workers.
+    pub work: u64,
+}
+
+/// Runs `threads` workers from `start` and returns the best solution.
+pub fn run(
+    inst: &Instance,
+    start: Solution,
+    seed: u64,
+    threads: usize,
+    budget: &Budget,
+    mut on_best: impl FnMut(&Solution, f64),
+) -> Outcome {
+    let threads = threads.max(1);
+    let near = neighbours(inst, NEIGHBOURS);
+    let params = RuinParams::default();
+    let temp = Temperature::for_cost(start.cost(inst), inst.visits.len());
+    let mut islands: Vec<Island> = (0..threads)
+        .map(|i| Island::new(inst, start.clone(), seed.wrapping_mul(0x9E37_79B9).wrapping_add(i as u64)))
+        .collect();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().ok();
+    let placed: usize = start.routes.iter().map(Vec::len).sum();
+    let mut stop = StopReason::Completed;
+    if inst.visits.is_empty() || placed + start.unassigned.len() == 0 {
+        return Outcome {
+            best: start,
+            stop,
+            iterations: 0,
+            work: 0,
+        };
+    }
+    let mut best_score = islands[0].best_score;
+    for epoch in 1..=EPOCHS {
+        let until = budget.work.map(|w| w * epoch / EPOCHS);
+        let epoch_end = budget.seconds * epoch as f64 / EPOCHS as f64;
+        let work_total = budget.work;
+        let walk = |isl: &mut Island| {
+            while until.is_none_or(|u| isl.work < u) {
+                if budget.stop().is_some() {
+                    break;
+                }
+                let elapsed = budget.started.elapsed().as_secs_f64();
+                if work_total.is_none() && elapsed >= epoch_end {
+                    break;
+                }
+                let fraction = match work_total {
+                    Some(w) => isl.work as f64 / w.max(1) as f64,
+                    None => elapsed / budget.seconds.max(1e-9),
+                };
+                isl.step(inst, &near, &params, temp.at(fraction));
+            }
+        };
+        match (&pool, threads) {
+            (Some(pool), t) if t > 1 => pool.install(|| islands.par_iter_mut().for_each(walk)),
+            _ => islands.iter_mut().for_each(walk),
+        }
+        // Ring migration: each worker continues from its left neighbour's best when that
+        // is better than where it stands.
+        let bests: Vec<(f64, Solution)> = islands.iter().map(|i| (i.best_score, i.best.clone())).collect();
+        for i in 0..islands.len() {
+            let left = (i + islands.len() - 1) % islands.len();
+            if bests[left].0 < islands[i].current_score - 1e-9 {
+                islands[i].adopt(inst, &bests[left].1);
+            }
+        }
+        let (k, score) = best_of(&islands);
+        if score < best_score - 1e-9 {
+            best_score = score;
+            on_best(&islands[k].best, budget.started.elapsed().as_secs_f64());
+        }
+        if let Some(s) = budget.stop() {
+            stop = s;
+            break;
+        }
+    }
+    let (k, _) = best_of(&islands);
+    let iterations = islands.iter().map(|i| i.iterations).sum();
+    let work = islands.iter().map(|i| i.work).sum();
+    Outcome {
+        best: islands.swap_remove(k).best,
+        stop,
+        iterations,
+        work,
+    }
+}
+
+/// The worker with the lowest best score (lowest index on ties).
+fn best_of(islands: &[Island]) -> (usize, f64) {
+    islands
+        .iter()
+        .enumerate()
+        .map(|(k, i)| (k, i.best_score))
+        .fold((0, f64::INFINITY), |a, b| if b.1 < a.1 { b } else { a })
+}

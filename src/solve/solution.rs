@@ -1,0 +1,180 @@
+//! A solution under construction or search: the rounds, their timings, the coupling
+//! bounds, and per-round slack for O(1) insertion checks.
+
+use super::couple::{settle, Lower};
+use super::instance::Instance;
+use super::route::{simulate, RouteTiming};
+use std::cell::Cell;
+
+/// Weight of an unassigned required visit in the search score: it dominates any cost.
+pub const REQUIRED_WEIGHT: f64 = 1e7;
+/// Weight of an unassigned optional visit: below any required visit, above any cost.
+pub const OPTIONAL_WEIGHT: f64 = 1e5;
+
+/// Rounds with their timings.
+#[derive(Debug, Clone)]
+pub struct Solution {
+    /// Visit indices per staff member, in order.
+    pub routes: Vec<Vec<usize>>,
+    /// Timing of each round.
+    pub timings: Vec<RouteTiming>,
+    /// Lower bounds on starts from couplings.
+    pub lower: Lower,
+    /// Latest start of each stop that keeps the rest of its round feasible (simple rounds).
+    pub latest: Vec<Vec<f64>>,
+    /// Whether each visit is planned.
+    pub placed: Vec<bool>,
+    /// Start of each planned visit.
+    pub starts: Vec<f64>,
+    /// Visits that could not be placed.
+    pub unassigned: Vec<usize>,
+    /// Work done on this solution, in insertion-check units: the search's deterministic
+    /// clock (the same on every machine, unlike wall time).
+    pub work: Cell<u64>,
+}
+
+impl Solution {
+    /// Empty rounds for everyone.
+    pub fn empty(inst: &Instance) -> Self {
+        let lower = Lower::new(inst.visits.len());
+        let routes = vec![Vec::new(); inst.staff.len()];
+        let timings = (0..inst.staff.len())
+            .map(|s| simulate(inst, s, &[], &lower).unwrap_or_default())
+            .collect();
+        let mut sol = Solution {
+            routes,
+            timings,
+            lower,
+            latest: vec![Vec::new(); inst.staff.len()],
+            placed: vec![false; inst.visits.len()],
+            starts: vec![0.0; inst.visits.len()],
+            unassigned: Vec::new(),
+            work: Cell::new(0),
+        };
+        for r in 0..inst.staff.len() {
+            sol.refresh_slack(inst, r);
+        }
+        sol
+    }
+
+    /// Weighted objective, largest-lateness term included.
+    pub fn cost(&self, inst: &Instance) -> f64 {
+        let mut max_late = 0.0f64;
+        let mut sum = 0.0;
+        for t in &self.timings {
+            sum += t.cost(inst);
+            for s in &t.stops {
+                max_late = max_late.max(s.late);
+            }
+        }
+        sum + inst.weights.max_lateness * max_late
+    }
+
+    /// The search score: unassigned visits first, then cost.
+    pub fn score(&self, inst: &Instance) -> f64 {
+        let unassigned: f64 = self
+            .unassigned
+            .iter()
+            .map(|&v| if inst.visits[v].required { REQUIRED_WEIGHT } else { OPTIONAL_WEIGHT })
+            .sum();
+        unassigned + self.cost(inst)
+    }
+
+    /// Counts `units` of work.
+    pub fn spend(&self, units: u64) {
+        self.work.set(self.work.get() + units);
+    }
+
+    /// Start of a placed visit.
+    pub fn start_of(&self, v: usize) -> Option<f64> {
+        self.placed[v].then_some(self.starts[v])
+    }
+
+    /// Recomputes the latest feasible starts of round `r` (meaningful for simple rounds).
+    pub fn refresh_slack(&mut self, inst: &Instance, r: usize) {
+        let route = &self.routes[r];
+        let st = &inst.staff[r];
+        let latest = &mut self.latest[r];
+        latest.clear();
+        latest.resize(route.len(), f64::INFINITY);
+        let mut next_latest = st.latest_return;
+        let mut next_place = st.end_place;
+        for k in (0..route.len()).rev() {
+            let vd = &inst.visits[route[k]];
+            let close = vd.windows.last().map_or(f64::INFINITY, |w| w.1 + vd.allowance);
+            let l = close.min(next_latest - inst.travel.time(vd.place, next_place) - vd.duration);
+            latest[k] = l;
+            next_latest = l;
+            next_place = vd.place;
+        }
+        for s in &self.timings[r].stops {
+            self.starts[s.visit] = s.start;
+        }
+    }
+
+    /// Takes `visits` out of their rounds and re-times everything they touched.
+    /// Coupling bounds are recomputed from scratch, so starts may move earlier again.
+    pub fn remove(&mut self, inst: &Instance, visits: &[usize], coupled_present: bool) {
+        let mut dirty = vec![false; self.routes.len()];
+        for &v in visits {
+            if !self.placed[v] {
+                continue;
+            }
+            self.placed[v] = false;
+            self.unassigned.push(v);
+        }
+        for (r, route) in self.routes.iter_mut().enumerate() {
+            let before = route.len();
+            route.retain(|&v| self.placed[v]);
+            if route.len() != before {
+                dirty[r] = true;
+            }
+        }
+        // With the old bounds every coupled start stays where it was, so every
+        // coupling still holds and the shortened rounds stay feasible.
+        for r in 0..self.routes.len() {
+            if dirty[r] {
+                if let Ok(t) = simulate(inst, r, &self.routes[r], &self.lower) {
+                    self.timings[r] = t;
+                }
+                self.refresh_slack(inst, r);
+            }
+        }
+        if coupled_present {
+            // Then let coupled starts move earlier where the removals allow.
+            self.resettle(inst);
+        }
+    }
+
+    /// Re-times every round from unbounded starts and re-settles couplings.
+    pub fn resettle(&mut self, inst: &Instance) {
+        let coupled: Vec<usize> = (0..inst.visits.len())
+            .filter(|&v| self.placed[v] && inst.visits[v].coupled())
+            .collect();
+        let mut lower = Lower::new(inst.visits.len());
+        let mut timings = self.timings.clone();
+        let mut dirty = vec![true; self.routes.len()];
+        if settle(inst, &self.routes, &mut lower, &mut timings, &mut dirty, &coupled).is_ok() {
+            // Pin coupled starts where they settled, so insertions can see them move.
+            for t in &timings {
+                for s in &t.stops {
+                    if inst.visits[s.visit].coupled() {
+                        lower.0[s.visit] = lower.0[s.visit].max(s.start);
+                    }
+                }
+            }
+            self.lower = lower;
+            self.timings = timings;
+        }
+        for r in 0..self.routes.len() {
+            self.refresh_slack(inst, r);
+        }
+    }
+
+    /// Planned coupled visits.
+    pub fn coupled(&self, inst: &Instance) -> Vec<usize> {
+        (0..inst.visits.len())
+            .filter(|&v| self.placed[v] && inst.visits[v].coupled())
+            .collect()
+    }
+}
