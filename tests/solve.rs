@@ -52,17 +52,24 @@ fn sample_day_plan_passes_the_checker() {
 #[test]
 fn same_seed_gives_the_same_plan() {
     let p = sample_day();
-    let a = Solver::new(&p)
-        .time_limit(Duration::from_secs(1))
-        .seed(3)
-        .threads(1)
-        .run();
-    let b = Solver::new(&p)
-        .time_limit(Duration::from_secs(1))
-        .seed(3)
-        .threads(1)
-        .run();
-    assert_eq!(a.plan, b.plan);
+    for threads in [1, 2] {
+        let run = || {
+            Solver::new(&p)
+                .time_limit(Duration::from_secs(60))
+                .work_budget(15_000_000)
+                .seed(3)
+                .threads(threads)
+                .run()
+        };
+        let (a, b) = (run(), run());
+        assert_eq!(
+            a.stop,
+            StopReason::Completed,
+            "the work budget, not the clock, must end the run"
+        );
+        assert_eq!(a.plan, b.plan, "threads = {threads}");
+        assert_eq!(a.iterations, b.iterations);
+    }
 }
 
 #[test]

@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+mod bench;
+
 #[derive(Parser)]
 #[command(
     name = "carerounds",
@@ -35,6 +37,8 @@ enum Command {
         /// Plan file (SPEC JSON).
         plan: PathBuf,
     },
+    /// Solve a VRPTW benchmark suite and report the gap to best-known.
+    Bench(bench::BenchArgs),
     /// Validate a problem file without solving it.
     Validate {
         /// Problem file (SPEC JSON).
@@ -125,6 +129,7 @@ pub fn run() -> ExitCode {
 fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Solve(args) => solve(args),
+        Command::Bench(args) => bench::run(args),
         Command::Check { problem, plan } => {
             let problem = load_problem(&problem)?;
             let plan = load_plan(&plan)?;
@@ -158,7 +163,7 @@ fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
-fn bad(path: &Path, source: InputError) -> anyhow::Error {
+pub(crate) fn bad(path: &Path, source: InputError) -> anyhow::Error {
     BadInput {
         file: path.display().to_string(),
         source,
@@ -166,11 +171,11 @@ fn bad(path: &Path, source: InputError) -> anyhow::Error {
     .into()
 }
 
-fn load_problem(path: &Path) -> Result<Problem> {
+pub(crate) fn load_problem(path: &Path) -> Result<Problem> {
     parse_problem(&read(path)?).map_err(|e| bad(path, e))
 }
 
-fn load_plan(path: &Path) -> Result<Plan> {
+pub(crate) fn load_plan(path: &Path) -> Result<Plan> {
     let text = read(path)?;
     let de = &mut serde_json::Deserializer::from_str(&text);
     serde_path_to_error::deserialize(de).map_err(|e| bad(path, InputError::from_json(e)))
@@ -190,7 +195,10 @@ fn solve(args: SolveArgs) -> Result<ExitCode> {
     };
     let mut solver = Solver::new(&problem);
     if let Some(s) = args.seconds {
-        anyhow::ensure!(s.is_finite() && s >= 0.0, "--seconds must be a number >= 0");
+        anyhow::ensure!(
+            s.is_finite() && (0.0..=86_400.0).contains(&s),
+            "--seconds must be a number of seconds between 0 and 86400"
+        );
         solver = solver.time_limit(Duration::from_secs_f64(s));
     }
     if let Some(seed) = args.seed {
@@ -201,7 +209,7 @@ fn solve(args: SolveArgs) -> Result<ExitCode> {
     }
     let solved = solver.deterministic(!args.wall_clock).run();
     let plan = &solved.plan;
-    let violations = check(&problem, &plan);
+    let violations = check(&problem, plan);
     anyhow::ensure!(
         violations.is_empty(),
         "internal error: the solver returned a plan that fails the checker: {}",
@@ -213,9 +221,9 @@ fn solve(args: SolveArgs) -> Result<ExitCode> {
     );
     let text = match args.out_format {
         OutFormat::Json => serde_json::to_string_pretty(&plan)? + "\n",
-        OutFormat::Vrplib => vrplib(&plan),
+        OutFormat::Vrplib => vrplib(plan),
     };
-    let table = summary_table(&problem, &plan, &solved);
+    let table = summary_table(&problem, plan, &solved);
     match &args.out {
         Some(path) => {
             std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;

@@ -66,6 +66,12 @@ impl InputError {
         let path = err.path().to_string();
         let inner = err.into_inner();
         let path = if path == "." { String::new() } else { path };
+        // A key that could not be read shows as `?`; the object holding it is the place.
+        let path = match path.strip_suffix(".?") {
+            Some(parent) => parent.to_string(),
+            None if path == "?" => String::new(),
+            None => path,
+        };
         let mut message = inner.to_string();
         if inner.is_syntax() || inner.is_eof() {
             message = format!("not valid JSON: {message}");

@@ -20,6 +20,13 @@ pub fn parse_problem(json: &str) -> Result<Problem> {
 
 /// Parses a problem document without validating it.
 pub fn parse_input(json: &str) -> Result<ProblemInput> {
+    // serde would read an array positionally as a struct and blame its first element.
+    if json.trim_start().starts_with('[') {
+        return err(
+            FieldPath::root(),
+            "a problem must be a JSON object {\"staff\": [..], \"visits\": [..], ..}, not an array",
+        );
+    }
     let de = &mut serde_json::Deserializer::from_str(json);
     serde_path_to_error::deserialize(de).map_err(InputError::from_json)
 }
@@ -490,7 +497,12 @@ fn check_after_cycles(visits: &[Visit], inputs: &[VisitInput]) -> Result<()> {
                         stack.push((next, 0));
                     }
                     1 => {
-                        let path = FieldPath::root().field("visits").index(v).field("after");
+                        let path = FieldPath::root()
+                            .field("visits")
+                            .index(v)
+                            .field("after")
+                            .index(*k - 1)
+                            .field("visit");
                         return err(
                             path,
                             format!(
@@ -561,13 +573,19 @@ fn validate_objective(o: ObjectiveInput) -> Result<Objective> {
     })
 }
 
+/// Largest accepted `options.time_limit_s`: one day.
+const MAX_TIME_LIMIT_S: f64 = 86_400.0;
+
 fn validate_options(o: OptionsInput) -> Result<Options> {
     let d = Options::default();
     let time_limit_s = o.time_limit_s.unwrap_or(d.time_limit_s);
-    if !time_limit_s.is_finite() || time_limit_s < 0.0 {
+    // The upper bound keeps the value within what a timer can hold (a day is plenty).
+    if !time_limit_s.is_finite() || !(0.0..=MAX_TIME_LIMIT_S).contains(&time_limit_s) {
         return err(
             FieldPath::root().field("options").field("time_limit_s"),
-            format!("time limit must be a number of seconds >= 0, got {time_limit_s}"),
+            format!(
+                "time limit must be a number of seconds >= 0 and <= {MAX_TIME_LIMIT_S}, got {time_limit_s}"
+            ),
         );
     }
     Ok(Options {

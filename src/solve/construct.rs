@@ -65,7 +65,11 @@ pub fn construct(inst: &Instance) -> Solution {
         open.retain(|&x| x != v);
         let before: Vec<_> = sol.timings.clone();
         let placed = if inst.visits[v].double {
-            let opts = doubles.into_iter().find(|d| d.0 == v).map(|d| d.1).unwrap_or_default();
+            let opts = doubles
+                .into_iter()
+                .find(|d| d.0 == v)
+                .map(|d| d.1)
+                .unwrap_or_default();
             match opts.into_iter().next() {
                 Some(opt) => {
                     commit_double(inst, &mut sol, v, opt);
@@ -93,7 +97,9 @@ pub fn construct(inst: &Instance) -> Solution {
         let vd = &inst.visits[v];
         for &(u, _, _) in vd.after.iter().chain(vd.before.iter()) {
             if !sol.placed[u] {
-                cache[u] = (0..nr).map(|r| best_in_route(inst, &sol, u, r, &mut never, None)).collect();
+                cache[u] = (0..nr)
+                    .map(|r| best_in_route(inst, &sol, u, r, &mut never, None))
+                    .collect();
             }
         }
     }

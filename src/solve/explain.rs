@@ -2,9 +2,9 @@
 //! exclusions, the hours nobody works, or, when staff could in principle go, the rule
 //! that blocks each of the nearest of them (test-inserting the visit into every round).
 
-use super::solution::Solution;
 use super::instance::Instance;
 use super::route::{simulate, Block, StartBounds};
+use super::solution::Solution;
 use crate::model::time::format_short;
 use crate::model::Problem;
 

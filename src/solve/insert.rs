@@ -117,9 +117,17 @@ fn best_simple(
     if load + vd.demand > st.capacity + 1e-9 {
         return None;
     }
-    let (open, close) = vd.windows.first().copied().unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+    let (open, close) = vd
+        .windows
+        .first()
+        .copied()
+        .unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
     let w = &inst.weights;
-    let unpref = if vd.has_preferred && !vd.preferred[r] { w.preferred_staff } else { 0.0 };
+    let unpref = if vd.has_preferred && !vd.preferred[r] {
+        w.preferred_staff
+    } else {
+        0.0
+    };
     let tm = &inst.travel;
     sol.spend(route.len() as u64 + 1);
     let mut best: Option<Best> = None;
@@ -299,7 +307,9 @@ pub fn commit_double(inst: &Instance, sol: &mut Solution, v: usize, opt: DoubleO
     for (r, p) in slots {
         sol.routes[r].insert(p, v);
     }
-    let changed: Vec<usize> = (0..sol.routes.len()).filter(|&r| timings[r] != sol.timings[r]).collect();
+    let changed: Vec<usize> = (0..sol.routes.len())
+        .filter(|&r| timings[r] != sol.timings[r])
+        .collect();
     sol.timings = timings;
     sol.lower = lower;
     place(inst, sol, v, &changed);

@@ -15,8 +15,8 @@ pub mod insert;
 pub mod instance;
 pub mod output;
 pub mod parallel;
-pub mod ruin;
 pub mod route;
+pub mod ruin;
 pub mod search;
 pub mod solution;
 
@@ -76,6 +76,7 @@ pub struct Solver<'a> {
     cancel: Arc<AtomicBool>,
     progress: Option<ProgressFn<'a>>,
     deterministic: bool,
+    work: Option<u64>,
 }
 
 /// Work units per second of time limit in deterministic mode: measured on the reference
@@ -99,6 +100,7 @@ impl<'a> Solver<'a> {
             cancel: Arc::new(AtomicBool::new(false)),
             progress: None,
             deterministic: true,
+            work: None,
         }
     }
     /// Wall-clock limit.
@@ -122,6 +124,12 @@ impl<'a> Solver<'a> {
     /// benchmarks against other solvers at equal time).
     pub fn deterministic(mut self, on: bool) -> Self {
         self.deterministic = on;
+        self
+    }
+    /// An explicit work budget per worker (deterministic mode), instead of the one
+    /// derived from the time limit; the time limit then only acts as the safety net.
+    pub fn work_budget(mut self, units: u64) -> Self {
+        self.work = Some(units);
         self
     }
     /// Use this travel matrix instead of building one.
@@ -150,7 +158,11 @@ impl<'a> Solver<'a> {
             if let Some(f) = &self.progress {
                 f(&Progress {
                     elapsed: Duration::from_secs_f64(elapsed),
-                    unassigned: sol.unassigned.iter().filter(|&&v| inst.visits[v].required).count(),
+                    unassigned: sol
+                        .unassigned
+                        .iter()
+                        .filter(|&&v| inst.visits[v].required)
+                        .count(),
                     objective: sol.cost(&inst),
                 });
             }
@@ -162,9 +174,15 @@ impl<'a> Solver<'a> {
         };
         let seconds = self.time_limit.as_secs_f64();
         let budget = parallel::Budget {
-            work: self.deterministic.then(|| (seconds * WORK_PER_SECOND) as u64),
+            work: self
+                .deterministic
+                .then_some(self.work.unwrap_or((seconds * WORK_PER_SECOND) as u64)),
             started: t0,
-            seconds: if self.deterministic { seconds * DETERMINISTIC_DEADLINE_FACTOR } else { seconds },
+            seconds: if self.deterministic {
+                seconds * DETERMINISTIC_DEADLINE_FACTOR
+            } else {
+                seconds
+            },
             cancel: &self.cancel,
         };
         let out = parallel::run(&inst, start, self.seed, threads, &budget, report);

@@ -1,8 +1,8 @@
 //! Writes a solver [`Solution`] as a SPEC plan: steps with times, route and day totals,
 //! unassigned visits with their reasons.
 
-use super::solution::Solution;
 use super::instance::Instance;
+use super::solution::Solution;
 use crate::model::input::{LocationRef, PointInput};
 use crate::model::time::Clock;
 use crate::model::{Plan, Problem, RoutePlan, Step, Summary, Unassigned};

@@ -70,9 +70,19 @@ pub fn run(
     let params = RuinParams::default();
     let temp = Temperature::for_cost(start.cost(inst), inst.visits.len());
     let mut islands: Vec<Island> = (0..threads)
-        .map(|i| Island::new(inst, start.clone(), seed.wrapping_mul(0x9E37_79B9).wrapping_add(i as u64)))
+        .map(|i| {
+            Island::new(
+                inst,
+                start.clone(),
+                seed.wrapping_mul(0x9E37_79B9).wrapping_add(i as u64),
+            )
+        })
         .collect();
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().ok();
+    let pool = if threads > 1 {
+        rayon::ThreadPoolBuilder::new().num_threads(threads).build().ok()
+    } else {
+        None
+    };
     let placed: usize = start.routes.iter().map(Vec::len).sum();
     let mut stop = StopReason::Completed;
     if inst.visits.is_empty() || placed + start.unassigned.len() == 0 {
@@ -104,9 +114,9 @@ pub fn run(
                 isl.step(inst, &near, &params, temp.at(fraction));
             }
         };
-        match (&pool, threads) {
-            (Some(pool), t) if t > 1 => pool.install(|| islands.par_iter_mut().for_each(walk)),
-            _ => islands.iter_mut().for_each(walk),
+        match &pool {
+            Some(pool) => pool.install(|| islands.par_iter_mut().for_each(walk)),
+            None => islands.iter_mut().for_each(walk),
         }
         // Ring migration: each worker continues from its left neighbour's best when that
         // is better than where it stands.

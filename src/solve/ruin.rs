@@ -78,7 +78,13 @@ pub fn choose(sol: &Solution, near: &[Vec<usize>], params: &RuinParams, rng: &mu
     strings(sol, near, params, rng, placed)
 }
 
-fn strings(sol: &Solution, near: &[Vec<usize>], params: &RuinParams, rng: &mut Rng, placed: usize) -> Vec<usize> {
+fn strings(
+    sol: &Solution,
+    near: &[Vec<usize>],
+    params: &RuinParams,
+    rng: &mut Rng,
+    placed: usize,
+) -> Vec<usize> {
     let used = sol.routes.iter().filter(|r| !r.is_empty()).count().max(1);
     let avg_len = placed as f64 / used as f64;
     let ls_max = params.max_string.min(avg_len);

@@ -75,7 +75,13 @@ impl Solution {
         let unassigned: f64 = self
             .unassigned
             .iter()
-            .map(|&v| if inst.visits[v].required { REQUIRED_WEIGHT } else { OPTIONAL_WEIGHT })
+            .map(|&v| {
+                if inst.visits[v].required {
+                    REQUIRED_WEIGHT
+                } else {
+                    OPTIONAL_WEIGHT
+                }
+            })
             .sum();
         unassigned + self.cost(inst)
     }
@@ -132,8 +138,8 @@ impl Solution {
         }
         // With the old bounds every coupled start stays where it was, so every
         // coupling still holds and the shortened rounds stay feasible.
-        for r in 0..self.routes.len() {
-            if dirty[r] {
+        for (r, &is_dirty) in dirty.iter().enumerate() {
+            if is_dirty {
                 if let Ok(t) = simulate(inst, r, &self.routes[r], &self.lower) {
                     self.timings[r] = t;
                 }

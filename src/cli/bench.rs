@@ -1,0 +1,287 @@
+//! `carerounds bench`: solves a named VRPTW suite and reports the gap to best-known.
+//!
+//! Every plan goes through the checker; distances follow the DIMACS 2021 convention by
+//! default (arcs truncated to one decimal), matching `bks.csv`'s
+//! `distance_only_dimacs_trunc1` rows.
+
+use anyhow::{bail, Context, Result};
+use carerounds::check::check;
+use carerounds::model::validate;
+use carerounds::solomon::{read_solomon, Rounding};
+use carerounds::solve::Solver;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Arguments of `carerounds bench`.
+#[derive(clap::Args)]
+pub struct BenchArgs {
+    /// Suite: a folder under --data holding `*.txt` instances and `bks.csv`
+    /// (`solomon`: the 56 Solomon instances; `homberger`: the 60 Gehring-Homberger 200s).
+    #[arg(long, default_value = "solomon")]
+    suite: String,
+    /// Folder that holds the suites.
+    #[arg(long, default_value = "data")]
+    data: PathBuf,
+    /// Only instances whose name starts with one of these (comma-separated), e.g. `C1,R101`.
+    #[arg(long)]
+    only: Option<String>,
+    /// Time limit per run, seconds.
+    #[arg(long, default_value_t = 10.0)]
+    seconds: f64,
+    /// Seeds per instance (1..=N).
+    #[arg(long, default_value_t = 1)]
+    seeds: u64,
+    /// Solver threads per run.
+    #[arg(long, default_value_t = 1)]
+    threads: usize,
+    /// Runs at the same time (each with --threads threads).
+    #[arg(long, default_value_t = 1)]
+    jobs: usize,
+    /// Use a fixed amount of work per run instead of the whole time limit.
+    #[arg(long)]
+    deterministic: bool,
+    /// Arc rounding: DIMACS (truncated to one decimal) or exact.
+    #[arg(long, default_value = "dimacs")]
+    rounding: String,
+    /// Also write one CSV row per run here.
+    #[arg(long)]
+    csv: Option<PathBuf>,
+}
+
+struct Row {
+    instance: String,
+    seed: u64,
+    distance: f64,
+    vehicles: usize,
+    bks: Option<f64>,
+    seconds: f64,
+    iterations: u64,
+    violations: usize,
+    unassigned: usize,
+}
+
+impl Row {
+    fn gap(&self) -> Option<f64> {
+        self.bks.map(|b| (self.distance - b) / b * 100.0)
+    }
+}
+
+/// Best-known distances of the given convention from a `bks.csv`.
+fn read_bks(path: &Path, convention: &str) -> Result<HashMap<String, f64>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut out = HashMap::new();
+    for line in text.lines().skip(1) {
+        let cols: Vec<&str> = line.split(',').collect();
+        if cols.len() >= 3 && cols.last() == Some(&convention) {
+            if let Ok(d) = cols[1].parse::<f64>() {
+                out.insert(cols[0].to_string(), d);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Runs the suite and prints the table.
+pub fn run(args: BenchArgs) -> Result<ExitCode> {
+    let rounding = match args.rounding.as_str() {
+        "dimacs" => Rounding::Dimacs,
+        "exact" => Rounding::Exact,
+        other => bail!("--rounding must be 'dimacs' or 'exact', not '{other}'"),
+    };
+    anyhow::ensure!(
+        args.seconds.is_finite() && args.seconds > 0.0,
+        "--seconds must be > 0"
+    );
+    let dir = args.data.join(&args.suite);
+    let convention = match rounding {
+        Rounding::Dimacs => "distance_only_dimacs_trunc1",
+        Rounding::Exact => "distance_only_exact_ub_from_dimacs_bks",
+    };
+    let bks = read_bks(&dir.join("bks.csv"), convention)?;
+    let prefixes: Vec<String> = args
+        .only
+        .as_deref()
+        .map(|s| s.split(',').map(|p| p.trim().to_uppercase()).collect())
+        .unwrap_or_default();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .with_context(|| format!("cannot list {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .filter(|p| {
+            let stem = p
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_uppercase())
+                .unwrap_or_default();
+            prefixes.is_empty() || prefixes.iter().any(|x| stem.starts_with(x.as_str()))
+        })
+        .collect();
+    files.sort();
+    anyhow::ensure!(!files.is_empty(), "no instances matched in {}", dir.display());
+    let runs: Vec<(PathBuf, u64)> = files
+        .iter()
+        .flat_map(|f| (1..=args.seeds.max(1)).map(move |s| (f.clone(), s)))
+        .collect();
+    let next = AtomicUsize::new(0);
+    let rows = Mutex::new(Vec::new());
+    let errors = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..args.jobs.max(1) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some((file, seed)) = runs.get(i) else { break };
+                match run_one(file, *seed, rounding, &args, &bks) {
+                    Ok(row) => {
+                        eprintln!(
+                            "{:<10} seed {} distance {:>9.1} gap {:>6}",
+                            row.instance,
+                            row.seed,
+                            row.distance,
+                            row.gap().map_or("-".into(), |g| format!("{g:.2}%"))
+                        );
+                        if let Ok(mut r) = rows.lock() {
+                            r.push(row);
+                        }
+                    }
+                    Err(e) => {
+                        if let Ok(mut errs) = errors.lock() {
+                            errs.push(format!("{}: {e:#}", file.display()));
+                        }
+                    }
+                }
+            });
+        }
+    });
+    let errors = errors.into_inner().unwrap_or_default();
+    for e in &errors {
+        eprintln!("error: {e}");
+    }
+    let mut rows = rows.into_inner().unwrap_or_default();
+    rows.sort_by(|a, b| a.instance.cmp(&b.instance).then(a.seed.cmp(&b.seed)));
+    print!("{}", table(&args, &rows));
+    if let Some(path) = &args.csv {
+        let mut csv = String::from(
+            "instance,seed,distance,vehicles,bks,gap_pct,seconds,iterations,violations,unassigned\n",
+        );
+        for r in &rows {
+            let _ = writeln!(
+                csv,
+                "{},{},{:.1},{},{},{},{:.2},{},{},{}",
+                r.instance,
+                r.seed,
+                r.distance,
+                r.vehicles,
+                r.bks.map_or(String::new(), |b| b.to_string()),
+                r.gap().map_or(String::new(), |g| format!("{g:.4}")),
+                r.seconds,
+                r.iterations,
+                r.violations,
+                r.unassigned
+            );
+        }
+        std::fs::write(path, csv).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let bad = rows.iter().any(|r| r.violations > 0 || r.unassigned > 0) || !errors.is_empty();
+    Ok(if bad { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+fn run_one(
+    file: &Path,
+    seed: u64,
+    rounding: Rounding,
+    args: &BenchArgs,
+    bks: &HashMap<String, f64>,
+) -> Result<Row> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let inst = read_solomon(&text, rounding)?;
+    let problem = validate(&inst.problem)?;
+    let solved = Solver::new(&problem)
+        .time_limit(Duration::from_secs_f64(args.seconds))
+        .seed(seed)
+        .threads(args.threads)
+        .deterministic(args.deterministic)
+        .run();
+    let violations = check(&problem, &solved.plan).len();
+    let name = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_uppercase())
+        .unwrap_or_default();
+    Ok(Row {
+        bks: bks.get(&name).copied(),
+        instance: name,
+        seed,
+        distance: solved.plan.summary.distance_km,
+        vehicles: solved.plan.routes.iter().filter(|r| r.steps.len() > 2).count(),
+        seconds: solved.elapsed.as_secs_f64(),
+        iterations: solved.iterations,
+        violations,
+        unassigned: solved.plan.unassigned.len(),
+    })
+}
+
+/// The per-instance table with means per class (C1, R2, ...) and overall.
+fn table(args: &BenchArgs, rows: &[Row]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "suite {}  {} s  threads {}  seeds {}  rounding {}{}",
+        args.suite,
+        args.seconds,
+        args.threads,
+        args.seeds,
+        args.rounding,
+        if args.deterministic { "  deterministic" } else { "" }
+    );
+    let _ = writeln!(
+        s,
+        "{:<10} {:>4} {:>10} {:>4} {:>10} {:>7} {:>7} {:>9} {:>5}",
+        "instance", "seed", "distance", "veh", "bks", "gap%", "time s", "iters", "viol"
+    );
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "{:<10} {:>4} {:>10.1} {:>4} {:>10} {:>7} {:>7.2} {:>9} {:>5}",
+            r.instance,
+            r.seed,
+            r.distance,
+            r.vehicles,
+            r.bks.map_or("-".into(), |b| format!("{b:.1}")),
+            r.gap().map_or("-".into(), |g| format!("{g:.2}")),
+            r.seconds,
+            r.iterations,
+            r.violations + r.unassigned
+        );
+    }
+    let class = |name: &str| -> String {
+        let stem: String = name.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+        let digit = name.chars().find(|c| c.is_ascii_digit()).unwrap_or('?');
+        format!("{stem}{digit}")
+    };
+    let mut classes: Vec<String> = rows.iter().map(|r| class(&r.instance)).collect();
+    classes.sort();
+    classes.dedup();
+    for c in classes.iter().chain(std::iter::once(&"all".to_string())) {
+        let gaps: Vec<f64> = rows
+            .iter()
+            .filter(|r| c == "all" || class(&r.instance) == *c)
+            .filter_map(Row::gap)
+            .collect();
+        if !gaps.is_empty() {
+            let mean = gaps.iter().sum::<f64>() / gaps.len() as f64;
+            let _ = writeln!(s, "mean gap {:<4} {:>7.3}%  ({} runs)", c, mean, gaps.len());
+        }
+    }
+    let infeasible = rows
+        .iter()
+        .filter(|r| r.violations > 0 || r.unassigned > 0)
+        .count();
+    let _ = writeln!(
+        s,
+        "plans failing the checker or with unassigned visits: {infeasible}"
+    );
+    s
+}
