@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod model;
+pub mod report;
 pub mod solomon;
 pub mod solve;
 pub mod travel;

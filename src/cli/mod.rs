@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 mod bench;
+mod report;
 
 #[derive(Parser)]
 #[command(
@@ -37,6 +38,8 @@ enum Command {
         /// Plan file (SPEC JSON).
         plan: PathBuf,
     },
+    /// Compare the booked plan with optimised plans: travel, miles, cost, CO2, office time.
+    Report(report::ReportArgs),
     /// Solve a VRPTW benchmark suite and report the gap to best-known.
     Bench(bench::BenchArgs),
     /// Validate a problem file without solving it.
@@ -129,6 +132,7 @@ pub fn run() -> ExitCode {
 fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Solve(args) => solve(args),
+        Command::Report(args) => report::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Check { problem, plan } => {
             let problem = load_problem(&problem)?;

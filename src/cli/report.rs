@@ -1,0 +1,152 @@
+//! `carerounds report`: the rounds as booked against one or more plans, as text, JSON, CSV
+//! or a self-contained HTML page. Reads the files, hands them to `carerounds::report`,
+//! writes the result.
+
+use super::{bad, load_plan, load_problem};
+use anyhow::{Context, Result};
+use carerounds::model::{FieldPath, InputError};
+use carerounds::report::{organisations, render, Assumptions, Format, Report, ReportError};
+use clap::ValueEnum;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of `carerounds report`.
+#[derive(clap::Args)]
+pub struct ReportArgs {
+    /// Problem file (SPEC JSON) with a `baseline`: the rounds as booked.
+    problem: PathBuf,
+    /// A plan to compare with the baseline; repeat for several (days, scenarios).
+    #[arg(long = "plan", value_name = "PLAN.json", required = true)]
+    plans: Vec<PathBuf>,
+    /// Names of the plans, in the order of --plan (default: each file's name without extension).
+    #[arg(long = "name", value_name = "NAME")]
+    names: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: ReportFormat,
+    /// Write the report here instead of to stdout.
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+    /// An organisation's mileage rate in £ per mile, e.g. an NHS Agenda for Change rate:
+    /// `--rate NHS=0.56`. Repeat for each organisation.
+    #[arg(long = "rate", value_name = "ORG=GBP", value_parser = parse_rate)]
+    rates: Vec<(String, f64)>,
+    /// £ per mile for organisations without --rate [default: 0.45, HMRC approved mileage
+    /// allowance payments].
+    #[arg(long, value_name = "GBP", value_parser = non_negative)]
+    default_rate: Option<f64>,
+    /// kg CO2e per km driven [default: 0.17, UK Government GHG conversion factors, average
+    /// car, unknown fuel].
+    #[arg(long, value_name = "KG", value_parser = non_negative)]
+    co2_per_km: Option<f64>,
+    /// Working days a week, for the weekly extrapolation [default: 5].
+    #[arg(long, value_name = "DAYS", value_parser = positive)]
+    days_per_week: Option<f64>,
+    /// Working days a year, for the yearly extrapolation [default: 230].
+    #[arg(long, value_name = "DAYS", value_parser = positive)]
+    days_per_year: Option<f64>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    /// Plain-text tables.
+    Text,
+    /// Every figure as JSON.
+    Json,
+    /// One row per staff member per plan.
+    Csv,
+    /// One self-contained page with route maps and day timelines.
+    Html,
+}
+
+fn non_negative(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
+        _ => Err(format!("'{s}' is not a number >= 0")),
+    }
+}
+
+fn positive(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        _ => Err(format!("'{s}' is not a number > 0")),
+    }
+}
+
+fn parse_rate(s: &str) -> Result<(String, f64), String> {
+    let (org, rate) = s
+        .rsplit_once('=')
+        .ok_or_else(|| format!("'{s}' is not ORG=GBP_PER_MILE (for example NHS=0.56)"))?;
+    Ok((org.trim().to_string(), non_negative(rate)?))
+}
+
+/// Runs `carerounds report`. Exit 0 with the report (plan violations are shown in it, not
+/// fatal), 2 for bad input with the field path.
+pub fn run(args: ReportArgs) -> Result<ExitCode> {
+    let problem = load_problem(&args.problem)?;
+    let known = organisations(&problem);
+    let mut a = Assumptions::default();
+    for (org, rate) in &args.rates {
+        if !known.contains(org) {
+            eprintln!(
+                "error: --rate {org}={rate}: no staff member works for '{org}' (organisations in {}: {})",
+                args.problem.display(),
+                known
+                    .iter()
+                    .map(|o| format!("'{o}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            return Ok(ExitCode::from(2));
+        }
+        a.gbp_per_mile.insert(org.clone(), *rate);
+    }
+    a.default_gbp_per_mile = args.default_rate.unwrap_or(a.default_gbp_per_mile);
+    a.co2_kg_per_km = args.co2_per_km.unwrap_or(a.co2_kg_per_km);
+    a.days_per_week = args.days_per_week.unwrap_or(a.days_per_week);
+    a.days_per_year = args.days_per_year.unwrap_or(a.days_per_year);
+    if args.names.len() > args.plans.len() {
+        eprintln!(
+            "error: {} --name given for {} --plan: give at most one name per plan",
+            args.names.len(),
+            args.plans.len()
+        );
+        return Ok(ExitCode::from(2));
+    }
+    let mut plans = Vec::with_capacity(args.plans.len());
+    for (i, path) in args.plans.iter().enumerate() {
+        let name = args.names.get(i).cloned().unwrap_or_else(|| {
+            path.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| format!("plan {}", i + 1))
+        });
+        plans.push((name, load_plan(path)?));
+    }
+    let report = Report::new(&problem, &plans, &a).map_err(|e| match e {
+        ReportError::NoBaseline => bad(
+            &args.problem,
+            InputError::new(
+                FieldPath::from("baseline"),
+                "the problem has no baseline (the rounds as booked) to compare the plans with",
+            ),
+        ),
+        ReportError::Plan { index, source, .. } => bad(&args.plans[index], source),
+        ReportError::Baseline(source) => bad(&args.problem, source),
+        e @ ReportError::Assumptions(_) => anyhow::Error::new(e),
+    })?;
+    let format = match args.format {
+        ReportFormat::Text => Format::Text,
+        ReportFormat::Json => Format::Json,
+        ReportFormat::Csv => Format::Csv,
+        ReportFormat::Html => Format::Html,
+    };
+    let text = render(&report, format);
+    match &args.out {
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("report written to {}", path.display());
+        }
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}

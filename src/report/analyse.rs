@@ -1,0 +1,245 @@
+//! Reads one plan (the timed baseline or an optimised plan) against the problem: each staff
+//! member's figures and day, and each visit's outcome. Travel and distance are recomputed
+//! from the travel matrix and the order of places, contact time from the problem's visit
+//! lengths, and the rest from the plan's clock times, so every plan is measured the same way
+//! whoever wrote it.
+
+use super::assumptions::{Assumptions, KM_PER_MILE};
+use super::day::{day_view, DayView, TimedVisit};
+use super::figures::Figures;
+use crate::check::TIME_TOL;
+use crate::model::{FieldPath, InputError, Plan, Problem, Step, Visit};
+use crate::travel::TravelMatrix;
+use std::collections::{BTreeSet, HashMap};
+
+/// One staff member's day in one plan.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct StaffDay {
+    /// Figures that add up over staff; the visit-based ones are left 0 (and the share
+    /// undefined) for [`Analysis::group`] to count over distinct visits.
+    pub sums: Figures,
+    /// Visits made.
+    pub visits: BTreeSet<usize>,
+    /// For pictures.
+    pub view: DayView,
+}
+
+/// How a visit fared in one plan.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Outcome {
+    /// Minutes late (the largest over its staff).
+    pub late: f64,
+    /// Started before its window opened or later than it allows.
+    pub outside: bool,
+    /// Names preferred staff.
+    pub named: bool,
+    /// Made by one of its preferred staff.
+    pub met: bool,
+}
+
+/// A plan read against the problem.
+#[derive(Debug, Clone)]
+pub(crate) struct Analysis {
+    /// By staff index.
+    pub days: Vec<StaffDay>,
+    /// By visit index.
+    pub outcomes: Vec<Outcome>,
+}
+
+impl Analysis {
+    /// Reads `plan`; errors name the plan field at fault (unknown or repeated staff, unknown
+    /// visits). A staff member without a route is off duty in this plan.
+    pub fn new(
+        problem: &Problem,
+        travel: &TravelMatrix,
+        plan: &Plan,
+        a: &Assumptions,
+    ) -> Result<Self, InputError> {
+        let staff_ids: HashMap<&str, usize> = problem
+            .staff
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect();
+        let visit_ids: HashMap<&str, usize> = problem
+            .visits
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.id.as_str(), i))
+            .collect();
+        let mut days: Vec<Option<StaffDay>> = vec![None; problem.staff.len()];
+        let mut served_by: Vec<Vec<usize>> = vec![Vec::new(); problem.visits.len()];
+        let mut late: Vec<(f64, bool)> = vec![(0.0, false); problem.visits.len()];
+        let routes = FieldPath::root().field("routes");
+        for (ri, route) in plan.routes.iter().enumerate() {
+            let path = routes.index(ri);
+            let &s = staff_ids.get(route.staff.as_str()).ok_or_else(|| {
+                InputError::new(
+                    path.field("staff"),
+                    format!(
+                        "staff '{}' is not in the problem (plans must use the problem's staff ids)",
+                        route.staff
+                    ),
+                )
+            })?;
+            if days[s].is_some() {
+                return Err(InputError::new(
+                    path.field("staff"),
+                    format!("staff '{}' has more than one route", route.staff),
+                ));
+            }
+            let st = &problem.staff[s];
+            let mut depart = st.shift_start;
+            let mut ret = None;
+            let mut visits = Vec::new();
+            let mut breaks = Vec::new();
+            for (k, step) in route.steps.iter().enumerate() {
+                match step {
+                    Step::Start { time, .. } => depart = time.0,
+                    Step::End { arrival, .. } => ret = Some(arrival.0),
+                    Step::Break { start, end } => breaks.push((start.0, end.0)),
+                    Step::Visit {
+                        visit,
+                        arrival,
+                        start,
+                        ..
+                    } => {
+                        let &v = visit_ids.get(visit.as_str()).ok_or_else(|| {
+                            InputError::new(
+                                path.field("steps").index(k).field("visit"),
+                                format!("visit '{visit}' is not in the problem"),
+                            )
+                        })?;
+                        let (l, outside) = lateness(&problem.visits[v], start.0);
+                        late[v] = (late[v].0.max(l), late[v].1 || outside);
+                        served_by[v].push(s);
+                        visits.push(TimedVisit {
+                            visit: v,
+                            arrival: arrival.0,
+                            start: start.0,
+                        });
+                    }
+                }
+            }
+            let mut places = vec![st.start_place];
+            places.extend(visits.iter().map(|v| problem.visits[v.visit].place));
+            places.push(st.end_place);
+            let travel_min: f64 = places.windows(2).map(|p| travel.time(p[0], p[1])).sum();
+            let distance_km: f64 = places.windows(2).map(|p| travel.dist(p[0], p[1])).sum();
+            let contact_min: f64 = visits.iter().map(|v| problem.visits[v.visit].duration).sum();
+            let ret = ret.unwrap_or(depart + travel_min);
+            let shift = st.shift_end - st.shift_start;
+            let (break_min, wait_min, free_min) = if visits.is_empty() {
+                let b: f64 = st.breaks.iter().map(|b| b.duration).sum();
+                (b, 0.0, shift - travel_min - b)
+            } else {
+                let b: f64 = breaks.iter().map(|(s, e)| e - s).sum();
+                let span = ret - depart;
+                (b, (span - travel_min - contact_min - b).max(0.0), shift - span)
+            };
+            // Time out beyond the shift is overtime, not negative office time.
+            let free_min = free_min.max(0.0);
+            let distance_miles = distance_km / KM_PER_MILE;
+            let sums = Figures {
+                staff: 1.0,
+                contact_min,
+                travel_min,
+                distance_km,
+                distance_miles,
+                cost_gbp: distance_miles * a.rate(&st.organisation),
+                co2_kg: distance_km * a.co2_kg_per_km,
+                wait_min,
+                break_min,
+                free_min,
+                admin_short_min: (st.admin_min - free_min).max(0.0),
+                overtime_min: (ret - st.shift_end).max(0.0),
+                ..Default::default()
+            };
+            let view = day_view(problem, travel, s, (depart, ret), &visits, &breaks);
+            days[s] = Some(StaffDay {
+                sums,
+                visits: visits.iter().map(|v| v.visit).collect(),
+                view,
+            });
+        }
+        let days = days
+            .into_iter()
+            .enumerate()
+            .map(|(s, d)| {
+                d.unwrap_or_else(|| StaffDay {
+                    view: DayView {
+                        shift_start: problem.staff[s].shift_start,
+                        shift_end: problem.staff[s].shift_end,
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                })
+            })
+            .collect();
+        let outcomes = problem
+            .visits
+            .iter()
+            .enumerate()
+            .map(|(v, vd)| Outcome {
+                late: late[v].0,
+                outside: late[v].1,
+                named: !vd.preferred_staff.is_empty(),
+                met: served_by[v].iter().any(|s| vd.preferred_staff.contains(s)),
+            })
+            .collect();
+        Ok(Analysis { days, outcomes })
+    }
+
+    /// The figures of a group of staff: their sums, and the outcomes of the distinct visits
+    /// they made.
+    pub fn group(&self, members: impl IntoIterator<Item = usize>) -> Figures {
+        let mut f = Figures::default();
+        let mut visits = BTreeSet::new();
+        for s in members {
+            let d = &self.days[s];
+            f = f.plus(&d.sums);
+            visits.extend(d.visits.iter().copied());
+        }
+        for &v in &visits {
+            let o = &self.outcomes[v];
+            f.visits += 1.0;
+            if o.late > 0.0 {
+                f.late_visits += 1.0;
+                f.late_min += o.late;
+            }
+            f.outside_window_visits += o.outside as u8 as f64;
+            f.preferred_visits += o.named as u8 as f64;
+            f.preferred_met += (o.named && o.met) as u8 as f64;
+        }
+        f.preferred_share_pct =
+            (f.preferred_visits > 0.0).then(|| 100.0 * f.preferred_met / f.preferred_visits);
+        f
+    }
+
+    /// Visits no staff member makes in this plan.
+    pub fn not_made(&self, problem: &Problem) -> usize {
+        let made: BTreeSet<usize> = self.days.iter().flat_map(|d| d.visits.iter().copied()).collect();
+        problem.visits.len() - made.len()
+    }
+}
+
+/// Minutes late of a start at `s` (the least over the windows already open, as the checker
+/// defines it) and whether the start is outside the windows: before the first opens, or
+/// later than a window plus the allowed lateness. Starts within [`TIME_TOL`] of a bound
+/// count as inside (plans write times to the second).
+pub(crate) fn lateness(v: &Visit, s: f64) -> (f64, bool) {
+    if v.windows.is_empty() {
+        return (0.0, false);
+    }
+    let late = v
+        .windows
+        .iter()
+        .filter(|w| w.start <= s + TIME_TOL)
+        .map(|w| (s - w.end).max(0.0))
+        .fold(None, |m: Option<f64>, l| Some(m.map_or(l, |m| m.min(l))));
+    match late {
+        None => (0.0, true),
+        Some(l) if l <= TIME_TOL => (0.0, false),
+        Some(l) => (l, l > v.max_lateness.allowance() + TIME_TOL),
+    }
+}

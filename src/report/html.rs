@@ -1,0 +1,336 @@
+//! The report as one self-contained HTML page for meetings and printing: headline saving,
+//! summary tables, and per staff member route maps (before and after) and a day timeline.
+//! Inline CSS and SVG only: the page loads nothing, so it opens offline and prints as is.
+
+use super::build::{PlanReport, Report, Saving};
+use super::cards;
+use super::figures::{Better, Comparison, Field, Figures};
+use super::numbers::{delta, duration, money, num, percent, value};
+use super::text::{field, heading, headline, index, verdict, KEY_FIGURES};
+use std::fmt::Write;
+
+const STYLE: &str = include_str!("report.css");
+
+/// OS Code-Point Open attribution (the sample day's client and base locations).
+pub const OS_ATTRIBUTION: [&str; 4] = [
+    "Contains Ordnance Survey data © Crown copyright and database right 2025.",
+    "Contains Royal Mail data © Royal Mail copyright and database right 2025.",
+    "Contains National Statistics data © Crown copyright and database right 2025.",
+    "Place names: GeoNames (www.geonames.org), CC BY 4.0.",
+];
+
+/// Escapes text for HTML and SVG.
+pub(crate) fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The page.
+pub fn render(r: &Report) -> String {
+    let title = if r.problem.is_empty() {
+        "(unnamed problem)"
+    } else {
+        &r.problem
+    };
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>Travel savings and workload: {t}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n\
+         <header><h1>Travel savings and workload</h1><p class=\"sub\">{t} &middot; the rounds as booked \
+         compared with {n} optimised plan(s)</p></header>\n",
+        t = esc(title),
+        n = r.plans.len()
+    );
+    let b = &r.baseline;
+    let _ = writeln!(
+        s,
+        "<p class=\"verdict\"><b>As booked:</b> {} visits booked{}. Timed by the same travel model, {}</p>",
+        b.visits_booked,
+        if b.not_booked.is_empty() {
+            String::new()
+        } else {
+            format!("; not booked: {}", esc(&b.not_booked.join(", ")))
+        },
+        esc(&verdict(&b.checker))
+    );
+    for (i, p) in r.plans.iter().enumerate() {
+        plan(&mut s, r, p, i);
+    }
+    assumptions(&mut s, r);
+    s.push_str("<footer>\n");
+    if r.has_coordinates {
+        s.push_str(
+            "<p>Route maps are drawn from the problem's coordinates alone (no map tiles). Postcode \
+             locations from OS Code-Point Open and staff home villages from GeoNames, as in the \
+             sample day:</p>\n<p>",
+        );
+        s.push_str(&OS_ATTRIBUTION.map(esc).join("<br>"));
+        s.push_str("</p>\n");
+    }
+    let _ = writeln!(
+        s,
+        "<p>Made by {}.</p>\n</footer>\n</body>\n</html>",
+        esc(&r.generator)
+    );
+    s
+}
+
+fn plan(s: &mut String, r: &Report, p: &PlanReport, i: usize) {
+    let _ = writeln!(
+        s,
+        "<section class=\"plan{}\">\n<h2>As booked &rarr; &ldquo;{}&rdquo;</h2>",
+        if i > 0 { " next" } else { "" },
+        esc(&p.name)
+    );
+    let _ = writeln!(s, "<p class=\"headline\">{}</p>", esc(&headline(p)));
+    cards(s, p);
+    let _ = writeln!(
+        s,
+        "<p class=\"verdict\"><b>Checker:</b> {} Visits nobody makes: as booked {}, plan {} ({} \
+         listed unassigned).</p>",
+        esc(&verdict(&p.checker)),
+        p.visits_not_made.baseline,
+        p.visits_not_made.plan,
+        p.unassigned
+    );
+    s.push_str("<h3>Team</h3>\n");
+    comparison_table(s, &p.team);
+    organisations(s, p);
+    staff_table(s, p);
+    extrapolation(s, p);
+    cards::staff_days(s, r, p);
+    s.push_str("</section>\n");
+}
+
+fn cards(s: &mut String, p: &PlanReport) {
+    let d = &p.extrapolation.per_day;
+    let y = &p.extrapolation.per_year;
+    type Get = fn(&Saving) -> String;
+    let items: [(&str, Get, f64); 5] = [
+        ("Travel time saved", |v| duration(v.travel_min), d.travel_min),
+        ("Miles saved", |v| num(v.distance_miles, 1), d.distance_miles),
+        ("Mileage saved", |v| money(v.cost_gbp), d.cost_gbp),
+        ("CO2e avoided", |v| format!("{} kg", num(v.co2_kg, 1)), d.co2_kg),
+        ("Office time freed", |v| duration(v.free_min), d.free_min),
+    ];
+    s.push_str("<div class=\"cards\">\n");
+    for (label, get, sign) in items {
+        let _ = writeln!(
+            s,
+            "<div class=\"card {}\"><div class=\"card-label\">{label} a day</div>\
+             <div class=\"card-value\">{}</div><div class=\"card-year\">a year*: {}</div></div>",
+            if sign >= 0.0 { "good" } else { "bad" },
+            esc(&get(d)),
+            esc(&get(y))
+        );
+    }
+    s.push_str("</div>\n");
+    let _ = writeln!(s, "<p class=\"note\">* {}</p>", esc(&p.extrapolation.note));
+}
+
+/// `good`, `bad` or "" for a change of `d` in a figure (no tone for a change that rounds
+/// to zero at the decimals shown).
+pub(crate) fn tone(f: &Field, d: Option<f64>) -> &'static str {
+    let half_unit = 0.5 * 10f64.powi(-(f.decimals as i32));
+    let d = d.filter(|d| d.abs() >= half_unit);
+    match (f.better, d) {
+        (Better::Lower, Some(d)) if d < 0.0 => "good",
+        (Better::Lower, Some(d)) if d > 0.0 => "bad",
+        (Better::Higher, Some(d)) if d > 0.0 => "good",
+        (Better::Higher, Some(d)) if d < 0.0 => "bad",
+        _ => "",
+    }
+}
+
+fn comparison_table(s: &mut String, c: &Comparison) {
+    let (b, p, d, pct) = (
+        c.baseline.values(),
+        c.plan.values(),
+        c.delta.values(),
+        c.delta_pct.values(),
+    );
+    s.push_str(
+        "<table class=\"figures\"><thead><tr><th>Figure</th><th>As booked</th><th>Plan</th>\
+         <th>Change</th><th>%</th></tr></thead><tbody>\n",
+    );
+    for (i, f) in Figures::FIELDS.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "<tr><th>{}</th><td>{}</td><td>{}</td><td class=\"{t}\">{}</td><td class=\"{t}\">{}</td></tr>",
+            esc(&heading(f)),
+            esc(&value(b[i], f)),
+            esc(&value(p[i], f)),
+            esc(&delta(d[i], f)),
+            esc(&percent(pct[i])),
+            t = tone(f, d[i])
+        );
+    }
+    s.push_str("</tbody></table>\n");
+}
+
+fn organisations(s: &mut String, p: &PlanReport) {
+    s.push_str("<h3>By organisation</h3>\n<table class=\"figures\"><thead><tr><th rowspan=\"2\">Figure</th>");
+    for g in &p.organisations {
+        let name = if g.organisation.is_empty() {
+            "(none)"
+        } else {
+            &g.organisation
+        };
+        let _ = write!(s, "<th colspan=\"3\" class=\"group\">{}</th>", esc(name));
+    }
+    s.push_str("</tr><tr>");
+    for _ in &p.organisations {
+        s.push_str("<th class=\"group\">As booked</th><th>Plan</th><th>Change</th>");
+    }
+    s.push_str("</tr></thead><tbody>\n");
+    for key in KEY_FIGURES {
+        let (f, i) = (field(key), index(key));
+        let _ = write!(s, "<tr><th>{}</th>", esc(&heading(f)));
+        for g in &p.organisations {
+            let c = &g.figures;
+            let d = c.delta.values()[i];
+            let _ = write!(
+                s,
+                "<td class=\"group\">{}</td><td>{}</td><td class=\"{}\">{}</td>",
+                esc(&value(c.baseline.values()[i], f)),
+                esc(&value(c.plan.values()[i], f)),
+                tone(f, d),
+                esc(&delta(d, f))
+            );
+        }
+        s.push_str("</tr>\n");
+    }
+    s.push_str("</tbody></table>\n");
+}
+
+fn staff_table(s: &mut String, p: &PlanReport) {
+    let cols = [
+        "visits",
+        "travel_min",
+        "distance_miles",
+        "cost_gbp",
+        "wait_min",
+        "free_min",
+        "overtime_min",
+        "late_visits",
+        "preferred_share_pct",
+    ];
+    s.push_str(
+        "<h3>By staff member</h3>\n<table class=\"figures staff\"><thead><tr><th>Staff</th>\
+         <th class=\"org\">Organisation</th>",
+    );
+    for k in cols {
+        let _ = write!(s, "<th>{}</th>", esc(&heading(field(k))));
+    }
+    s.push_str("</tr></thead><tbody>\n");
+    for st in &p.staff {
+        let _ = write!(
+            s,
+            "<tr><th>{}</th><td class=\"org\">{}</td>",
+            esc(&st.staff),
+            esc(&st.organisation)
+        );
+        for k in cols {
+            let (f, i) = (field(k), index(k));
+            let c = &st.figures;
+            let _ = write!(
+                s,
+                "<td class=\"{}\">{} &rarr; {}</td>",
+                tone(f, c.delta.values()[i]),
+                esc(&value(c.baseline.values()[i], f)),
+                esc(&value(c.plan.values()[i], f))
+            );
+        }
+        s.push_str("</tr>\n");
+    }
+    s.push_str("</tbody></table>\n<p class=\"note\">Each cell: as booked &rarr; plan.</p>\n");
+}
+
+fn extrapolation(s: &mut String, p: &PlanReport) {
+    let x = &p.extrapolation;
+    let _ = writeln!(
+        s,
+        "<h3>Saving over time (extrapolated)</h3>\n<table class=\"figures\"><thead><tr><th></th>\
+         <th>This day</th><th>A week (&times;{}) *</th><th>A year (&times;{}) *</th></tr></thead><tbody>",
+        num(x.days_per_week, 0),
+        num(x.days_per_year, 0)
+    );
+    type Get = fn(&Saving) -> String;
+    let lines: [(&str, Get); 5] = [
+        ("Travel time saved", |v| duration(v.travel_min)),
+        ("Miles saved", |v| num(v.distance_miles, 1)),
+        ("Mileage saved", |v| money(v.cost_gbp)),
+        ("CO2e avoided, kg", |v| num(v.co2_kg, 1)),
+        ("Office time freed", |v| duration(v.free_min)),
+    ];
+    for (label, get) in lines {
+        let _ = writeln!(
+            s,
+            "<tr><th>{label}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&get(&x.per_day)),
+            esc(&get(&x.per_week)),
+            esc(&get(&x.per_year))
+        );
+    }
+    let _ = writeln!(s, "</tbody></table>\n<p class=\"note\">* {}</p>", esc(&x.note));
+}
+
+fn assumptions(s: &mut String, r: &Report) {
+    let a = &r.assumptions;
+    s.push_str("<section class=\"assumptions\"><h2>Assumptions</h2>\n<ul>\n");
+    let _ = writeln!(
+        s,
+        "<li><b>Travel:</b> {} ({}).</li>",
+        esc(&a.travel.description),
+        esc(&a.travel.mode)
+    );
+    for m in &a.mileage_rates {
+        let org = if m.organisation.is_empty() {
+            "(no organisation)"
+        } else {
+            &m.organisation
+        };
+        let _ = writeln!(
+            s,
+            "<li><b>Mileage rate, {}:</b> {} a mile ({}).</li>",
+            esc(org),
+            esc(&money(m.gbp_per_mile)),
+            esc(&m.source)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "<li><b>Default mileage rate:</b> {} a mile: {}.</li>",
+        esc(&money(a.default_gbp_per_mile)),
+        esc(&a.default_rate_source)
+    );
+    let _ = writeln!(
+        s,
+        "<li><b>CO2e:</b> {} kg per km: {}.</li>",
+        a.co2_kg_per_km,
+        esc(&a.co2_source)
+    );
+    let _ = writeln!(s, "<li><b>Miles</b> = km / {}.</li>", a.km_per_mile);
+    let _ = writeln!(
+        s,
+        "<li><b>Extrapolation:</b> {} working days a week, {} a year.</li>",
+        a.days_per_week, a.days_per_year
+    );
+    let _ = writeln!(
+        s,
+        "<li><b>Baseline timing:</b> {}</li>\n</ul>\n</section>",
+        esc(&a.baseline_timing)
+    );
+}

@@ -1,0 +1,77 @@
+//! Savings and workload reports for managers: the rounds as booked (the problem's
+//! `baseline`) against one or more plans, per staff member, per organisation and for the
+//! team: visits, contact time, travel, miles, mileage cost, CO2, waiting, free office time,
+//! overtime, lateness and preferred-staff share, with a weekly and yearly extrapolation.
+//!
+//! The core is pure: [`Report::new`] takes the problem, the named plans and the
+//! [`Assumptions`] (rates and factors) and returns figures; [`render`] turns them into text,
+//! JSON, CSV or a self-contained HTML page. The CLI does the file I/O. docs/REPORT.md
+//! documents every figure, formula and default.
+//!
+//! ```
+//! use carerounds::model::parse_problem;
+//! use carerounds::report::{render, Assumptions, Format, Report};
+//! use carerounds::solve::Solver;
+//!
+//! let problem = parse_problem(r#"{
+//!     "locations": [{"id": "base", "lat": 52.95, "lon": -1.15}],
+//!     "staff": [{"id": "ann", "organisation": "NHS", "shift": {"start": "08:00", "end": "16:00"},
+//!                "start_location": "base"}],
+//!     "visits": [{"id": "v1", "location": {"lat": 52.96, "lon": -1.17}, "duration_min": 30}],
+//!     "baseline": {"routes": [{"staff": "ann", "visits": ["v1"]}]}
+//! }"#).unwrap();
+//! let plan = Solver::new(&problem).run().plan;
+//! let report = Report::new(&problem, &[("optimised".into(), plan)], &Assumptions::default()).unwrap();
+//! assert_eq!(report.plans[0].team.plan.visits, 1.0);
+//! let text = render(&report, Format::Text);
+//! assert!(text.contains("Assumptions"));
+//! ```
+
+mod analyse;
+mod assumptions;
+mod baseline;
+mod build;
+mod cards;
+mod csv;
+mod day;
+mod figures;
+mod html;
+mod numbers;
+mod svg;
+mod text;
+
+pub use assumptions::{
+    organisations, Assumptions, AssumptionsReport, MileageRate, TravelAssumption, BASELINE_TIMING,
+    CO2_KG_PER_KM, CO2_SOURCE, DAYS_PER_WEEK, DAYS_PER_YEAR, HMRC_AMAP_GBP_PER_MILE, HMRC_AMAP_SOURCE,
+    KM_PER_MILE,
+};
+pub use baseline::{baseline_plan, NOT_BOOKED};
+pub use build::{
+    BaselineReport, CheckSummary, Extrapolation, GroupRow, NotMade, PlanReport, Report, ReportError, Saving,
+    StaffRow,
+};
+pub use day::{DayView, MapStop, Segment, SegmentKind};
+pub use figures::{Better, Comparison, Field, Figures, Percentages};
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Plain-text tables for a terminal or an email.
+    Text,
+    /// Every figure, for programs.
+    Json,
+    /// One row per staff member per plan, for spreadsheets.
+    Csv,
+    /// One self-contained page with maps and timelines, for meetings and printing.
+    Html,
+}
+
+/// The report in `format`.
+pub fn render(report: &Report, format: Format) -> String {
+    match format {
+        Format::Text => text::render(report),
+        Format::Json => serde_json::to_string_pretty(report).expect("report serialises") + "\n",
+        Format::Csv => csv::render(report),
+        Format::Html => html::render(report),
+    }
+}
