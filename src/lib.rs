@@ -5,6 +5,8 @@
 //! solver. Shells (CLI) sit around it.
 #![warn(missing_docs)]
 
+pub mod api;
+pub mod book;
 pub mod check;
 pub mod model;
 pub mod report;

@@ -94,8 +94,8 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
         other => bail!("--rounding must be 'dimacs' or 'exact', not '{other}'"),
     };
     anyhow::ensure!(
-        args.seconds.is_finite() && args.seconds > 0.0,
-        "--seconds must be > 0"
+        args.seconds.is_finite() && args.seconds >= 0.0,
+        "--seconds must be >= 0 (0 = construction only)"
     );
     let dir = args.data.join(&args.suite);
     let convention = match rounding {

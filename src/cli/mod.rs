@@ -15,6 +15,8 @@ use std::time::Duration;
 
 mod bench;
 mod report;
+mod serve;
+mod slots;
 
 #[derive(Parser)]
 #[command(
@@ -47,6 +49,10 @@ enum Command {
         /// Problem file (SPEC JSON).
         problem: PathBuf,
     },
+    /// Booking slots: the best staff and start times for a new visit in a planned day.
+    Slots(slots::SlotsArgs),
+    /// Serve the HTTP API (plans, jobs, booking slots, checks).
+    Serve(serve::ServeArgs),
 }
 
 #[derive(clap::Args)]
@@ -106,7 +112,7 @@ enum OutFormat {
 
 /// An input error: exit code 2.
 #[derive(Debug, thiserror::Error)]
-#[error("{file}: {source}")]
+#[error("{file}")]
 struct BadInput {
     file: String,
     #[source]
@@ -134,6 +140,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Solve(args) => solve(args),
         Command::Report(args) => report::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Slots(args) => slots::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::Check { problem, plan } => {
             let problem = load_problem(&problem)?;
             let plan = load_plan(&plan)?;

@@ -1,0 +1,205 @@
+//! Every error the API returns has one shape, `{"error": {"code", "message", "path"}}`,
+//! including malformed JSON (the [`Json`] extractor) and unknown routes.
+
+use crate::model::InputError;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// An error answered to the client.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApiError {
+    /// 400: the body is not JSON.
+    #[error("{message}")]
+    MalformedJson {
+        /// What the parser said.
+        message: String,
+    },
+    /// 422: the body is JSON but not a valid document (wrong type, unknown field, a
+    /// validation rule), with the path of the field.
+    #[error("{path}: {message}")]
+    Invalid {
+        /// Field path, e.g. `visits[3].time_windows[0]`.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// 401: no key, or a key that is not configured.
+    #[error("missing or unknown API key")]
+    Unauthorized,
+    /// 404: no such route, or no such job for this team.
+    #[error("{0}")]
+    NotFound(String),
+    /// 413: the body or the problem is larger than the server accepts.
+    #[error("{message}")]
+    TooLarge {
+        /// Field path, when a size limit of a field was hit.
+        path: Option<String>,
+        /// Which limit.
+        message: String,
+    },
+    /// 429: too many solves waiting.
+    #[error("{0}")]
+    TooMany(String),
+    /// 503: the server is shutting down, solving is paused, or the request took too long.
+    #[error("{0}")]
+    Unavailable(String),
+    /// 405: the route exists, the method does not.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// 500: logged, never detailed to the client.
+    #[error("internal error")]
+    Internal,
+}
+
+impl ApiError {
+    /// An input error at `prefix` + its path (`prefix` empty, `problem`, `plan`, ...).
+    pub fn input(prefix: &str, e: &InputError) -> Self {
+        ApiError::Invalid {
+            path: join_path(prefix, e.path.as_str()),
+            message: e.message.clone(),
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::MalformedJson { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::MalformedJson { .. } => "malformed_json",
+            ApiError::Invalid { .. } => "invalid_input",
+            ApiError::Unauthorized => "unauthorized",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::TooLarge { .. } => "too_large",
+            ApiError::TooMany(_) => "too_many_requests",
+            ApiError::Unavailable(_) => "unavailable",
+            ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::Internal => "internal",
+        }
+    }
+
+    fn body(&self) -> ErrorBody {
+        let (message, path) = match self {
+            ApiError::Invalid { path, message } => {
+                (message.clone(), Some(path.clone()).filter(|p| !p.is_empty()))
+            }
+            ApiError::TooLarge { path, message } => (message.clone(), path.clone()),
+            other => (other.to_string(), None),
+        };
+        ErrorBody {
+            error: ErrorDetail {
+                code: self.code().to_string(),
+                message,
+                path,
+            },
+        }
+    }
+}
+
+/// `{"error": {...}}`.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// The error's fields.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Machine-readable: `malformed_json`, `invalid_input`, `unauthorized`, `not_found`,
+    /// `too_large`, `too_many_requests`, `unavailable`, `method_not_allowed`, `internal`.
+    pub code: String,
+    /// For people.
+    pub message: String,
+    /// The offending field (`visits[3].time_windows[0]`), or null.
+    pub path: Option<String>,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let mut resp = (status, axum::Json(self.body())).into_response();
+        if matches!(self, ApiError::Unauthorized) {
+            resp.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        resp
+    }
+}
+
+/// `a` + `.` + `b`, where either may be empty; `b` may start with `[`.
+pub fn join_path(a: &str, b: &str) -> String {
+    match (a.is_empty(), b.is_empty()) {
+        (true, _) => b.to_string(),
+        (false, true) => a.to_string(),
+        (false, false) if b.starts_with('[') => format!("{a}{b}"),
+        (false, false) => format!("{a}.{b}"),
+    }
+}
+
+/// Parses a JSON body into `T`, naming the field of any error.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let syntax = matches!(
+            e.inner().classify(),
+            serde_json::error::Category::Syntax
+                | serde_json::error::Category::Eof
+                | serde_json::error::Category::Io
+        );
+        let ie = InputError::from_json(e);
+        if syntax {
+            ApiError::MalformedJson { message: ie.message }
+        } else {
+            ApiError::Invalid {
+                path: ie.path.as_str().to_string(),
+                message: ie.message,
+            }
+        }
+    })
+}
+
+/// A JSON body whose rejections are [`ApiError`]s: 400 for bad JSON, 422 with the field
+/// path for a document that does not fit, 413 over the body limit.
+#[derive(Debug, Clone)]
+pub struct Json<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(body_rejection)?;
+        parse_json(&bytes).map(Json)
+    }
+}
+
+/// Maps a failure to read the body: over the limit is 413, anything else 400.
+pub fn body_rejection(e: BytesRejection) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::TooLarge {
+            path: None,
+            message: "request body is larger than the server accepts".to_string(),
+        }
+    } else {
+        ApiError::MalformedJson {
+            message: format!("cannot read the request body: {e}"),
+        }
+    }
+}

@@ -1,0 +1,543 @@
+//! Request handlers. Each parses with the [`Json`] extractor (errors with field paths),
+//! checks the server's size limits, and hands CPU work to `spawn_blocking`.
+
+use super::auth::Team;
+use super::error::{ApiError, ErrorBody, Json};
+use super::jobs::{solve_blocking, time_limit, CancelOnDrop, CancelOutcome, LiveState};
+use super::store::{JobRow, JobStatus, Outcome};
+use super::AppState;
+use crate::book::{BookError, Day, Slots};
+use crate::check::check as check_plan;
+use crate::model::input::{ProblemInput, VisitInput};
+use crate::model::{validate, Plan, Problem};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+type Result<T> = std::result::Result<T, ApiError>;
+
+/// Runs blocking work off the async workers; a panic there is an internal error.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| {
+        tracing::error!("blocking task failed: {e}");
+        ApiError::Internal
+    })
+}
+
+/// Runs a store call off the async workers.
+async fn db<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce(&super::Store) -> rusqlite::Result<T> + Send + 'static,
+) -> Result<T> {
+    let store = state.0.store.clone();
+    blocking(move || f(&store)).await?.map_err(|e| {
+        tracing::error!("job store error: {e}");
+        ApiError::Internal
+    })
+}
+
+/// 413 when a problem is larger than the server accepts.
+fn limits(state: &AppState, input: &ProblemInput, prefix: &str) -> Result<()> {
+    let c = state.config();
+    let over = |field: &str, n: usize, max: usize| ApiError::TooLarge {
+        path: Some(super::error::join_path(prefix, field)),
+        message: format!("{n} {field}: this server accepts at most {max}"),
+    };
+    if input.visits.len() > c.max_visits {
+        return Err(over("visits", input.visits.len(), c.max_visits));
+    }
+    if input.staff.len() > c.max_staff {
+        return Err(over("staff", input.staff.len(), c.max_staff));
+    }
+    Ok(())
+}
+
+fn validated(state: &AppState, input: &ProblemInput, prefix: &str) -> Result<Problem> {
+    limits(state, input, prefix)?;
+    validate(input).map_err(|e| ApiError::input(prefix, &e))
+}
+
+/// A problem document (SPEC.md "Problem").
+#[derive(utoipa::ToSchema)]
+#[schema(as = Problem, value_type = Object)]
+#[allow(dead_code)]
+pub struct ProblemDoc(serde_json::Value);
+
+/// A plan document (SPEC.md "Plan").
+#[derive(utoipa::ToSchema)]
+#[schema(as = Plan, value_type = Object)]
+#[allow(dead_code)]
+pub struct PlanDoc(serde_json::Value);
+
+/// Solves a problem and answers with the plan (for small problems: the request waits).
+#[utoipa::path(post, path = "/v1/plans", tag = "plans",
+    request_body(content = ProblemDoc, description = "A problem (SPEC.md); options.time_limit_s is capped by the server"),
+    responses(
+        (status = 200, description = "The plan (SPEC.md)", body = PlanDoc),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Missing or unknown API key", body = ErrorBody),
+        (status = 413, description = "Body or problem too large", body = ErrorBody),
+        (status = 422, description = "Invalid problem, with the field path", body = ErrorBody),
+        (status = 429, description = "Too many solves waiting", body = ErrorBody),
+        (status = 503, description = "Solving paused, shutting down, or timed out", body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn plans(
+    State(state): State<AppState>,
+    _team: Team,
+    Json(input): Json<ProblemInput>,
+) -> Result<Response> {
+    let problem = validated(&state, &input, "")?;
+    drop(input);
+    let jobs = &state.0.jobs;
+    if jobs.paused() {
+        return Err(ApiError::Unavailable(
+            "solving is paused on this server (--max-concurrent-solves 0); submit a job instead".into(),
+        ));
+    }
+    if jobs.shutting_down() {
+        return Err(ApiError::Unavailable("the server is shutting down".into()));
+    }
+    let waiting = jobs.try_wait(state.config().max_queued).ok_or_else(|| {
+        ApiError::TooMany("too many solves are waiting; retry later or submit a job".into())
+    })?;
+    let permit = jobs
+        .permit()
+        .await
+        .ok_or_else(|| ApiError::Unavailable("the server is shutting down".into()))?;
+    drop(waiting);
+    let _running = jobs.run_guard();
+    let cancel = Arc::new(AtomicBool::new(false));
+    let _stop_if_dropped = CancelOnDrop(cancel.clone());
+    let limit = time_limit(&problem, state.config().max_time_limit_s);
+    let visits = problem.visits.len();
+    let result = blocking(move || solve_blocking(&problem, limit, cancel, None)).await?;
+    drop(permit);
+    match result {
+        Ok(solved) => {
+            let secs = solved.elapsed.as_secs_f64();
+            state.0.metrics.solve(secs);
+            tracing::info!(visits, solve_s = secs, "plan solved");
+            let mut resp = axum::Json(&solved.plan).into_response();
+            resp.headers_mut().insert(
+                "x-carerounds-stop",
+                HeaderValue::from_static(super::jobs::stop_name(solved.stop)),
+            );
+            Ok(resp)
+        }
+        Err(message) => {
+            tracing::error!(visits, "{message}");
+            Err(ApiError::Internal)
+        }
+    }
+}
+
+/// `{"id": ..., "status": "queued"}`.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct JobCreated {
+    /// Job id.
+    pub id: String,
+    /// Always `queued`.
+    pub status: JobStatus,
+}
+
+/// A job as the API shows it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct JobView {
+    /// Job id.
+    pub id: String,
+    /// `queued`, `running`, `done`, `failed` or `cancelled`.
+    pub status: JobStatus,
+    /// Visits in the problem.
+    pub visits: i64,
+    /// When it was submitted (RFC 3339, UTC).
+    pub created_at: String,
+    /// When its solve started.
+    pub started_at: Option<String>,
+    /// When it ended.
+    pub finished_at: Option<String>,
+    /// While running: time so far and the best plan so far.
+    pub progress: Option<JobProgress>,
+    /// Objective of the stored plan.
+    pub objective: Option<f64>,
+    /// Seconds the solve took.
+    pub solve_s: Option<f64>,
+    /// Why the solver stopped: `completed`, `time_limit`, `cancelled`, `shutdown`.
+    pub stop: Option<String>,
+    /// Why it failed, or a note (re-queued after a restart).
+    pub error: Option<String>,
+    /// Times it was re-queued after a server restart.
+    pub restarts: i64,
+    /// The plan, when done (or cancelled after the solve started).
+    #[schema(value_type = Option<Object>)]
+    pub plan: Option<serde_json::Value>,
+}
+
+/// A running job's progress.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct JobProgress {
+    /// Seconds since the solve started.
+    pub elapsed_s: f64,
+    /// Objective of the best plan so far (null until the solver reports one).
+    pub best_objective: Option<f64>,
+    /// Required visits the best plan so far leaves out.
+    pub unassigned: Option<usize>,
+}
+
+fn view(state: &AppState, row: JobRow) -> Result<JobView> {
+    let mut status = row.status;
+    let mut progress = None;
+    if !status.is_final() {
+        if let Some(LiveState::Running(snap, elapsed_s)) = state.0.jobs.live_state(&row.id) {
+            status = JobStatus::Running;
+            progress = Some(JobProgress {
+                elapsed_s,
+                best_objective: snap.map(|s| s.objective),
+                unassigned: snap.map(|s| s.unassigned),
+            });
+        }
+    }
+    let plan = match &row.plan {
+        Some(text) => Some(serde_json::from_str(text).map_err(|e| {
+            tracing::error!(job = %row.id, "stored plan is not JSON: {e}");
+            ApiError::Internal
+        })?),
+        None => None,
+    };
+    Ok(JobView {
+        id: row.id,
+        status,
+        visits: row.visits,
+        created_at: rfc3339(row.created_ms),
+        started_at: row.started_ms.map(rfc3339),
+        finished_at: row.finished_ms.map(rfc3339),
+        progress,
+        objective: row.objective,
+        solve_s: row.solve_s,
+        stop: row.stop,
+        error: row.error,
+        restarts: row.restarts,
+        plan,
+    })
+}
+
+/// Unix milliseconds as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+pub fn rfc3339(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let milli = ms.rem_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let tod = secs.rem_euclid(86_400);
+    // Civil from days (H. Hinnant).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{milli:03}Z",
+        tod / 3600,
+        (tod / 60) % 60,
+        tod % 60
+    )
+}
+
+fn valid_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn no_job() -> ApiError {
+    ApiError::NotFound("no such job".into())
+}
+
+/// Queues a solve and answers at once with its id.
+#[utoipa::path(post, path = "/v1/jobs", tag = "jobs",
+    request_body(content = ProblemDoc, description = "A problem (SPEC.md)"),
+    responses(
+        (status = 202, description = "Queued", body = JobCreated),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn create_job(
+    State(state): State<AppState>,
+    Team(team): Team,
+    Json(input): Json<ProblemInput>,
+) -> Result<Response> {
+    let problem = validated(&state, &input, "")?;
+    let jobs = &state.0.jobs;
+    if jobs.shutting_down() {
+        return Err(ApiError::Unavailable("the server is shutting down".into()));
+    }
+    if jobs.waiting() >= state.config().max_queued {
+        return Err(ApiError::TooMany("too many jobs are queued; retry later".into()));
+    }
+    let json = serde_json::to_string(&input).map_err(|e| {
+        tracing::error!("cannot encode a problem: {e}");
+        ApiError::Internal
+    })?;
+    drop(input);
+    let id = jobs.new_id();
+    let visits = problem.visits.len();
+    let (sid, steam) = (id.clone(), team.clone());
+    db(&state, move |s| s.insert(&sid, &steam, &json, visits)).await?;
+    tracing::info!(job = %id, visits, "job queued");
+    jobs.spawn(&state, id.clone(), problem);
+    let mut resp = (
+        StatusCode::ACCEPTED,
+        axum::Json(JobCreated {
+            id: id.clone(),
+            status: JobStatus::Queued,
+        }),
+    )
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("/v1/jobs/{id}")) {
+        resp.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(resp)
+}
+
+async fn load(state: &AppState, id: &str, team: &str) -> Result<JobRow> {
+    if !valid_id(id) {
+        return Err(no_job());
+    }
+    let (sid, steam) = (id.to_string(), team.to_string());
+    db(state, move |s| s.get(&sid, &steam)).await?.ok_or_else(no_job)
+}
+
+/// A job's status, progress and, when done, its plan. Other teams' jobs are 404.
+#[utoipa::path(get, path = "/v1/jobs/{id}", tag = "jobs",
+    params(("id" = String, Path, description = "Job id")),
+    responses((status = 200, body = JobView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn get_job(
+    State(state): State<AppState>,
+    Team(team): Team,
+    Path(id): Path<String>,
+) -> Result<Response> {
+    let row = load(&state, &id, &team).await?;
+    Ok(axum::Json(view(&state, row)?).into_response())
+}
+
+/// Stops a job: a queued one is cancelled; a running one stops its search and keeps the
+/// best plan found (the answer waits up to 5 s for that). A finished job is unchanged.
+#[utoipa::path(delete, path = "/v1/jobs/{id}", tag = "jobs",
+    params(("id" = String, Path, description = "Job id")),
+    responses((status = 200, body = JobView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn delete_job(
+    State(state): State<AppState>,
+    Team(team): Team,
+    Path(id): Path<String>,
+) -> Result<Response> {
+    let row = load(&state, &id, &team).await?;
+    if row.status.is_final() {
+        return Ok(axum::Json(view(&state, row)?).into_response());
+    }
+    match state.0.jobs.cancel(&id) {
+        CancelOutcome::WasQueued | CancelOutcome::NotLive => {
+            let outcome = Outcome {
+                status: JobStatus::Cancelled,
+                plan: None,
+                error: Some("cancelled before its solve started".into()),
+                stop: Some("cancelled".into()),
+                objective: None,
+                solve_s: None,
+            };
+            let sid = id.clone();
+            db(&state, move |s| s.finish(&sid, &outcome)).await?;
+            tracing::info!(job = %id, "job cancelled while queued");
+        }
+        CancelOutcome::Stopping => {
+            tracing::info!(job = %id, "job stopping");
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while state.0.jobs.live_state(&id).is_some() && Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+    }
+    let row = load(&state, &id, &team).await?;
+    Ok(axum::Json(view(&state, row)?).into_response())
+}
+
+/// `POST /v1/slots` body.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SlotsRequest {
+    /// The day's problem (SPEC.md), without the new visit.
+    #[schema(value_type = Object)]
+    pub problem: ProblemInput,
+    /// The day's plan as booked.
+    #[schema(value_type = Object)]
+    pub plan: Plan,
+    /// The new visit (SPEC.md visit), with the windows the client could accept.
+    #[schema(value_type = Object)]
+    pub visit: VisitInput,
+    /// How many options (default 5, at most 100).
+    #[serde(default)]
+    pub k: Option<usize>,
+    /// Re-optimise the day around the new visit: not supported yet (must be false).
+    #[serde(default)]
+    pub reoptimise: bool,
+}
+
+fn book_error(e: BookError) -> ApiError {
+    match &e {
+        BookError::K(_) => ApiError::Invalid {
+            path: "k".into(),
+            message: e.to_string().trim_start_matches("k: ").to_string(),
+        },
+        other => match other.input() {
+            Some(ie) => ApiError::input(other.document(), ie),
+            None => ApiError::Internal,
+        },
+    }
+}
+
+/// Booking recommendations: the best staff and start times for a new visit in a planned
+/// day, each feasible without moving the other visits to other staff or out of order.
+#[utoipa::path(post, path = "/v1/slots", tag = "slots",
+    request_body = SlotsRequest,
+    responses(
+        (status = 200, description = "Options, cheapest first", body = Slots),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 422, description = "Invalid problem, plan or visit (the path starts with which)", body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn slots(
+    State(state): State<AppState>,
+    _team: Team,
+    Json(req): Json<SlotsRequest>,
+) -> Result<Response> {
+    limits(&state, &req.problem, "problem")?;
+    if req.reoptimise {
+        return Err(ApiError::Invalid {
+            path: "reoptimise".into(),
+            message: "re-optimisation is not supported yet: leave it out or false (options keep every booked visit with its staff and order)".into(),
+        });
+    }
+    let k = req.k.unwrap_or(5);
+    let t0 = Instant::now();
+    let visits = req.problem.visits.len();
+    let slots = blocking(move || {
+        let day = Day::new(&req.problem, &req.plan)?;
+        day.slots(&req.visit, k)
+    })
+    .await?
+    .map_err(book_error)?;
+    tracing::info!(
+        visits,
+        options = slots.options.len(),
+        ms = t0.elapsed().as_secs_f64() * 1e3,
+        "slots"
+    );
+    Ok(axum::Json(slots).into_response())
+}
+
+/// `POST /v1/check` body.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckRequest {
+    /// The problem (SPEC.md).
+    #[schema(value_type = Object)]
+    pub problem: ProblemInput,
+    /// The plan to check.
+    #[schema(value_type = Object)]
+    pub plan: Plan,
+}
+
+/// The checker's answer.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CheckResponse {
+    /// No violations.
+    pub feasible: bool,
+    /// Every violation: `{"rule", "staff", "visit", "message"}`.
+    #[schema(value_type = Vec<Object>)]
+    pub violations: Vec<crate::check::Violation>,
+}
+
+/// Checks a plan against its problem with the independent checker.
+#[utoipa::path(post, path = "/v1/check", tag = "check",
+    request_body = CheckRequest,
+    responses((status = 200, body = CheckResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn check(
+    State(state): State<AppState>,
+    _team: Team,
+    Json(req): Json<CheckRequest>,
+) -> Result<Response> {
+    let problem = validated(&state, &req.problem, "problem")?;
+    let violations = blocking(move || check_plan(&problem, &req.plan)).await?;
+    Ok(axum::Json(CheckResponse {
+        feasible: violations.is_empty(),
+        violations,
+    })
+    .into_response())
+}
+
+/// `GET /health`.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Health {
+    /// `ok`, or `stopping` during shutdown.
+    pub status: String,
+    /// Server version.
+    pub version: String,
+    /// Solves running.
+    pub running: usize,
+    /// Solves waiting for a slot.
+    pub waiting: usize,
+}
+
+/// Liveness and load (no authentication).
+#[utoipa::path(get, path = "/health", tag = "ops", responses((status = 200, body = Health)))]
+pub async fn health(State(state): State<AppState>) -> Response {
+    let jobs = &state.0.jobs;
+    axum::Json(Health {
+        status: if jobs.shutting_down() { "stopping" } else { "ok" }.into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        running: jobs.running(),
+        waiting: jobs.waiting(),
+    })
+    .into_response()
+}
+
+/// Prometheus text metrics (no authentication).
+#[utoipa::path(get, path = "/metrics", tag = "ops",
+    responses((status = 200, description = "Prometheus text format 0.0.4", body = String, content_type = "text/plain")))]
+pub async fn metrics(State(state): State<AppState>) -> Result<Response> {
+    let counts = db(&state, |s| s.counts()).await?;
+    let jobs: Vec<(&str, i64)> = JobStatus::ALL
+        .iter()
+        .map(|st| {
+            let n = counts.iter().find(|c| c.0 == *st).map_or(0, |c| c.1);
+            (st.as_str(), n)
+        })
+        .collect();
+    let text = state.0.metrics.render(&jobs, state.0.jobs.running());
+    Ok((
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        text,
+    )
+        .into_response())
+}
+
+/// The OpenAPI 3 document of this API (no authentication).
+#[utoipa::path(get, path = "/openapi.json", tag = "ops", responses((status = 200, description = "OpenAPI 3.1 document")))]
+pub async fn openapi() -> Response {
+    axum::Json(super::openapi::doc()).into_response()
+}
+
+/// Unknown routes: 404 in the API's error shape.
+pub async fn not_found() -> ApiError {
+    ApiError::NotFound("no such route; see /openapi.json".into())
+}
+
+/// Known route, wrong method.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}

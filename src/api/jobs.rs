@@ -1,0 +1,418 @@
+//! Running solves off the async runtime: a semaphore of `max_concurrent_solves` permits,
+//! one tokio task per job waiting for a permit (that wait is the queue), the solve itself
+//! on `spawn_blocking` with the job's cancel flag and a progress snapshot.
+//!
+//! A job's state changes (queued → running, queued → cancelled) are decided under one
+//! lock, so a DELETE racing the start of a solve has one outcome; the task writes the
+//! store only for transitions it decided.
+
+use super::store::{JobStatus, Outcome, Recovered};
+use super::AppState;
+use crate::check::check;
+use crate::model::{parse_problem, Plan, Problem};
+use crate::solve::{Solved, Solver, StopReason};
+use serde::Serialize;
+use std::collections::hash_map::RandomState;
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// The best plan so far of a running job.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Snapshot {
+    /// Objective of the best plan so far.
+    pub objective: f64,
+    /// Required visits it leaves unplanned.
+    pub unassigned: usize,
+    /// Seconds since the solve started.
+    pub elapsed_s: f64,
+}
+
+#[derive(Debug, Clone)]
+struct Live {
+    cancel: Arc<AtomicBool>,
+    running: bool,
+    progress: Arc<Mutex<Option<Snapshot>>>,
+    started: Option<Instant>,
+}
+
+/// What the runner knows of a job in this process.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LiveState {
+    /// Waiting for a permit.
+    Queued,
+    /// Solving; the snapshot when the solver has reported one.
+    Running(Option<Snapshot>, f64),
+}
+
+/// How DELETE went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CancelOutcome {
+    /// It was queued: now cancelled without a plan (the caller writes the store).
+    WasQueued,
+    /// It is running: the solver stops soon and the job keeps its best plan.
+    Stopping,
+    /// Not live in this process (finished, or unknown).
+    NotLive,
+}
+
+/// The solve runner.
+pub struct Jobs {
+    sem: Arc<Semaphore>,
+    permits: usize,
+    live: Mutex<HashMap<String, Live>>,
+    shutting_down: AtomicBool,
+    running: AtomicUsize,
+    waiting: AtomicUsize,
+    ids: AtomicU64,
+    seed: RandomState,
+}
+
+/// Decrements a counter when dropped (a request future dropped by a timeout included).
+pub struct CountGuard<'a>(&'a AtomicUsize);
+
+impl Drop for CountGuard<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Raises a cancel flag when dropped, so a solve whose request went away stops early.
+pub struct CancelOnDrop(pub Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Jobs {
+    /// A runner with `permits` concurrent solves (0: accept jobs but run none).
+    pub fn new(permits: usize) -> Self {
+        Jobs {
+            sem: Arc::new(Semaphore::new(permits)),
+            permits,
+            live: Mutex::new(HashMap::new()),
+            shutting_down: AtomicBool::new(false),
+            running: AtomicUsize::new(0),
+            waiting: AtomicUsize::new(0),
+            ids: AtomicU64::new(0),
+            seed: RandomState::new(),
+        }
+    }
+
+    /// A new job id: 32 hex digits, unguessable enough that ids leak nothing.
+    pub fn new_id(&self) -> String {
+        let n = self.ids.fetch_add(1, Ordering::Relaxed);
+        let mut parts = [0u8; 32];
+        for (k, chunk) in parts.chunks_mut(8).enumerate() {
+            let mut h = self.seed.build_hasher();
+            h.write_u64(n);
+            h.write_usize(k);
+            h.write_u128(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_nanos())
+                    .unwrap_or(0),
+            );
+            h.write_u32(std::process::id());
+            chunk.copy_from_slice(&h.finish().to_le_bytes());
+        }
+        super::auth::hex(&super::auth::sha256(&parts)[..16])
+    }
+
+    /// Solves running now.
+    pub fn running(&self) -> usize {
+        self.running.load(Ordering::SeqCst)
+    }
+
+    /// Solves waiting for a permit (queued jobs and synchronous requests).
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::SeqCst)
+    }
+
+    /// Whether solving is paused (`--max-concurrent-solves 0`).
+    pub fn paused(&self) -> bool {
+        self.permits == 0
+    }
+
+    /// Whether the server is stopping.
+    pub fn shutting_down(&self) -> bool {
+        self.shutting_down.load(Ordering::SeqCst)
+    }
+
+    /// Counts one more waiting solve unless `max` are waiting already.
+    pub fn try_wait(&self, max: usize) -> Option<CountGuard<'_>> {
+        let mut cur = self.waiting.load(Ordering::SeqCst);
+        loop {
+            if cur >= max {
+                return None;
+            }
+            match self
+                .waiting
+                .compare_exchange(cur, cur + 1, Ordering::SeqCst, Ordering::SeqCst)
+            {
+                Ok(_) => return Some(CountGuard(&self.waiting)),
+                Err(now) => cur = now,
+            }
+        }
+    }
+
+    /// Waits for a solve permit (None once the server is stopping).
+    pub async fn permit(&self) -> Option<OwnedSemaphorePermit> {
+        self.sem.clone().acquire_owned().await.ok()
+    }
+
+    /// Counts a running solve until the guard drops.
+    pub fn run_guard(&self) -> CountGuard<'_> {
+        self.running.fetch_add(1, Ordering::SeqCst);
+        CountGuard(&self.running)
+    }
+
+    /// The live state of a job in this process.
+    pub fn live_state(&self, id: &str) -> Option<LiveState> {
+        let live = lock(&self.live);
+        let l = live.get(id)?;
+        Some(if l.running {
+            let elapsed = l.started.map_or(0.0, |s| s.elapsed().as_secs_f64());
+            LiveState::Running(*lock(&l.progress), elapsed)
+        } else {
+            LiveState::Queued
+        })
+    }
+
+    /// Asks a job to stop.
+    pub fn cancel(&self, id: &str) -> CancelOutcome {
+        let mut live = lock(&self.live);
+        let Some(l) = live.get(id) else {
+            return CancelOutcome::NotLive;
+        };
+        l.cancel.store(true, Ordering::SeqCst);
+        if l.running {
+            CancelOutcome::Stopping
+        } else {
+            live.remove(id);
+            CancelOutcome::WasQueued
+        }
+    }
+
+    /// Starts a queued job's task.
+    pub fn spawn(&self, state: &AppState, id: String, problem: Problem) {
+        let live = Live {
+            cancel: Arc::new(AtomicBool::new(false)),
+            running: false,
+            progress: Arc::new(Mutex::new(None)),
+            started: None,
+        };
+        lock(&self.live).insert(id.clone(), live);
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        tokio::spawn(run_job(state.clone(), id, problem));
+    }
+
+    /// After the listener closed: lets running solves finish within `grace`, then stops
+    /// them (they keep their best plan). Queued jobs stay queued in the store and run
+    /// after the next start.
+    pub async fn drain(&self, grace: Duration) {
+        self.shutting_down.store(true, Ordering::SeqCst);
+        self.sem.close();
+        let deadline = Instant::now() + grace;
+        while self.running() > 0 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        if self.running() > 0 {
+            tracing::warn!(
+                running = self.running(),
+                "shutdown deadline reached: stopping solves"
+            );
+            for l in lock(&self.live).values() {
+                l.cancel.store(true, Ordering::SeqCst);
+            }
+            let hard = Instant::now() + Duration::from_secs(10);
+            while self.running() > 0 && Instant::now() < hard {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+    }
+}
+
+/// Runs a solve to its end and checks the plan. Blocking: call on `spawn_blocking`.
+pub fn solve_blocking(
+    problem: &Problem,
+    limit_s: f64,
+    cancel: Arc<AtomicBool>,
+    progress: Option<Arc<Mutex<Option<Snapshot>>>>,
+) -> Result<Solved, String> {
+    let mut solver = Solver::new(problem)
+        .time_limit(Duration::from_secs_f64(limit_s))
+        .cancel_flag(cancel);
+    if let Some(p) = progress {
+        solver = solver.on_progress(move |pr| {
+            *lock(&p) = Some(Snapshot {
+                objective: pr.objective,
+                unassigned: pr.unassigned,
+                elapsed_s: pr.elapsed.as_secs_f64(),
+            });
+        });
+    }
+    let solved = solver.run();
+    let violations = check(problem, &solved.plan);
+    if let Some(v) = violations.first() {
+        // Only the rule: a violation's text names staff and visits, which stay out of logs.
+        return Err(format!(
+            "internal error: the solver's plan fails the checker ({} violations, first rule: {})",
+            violations.len(),
+            v.rule
+        ));
+    }
+    Ok(solved)
+}
+
+/// The time budget of a problem on this server.
+pub fn time_limit(problem: &Problem, max_s: f64) -> f64 {
+    problem.options.time_limit_s.min(max_s).max(0.0)
+}
+
+/// Name of a stop reason, as stored.
+pub fn stop_name(stop: StopReason) -> &'static str {
+    match stop {
+        StopReason::Completed => "completed",
+        StopReason::TimeLimit => "time_limit",
+        StopReason::Cancelled => "cancelled",
+    }
+}
+
+async fn run_job(state: AppState, id: String, problem: Problem) {
+    let jobs = &state.0.jobs;
+    let permit = jobs.permit().await;
+    let claimed = {
+        let mut live = lock(&jobs.live);
+        match (permit.is_some(), live.get_mut(&id)) {
+            (true, Some(l)) if !l.cancel.load(Ordering::SeqCst) => {
+                l.running = true;
+                l.started = Some(Instant::now());
+                Some((l.cancel.clone(), l.progress.clone()))
+            }
+            _ => None,
+        }
+    };
+    jobs.waiting.fetch_sub(1, Ordering::SeqCst);
+    // Cancelled while queued (DELETE wrote the store), or the server is stopping (the job
+    // stays queued in the store).
+    let Some((cancel, progress)) = claimed else {
+        if permit.is_none() {
+            lock(&jobs.live).remove(&id);
+        }
+        return;
+    };
+    let _running = jobs.run_guard();
+    let store = state.0.store.clone();
+    let sid = id.clone();
+    if let Err(e) = tokio::task::spawn_blocking(move || store.set_running(&sid)).await {
+        tracing::error!(job = %id, "store task failed: {e}");
+    }
+    let limit = time_limit(&problem, state.0.config.max_time_limit_s);
+    let visits = problem.visits.len();
+    tracing::info!(job = %id, visits, limit_s = limit, "solve started");
+    let flag = cancel.clone();
+    let result =
+        tokio::task::spawn_blocking(move || solve_blocking(&problem, limit, flag, Some(progress))).await;
+    let outcome = match result {
+        Ok(Ok(solved)) => {
+            let secs = solved.elapsed.as_secs_f64();
+            state.0.metrics.solve(secs);
+            let stopped = solved.stop == StopReason::Cancelled;
+            let (status, stop) = if stopped && jobs.shutting_down() {
+                (JobStatus::Done, "shutdown")
+            } else if stopped {
+                (JobStatus::Cancelled, "cancelled")
+            } else {
+                (JobStatus::Done, stop_name(solved.stop))
+            };
+            tracing::info!(job = %id, visits, solve_s = secs, stop, "solve finished");
+            plan_outcome(status, stop, &solved.plan, secs)
+        }
+        Ok(Err(message)) => {
+            tracing::error!(job = %id, "{message}");
+            failed(message)
+        }
+        Err(e) => {
+            tracing::error!(job = %id, "solver task failed: {e}");
+            failed("the solver stopped unexpectedly".to_string())
+        }
+    };
+    let store = state.0.store.clone();
+    let sid = id.clone();
+    match tokio::task::spawn_blocking(move || store.finish(&sid, &outcome)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::error!(job = %id, "cannot store the result: {e}"),
+        Err(e) => tracing::error!(job = %id, "store task failed: {e}"),
+    }
+    lock(&jobs.live).remove(&id);
+    drop(permit);
+}
+
+fn plan_outcome(status: JobStatus, stop: &str, plan: &Plan, secs: f64) -> Outcome {
+    match serde_json::to_string(plan) {
+        Ok(json) => Outcome {
+            status,
+            plan: Some(json),
+            error: None,
+            stop: Some(stop.to_string()),
+            objective: Some(plan.summary.objective),
+            solve_s: Some(secs),
+        },
+        Err(e) => failed(format!("cannot encode the plan: {e}")),
+    }
+}
+
+fn failed(message: String) -> Outcome {
+    Outcome {
+        status: JobStatus::Failed,
+        plan: None,
+        error: Some(message),
+        stop: None,
+        objective: None,
+        solve_s: None,
+    }
+}
+
+/// Re-queues the jobs [`super::store::Store::recover`] found: loads and validates each
+/// problem again (a problem that no longer validates fails the job with the reason).
+pub async fn resume(state: &AppState, recovered: Recovered) {
+    for id in &recovered.failed {
+        tracing::warn!(job = %id, "job failed: the server stopped while solving it too often");
+    }
+    for id in recovered.requeued {
+        let store = state.0.store.clone();
+        let sid = id.clone();
+        let text = tokio::task::spawn_blocking(move || store.problem(&sid)).await;
+        let text = match text {
+            Ok(Ok(Some(t))) => t,
+            _ => {
+                tracing::error!(job = %id, "cannot load the job's problem");
+                continue;
+            }
+        };
+        match parse_problem(&text) {
+            Ok(problem) => {
+                tracing::info!(job = %id, visits = problem.visits.len(), "job re-queued after restart");
+                state.0.jobs.spawn(state, id, problem);
+            }
+            Err(e) => {
+                let store = state.0.store.clone();
+                let outcome = failed(format!("the stored problem no longer validates: {e}"));
+                let sid = id.clone();
+                if let Ok(Err(e)) = tokio::task::spawn_blocking(move || store.finish(&sid, &outcome)).await {
+                    tracing::error!(job = %id, "cannot store the result: {e}");
+                }
+            }
+        }
+    }
+}

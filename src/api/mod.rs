@@ -1,0 +1,253 @@
+//! The HTTP API for booking systems (axum): synchronous plans, durable solve jobs,
+//! booking slots, plan checks, health, metrics and the OpenAPI document.
+//!
+//! [`app`] builds the router around an [`AppState`], so tests drive it with
+//! `tower::ServiceExt::oneshot` without a socket; [`serve`] runs it on a listener with
+//! graceful shutdown. CPU work (solves, slots, checks) runs on `spawn_blocking`; solves
+//! also wait for one of `max_concurrent_solves` permits, which is the job queue.
+//!
+//! Logs carry job ids, sizes, statuses and timings, never client names, ids or places.
+
+pub mod auth;
+pub mod error;
+pub mod handlers;
+pub mod jobs;
+pub mod metrics;
+pub mod openapi;
+pub mod store;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub use auth::Keys;
+pub use error::{ApiError, Json};
+pub use store::Store;
+
+/// Server limits and settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// API keys; `None` runs without authentication (loopback addresses only).
+    pub keys: Option<Keys>,
+    /// Solves running at once (jobs and `/v1/plans`); 0 accepts jobs but runs none.
+    pub max_concurrent_solves: usize,
+    /// Solves waiting for a permit before new ones get 429.
+    pub max_queued: usize,
+    /// Most visits in one problem (413 above).
+    pub max_visits: usize,
+    /// Most staff in one problem (413 above).
+    pub max_staff: usize,
+    /// Cap on `options.time_limit_s`, seconds.
+    pub max_time_limit_s: f64,
+    /// Largest request body, bytes (413 above).
+    pub body_limit: usize,
+    /// Longest a request may take (503 after).
+    pub request_timeout: Duration,
+    /// How long running solves may go on after a shutdown signal.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            keys: None,
+            max_concurrent_solves: std::thread::available_parallelism().map_or(1, |n| n.get().div_ceil(2)),
+            max_queued: 64,
+            max_visits: 2000,
+            max_staff: 500,
+            max_time_limit_s: 30.0,
+            body_limit: 16 << 20,
+            request_timeout: Duration::from_secs(60),
+            shutdown_grace: Duration::from_secs(20),
+        }
+    }
+}
+
+/// Shared server state.
+pub struct Shared {
+    /// Settings.
+    pub config: Config,
+    /// The job store.
+    pub store: Arc<Store>,
+    /// The solve runner.
+    pub jobs: jobs::Jobs,
+    /// Counters.
+    pub metrics: metrics::Metrics,
+}
+
+/// Cheap-to-clone handle on the server state.
+#[derive(Clone)]
+pub struct AppState(pub Arc<Shared>);
+
+impl AppState {
+    /// State over a job store in `data_dir`.
+    pub fn open(config: Config, data_dir: &std::path::Path) -> anyhow::Result<AppState> {
+        let store = Store::open(data_dir)?;
+        Ok(AppState::with_store(config, store))
+    }
+
+    /// State over an open store.
+    pub fn with_store(config: Config, store: Store) -> AppState {
+        let jobs = jobs::Jobs::new(config.max_concurrent_solves);
+        AppState(Arc::new(Shared {
+            config,
+            store: Arc::new(store),
+            jobs,
+            metrics: metrics::Metrics::default(),
+        }))
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &Config {
+        &self.0.config
+    }
+
+    /// Re-queues jobs cut off by the last stop (see [`store`]). Call once, before serving.
+    pub async fn recover(&self) -> anyhow::Result<()> {
+        let store = self.0.store.clone();
+        let recovered = tokio::task::spawn_blocking(move || store.recover())
+            .await
+            .map_err(|e| anyhow::anyhow!("recovery task failed: {e}"))?
+            .map_err(|e| anyhow::anyhow!("cannot recover jobs: {e}"))?;
+        tracing::info!(
+            requeued = recovered.requeued.len(),
+            failed = recovered.failed.len(),
+            "job store opened"
+        );
+        jobs::resume(self, recovered).await;
+        Ok(())
+    }
+}
+
+/// The router.
+pub fn app(state: AppState) -> Router {
+    let limit = state.config().body_limit;
+    Router::new()
+        .route("/v1/plans", post(handlers::plans))
+        .route("/v1/jobs", post(handlers::create_job))
+        .route(
+            "/v1/jobs/{id}",
+            get(handlers::get_job).delete(handlers::delete_job),
+        )
+        .route("/v1/slots", post(handlers::slots))
+        .route("/v1/check", post(handlers::check))
+        .route("/health", get(handlers::health))
+        .route("/metrics", get(handlers::metrics))
+        .route("/openapi.json", get(handlers::openapi))
+        .route_layer(middleware::from_fn_with_state(state.clone(), track))
+        .fallback(handlers::not_found)
+        .method_not_allowed_fallback(handlers::method_not_allowed)
+        .layer(axum::extract::DefaultBodyLimit::max(limit))
+        .with_state(state)
+}
+
+/// Times out, counts and logs every routed request.
+async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let t0 = Instant::now();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |m| m.as_str().to_string());
+    let method = req.method().as_str().to_string();
+    let timeout = state.config().request_timeout;
+    let resp = match tokio::time::timeout(timeout, next.run(req)).await {
+        Ok(r) => r,
+        Err(_) => ApiError::Unavailable(format!(
+            "the request took longer than {} s",
+            timeout.as_secs_f64()
+        ))
+        .into_response(),
+    };
+    let secs = t0.elapsed().as_secs_f64();
+    let status = resp.status().as_u16();
+    state.0.metrics.request(&method, &route, status, secs);
+    tracing::info!(%method, %route, status, ms = secs * 1e3, "request");
+    resp
+}
+
+/// Whether `addr` is a loopback address (what an unauthenticated server may bind).
+pub fn is_loopback(addr: &std::net::SocketAddr) -> bool {
+    addr.ip().is_loopback()
+}
+
+/// Where and how to serve.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Address to bind.
+    pub addr: std::net::SocketAddr,
+    /// Data directory (job store).
+    pub data_dir: PathBuf,
+    /// Settings.
+    pub config: Config,
+}
+
+/// Serves until `shutdown` resolves, then stops accepting, lets requests in flight finish,
+/// and drains running solves within the grace period.
+pub async fn serve(
+    opts: ServeOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    if opts.config.keys.is_none() && !is_loopback(&opts.addr) {
+        anyhow::bail!(
+            "refusing to listen on {} without API keys: pass --keys FILE, or bind a loopback address such as 127.0.0.1",
+            opts.addr
+        );
+    }
+    let state = AppState::open(opts.config, &opts.data_dir)?;
+    state.recover().await?;
+    let listener = tokio::net::TcpListener::bind(opts.addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", opts.addr))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| anyhow::anyhow!("cannot read the bound address: {e}"))?;
+    tracing::info!(addr = %local, auth = state.config().keys.is_some(), "listening");
+    // Tests and scripts read this line to find a random port.
+    println!("carerounds listening on http://{local}");
+    axum::serve(listener, app(state.clone()))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|e| anyhow::anyhow!("server error: {e}"))?;
+    tracing::info!(
+        running = state.0.jobs.running(),
+        "stopped accepting; draining solves"
+    );
+    state.0.jobs.drain(state.config().shutdown_grace).await;
+    tracing::info!("shut down");
+    Ok(())
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!("cannot listen for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutdown signal received");
+}

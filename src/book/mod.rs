@@ -1,0 +1,781 @@
+//! Booking slots: when a new visit is requested, which staff and start times suit it best
+//! in a day that is already planned, so that bookings stop creating travel.
+//!
+//! A [`Day`] holds a validated problem, its travel matrix and the plan as booked, timed
+//! once. [`Day::slots`] then tries the new visit at every position of every eligible
+//! staff member's round (two rounds at a common start for a double-handed visit) and
+//! ranks the feasible options by the increase of the plan's objective. Every option keeps
+//! the other visits with the same staff member and in the same order, and never moves a
+//! visit earlier than booked; other visits may move later within their windows
+//! (`shifted_visits` counts them), except visits tied to another round (double-handed or
+//! by a gap), which must not move at all.
+//!
+//! Pure: no I/O. Preparing a [`Day`] costs one validation and one travel matrix; each
+//! query re-validates the problem with the new visit added but reuses the matrix (the new
+//! visit at a known place reuses it as is; a new inline point adds one row and column).
+//!
+//! ```
+//! use carerounds::book::Day;
+//! use carerounds::model::{input::VisitInput, parse_input, validate};
+//! use carerounds::solve::Solver;
+//!
+//! let input = parse_input(r#"{
+//!     "locations": [{"id": "base", "lat": 52.95, "lon": -1.15}],
+//!     "staff": [{"id": "ann", "shift": {"start": "08:00", "end": "16:00"},
+//!                "start_location": "base"}],
+//!     "visits": [{"id": "v1", "location": {"lat": 52.96, "lon": -1.17},
+//!                 "duration_min": 30, "time_windows": [["09:00", "10:00"]]}]
+//! }"#).unwrap();
+//! let plan = Solver::new(&validate(&input).unwrap()).run().plan;
+//! let day = Day::new(&input, &plan).unwrap();
+//! let visit: VisitInput = serde_json::from_str(r#"{"id": "new", "duration_min": 20,
+//!     "location": {"lat": 52.961, "lon": -1.171}, "time_windows": [["10:00", "12:00"]]}"#).unwrap();
+//! let slots = day.slots(&visit, 3).unwrap();
+//! assert_eq!(slots.options[0].staff, ["ann"]);
+//! ```
+
+use crate::model::input::{LocationRef, ProblemInput, VisitInput};
+use crate::model::time::{format_short, Clock};
+use crate::model::{validate, FieldPath, InputError, Plan, Problem, Step, TravelModel};
+use crate::solve::instance::Instance;
+use crate::solve::route::{simulate, Block, RouteTiming, StartBounds};
+use crate::travel::{haversine_km, TravelMatrix};
+use serde::Serialize;
+
+/// Most options one query may ask for.
+pub const MAX_K: usize = 100;
+/// Starts closer than this (minutes) are the same start.
+const EPS: f64 = 1e-6;
+/// A visit whose start moves by less than this (minutes, one second) has not moved.
+const SHIFT_TOL: f64 = 1.0 / 60.0;
+/// Tolerance (minutes) between a plan's rounded times and the re-timed round.
+const PLAN_TOL: f64 = 0.05;
+/// Most pairs of rounds timed for one double-handed visit.
+const PAIR_BUDGET: usize = 4000;
+
+/// One way to book the visit.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SlotOption {
+    /// The staff member (two for a double-handed visit).
+    pub staff: Vec<String>,
+    /// Start of the visit.
+    #[schema(value_type = String, example = "10:15:00")]
+    pub start: Clock,
+    /// End of the visit.
+    #[schema(value_type = String, example = "10:45:00")]
+    pub end: Clock,
+    /// Extra travel minutes in the day (all staff named together).
+    pub added_travel_min: f64,
+    /// Extra kilometres in the day.
+    pub added_distance_km: f64,
+    /// Minutes the visit starts past its window (0 unless lateness is allowed).
+    pub late_min: f64,
+    /// Increase of the plan's objective (travel, lateness, preferred staff, overtime, as
+    /// weighted by the problem): the ranking key.
+    pub added_cost: f64,
+    /// For each staff member, the visit booked just before the new one (`null`: first).
+    pub after_visit: Vec<Option<String>>,
+    /// Other visits that move later (within their windows) to make room.
+    pub shifted_visits: usize,
+    /// Whether a staff member the visit prefers is among `staff` (always false when the
+    /// visit names none).
+    pub preferred: bool,
+}
+
+/// A staff member left out because their round in the plan cannot be timed as given.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SkippedStaff {
+    /// Staff id.
+    pub staff: String,
+    /// Why, in words.
+    pub reason: String,
+}
+
+/// The answer to a booking query.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Slots {
+    /// Feasible options, cheapest first.
+    pub options: Vec<SlotOption>,
+    /// When there is no option: why, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Staff whose booked round is itself infeasible, so nothing was added to it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<SkippedStaff>,
+}
+
+/// What is wrong with a booking query; the path is relative to the named document.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BookError {
+    /// The problem is invalid.
+    #[error("problem: {0}")]
+    Problem(InputError),
+    /// The plan does not fit the problem.
+    #[error("plan: {0}")]
+    Plan(InputError),
+    /// The new visit is invalid (for example its id is taken).
+    #[error("visit: {0}")]
+    Visit(InputError),
+    /// `k` is out of range.
+    #[error("k: must be between 1 and {MAX_K}, got {0}")]
+    K(usize),
+    /// The option to book does not fit the day (not one [`Day::slots`] returned for it).
+    #[error("option: {0}")]
+    Option(String),
+}
+
+impl BookError {
+    /// The document the error is in (`problem`, `plan`, `visit`, `k`).
+    pub fn document(&self) -> &'static str {
+        match self {
+            BookError::Problem(_) => "problem",
+            BookError::Plan(_) => "plan",
+            BookError::Visit(_) => "visit",
+            BookError::K(_) => "k",
+            BookError::Option(_) => "option",
+        }
+    }
+
+    /// The inner error, when there is one.
+    pub fn input(&self) -> Option<&InputError> {
+        match self {
+            BookError::Problem(e) | BookError::Plan(e) | BookError::Visit(e) => Some(e),
+            BookError::K(_) | BookError::Option(_) => None,
+        }
+    }
+}
+
+/// Lower bounds on starts: nothing moves earlier than booked.
+struct Bounds<'a> {
+    lower: &'a [f64],
+    /// The new visit and its bounds from gaps.
+    visit: usize,
+    lo: f64,
+    hi: f64,
+}
+
+impl StartBounds for Bounds<'_> {
+    fn bounds(&self, v: usize) -> (f64, f64) {
+        if v == self.visit {
+            (self.lo, self.hi)
+        } else {
+            (
+                self.lower.get(v).copied().unwrap_or(f64::NEG_INFINITY),
+                f64::INFINITY,
+            )
+        }
+    }
+}
+
+/// A feasible single-round insertion.
+#[derive(Debug, Clone, Copy)]
+struct Cand {
+    staff: usize,
+    pos: usize,
+    start: f64,
+    delta: f64,
+    travel: f64,
+    distance: f64,
+    late: f64,
+    shifted: usize,
+}
+
+/// A planned day, ready to answer booking queries.
+#[derive(Debug, Clone)]
+pub struct Day {
+    input: ProblemInput,
+    problem: Problem,
+    inst: Instance,
+    /// Visit indices per staff member, in plan order.
+    routes: Vec<Vec<usize>>,
+    /// Booked start per visit (−∞ when unassigned).
+    lower: Vec<f64>,
+    /// Each round timed under `lower`; `None` when it cannot be.
+    base: Vec<Option<RouteTiming>>,
+    skipped: Vec<SkippedStaff>,
+    /// The plan's unassigned visits with their reasons.
+    unassigned: Vec<(usize, String)>,
+}
+
+impl Day {
+    /// Validates the problem, builds its travel matrix and times the plan's rounds.
+    pub fn new(input: &ProblemInput, plan: &Plan) -> Result<Day, BookError> {
+        let problem = validate(input).map_err(BookError::Problem)?;
+        let travel = TravelMatrix::build(&problem);
+        Day::with_travel(input, problem, travel, plan)
+    }
+
+    /// As [`Day::new`], with the problem already validated from `input` and its matrix.
+    pub fn with_travel(
+        input: &ProblemInput,
+        problem: Problem,
+        travel: TravelMatrix,
+        plan: &Plan,
+    ) -> Result<Day, BookError> {
+        let inst = Instance::with_travel(&problem, travel);
+        let nv = problem.visits.len();
+        let mut routes: Vec<Option<Vec<usize>>> = vec![None; problem.staff.len()];
+        let mut lower = vec![f64::NEG_INFINITY; nv];
+        let mut served = vec![0usize; nv];
+        let root = FieldPath::root().field("routes");
+        for (i, r) in plan.routes.iter().enumerate() {
+            let path = root.index(i);
+            let s = problem.staff_index(&r.staff).ok_or_else(|| {
+                BookError::Plan(InputError::new(
+                    path.field("staff"),
+                    format!("unknown staff id '{}'", r.staff),
+                ))
+            })?;
+            if routes[s].is_some() {
+                return Err(BookError::Plan(InputError::new(
+                    path.field("staff"),
+                    format!("staff '{}' has two routes", r.staff),
+                )));
+            }
+            let mut seq = Vec::new();
+            for (j, step) in r.steps.iter().enumerate() {
+                let Step::Visit { visit, start, .. } = step else {
+                    continue;
+                };
+                let vpath = path.field("steps").index(j).field("visit");
+                let v = problem.visit_index(visit).ok_or_else(|| {
+                    BookError::Plan(InputError::new(
+                        vpath.clone(),
+                        format!("unknown visit id '{visit}'"),
+                    ))
+                })?;
+                served[v] += 1;
+                if served[v] > problem.visits[v].staff_count.get() {
+                    return Err(BookError::Plan(InputError::new(
+                        vpath,
+                        format!("visit '{visit}' is served more often than its staff_count"),
+                    )));
+                }
+                lower[v] = lower[v].max(start.0);
+                seq.push(v);
+            }
+            routes[s] = Some(seq);
+        }
+        let routes: Vec<Vec<usize>> = routes.into_iter().map(Option::unwrap_or_default).collect();
+        let unassigned = plan
+            .unassigned
+            .iter()
+            .filter_map(|u| problem.visit_index(&u.visit).map(|v| (v, u.reason.clone())))
+            .filter(|&(v, _)| served[v] == 0)
+            .collect();
+        let mut base = Vec::with_capacity(routes.len());
+        let mut skipped = Vec::new();
+        for (s, seq) in routes.iter().enumerate() {
+            let bounds = Bounds {
+                lower: &lower,
+                visit: usize::MAX,
+                lo: f64::NEG_INFINITY,
+                hi: f64::INFINITY,
+            };
+            let timed =
+                simulate(&inst, s, seq, &bounds)
+                    .map_err(|b| describe(&problem, b))
+                    .and_then(|t| {
+                        // A tied visit that the round cannot start when booked would break
+                        // its partner: treat the round as untimeable.
+                        match t.stops.iter().find(|st| {
+                            inst.visits[st.visit].coupled() && st.start > lower[st.visit] + PLAN_TOL
+                        }) {
+                            Some(st) => Err(format!(
+                                "visit '{}' cannot start at its booked time {}",
+                                problem.visits[st.visit].id,
+                                format_short(lower[st.visit])
+                            )),
+                            None => Ok(t),
+                        }
+                    });
+            match timed {
+                Ok(t) => base.push(Some(t)),
+                Err(reason) => {
+                    skipped.push(SkippedStaff {
+                        staff: problem.staff[s].id.clone(),
+                        reason: format!("the booked round cannot be kept: {reason}"),
+                    });
+                    base.push(None);
+                }
+            }
+        }
+        Ok(Day {
+            input: input.clone(),
+            problem,
+            inst,
+            routes,
+            lower,
+            base,
+            skipped,
+            unassigned,
+        })
+    }
+
+    /// The validated problem.
+    pub fn problem(&self) -> &Problem {
+        &self.problem
+    }
+
+    /// Staff left out because their booked round cannot be timed.
+    pub fn skipped(&self) -> &[SkippedStaff] {
+        &self.skipped
+    }
+
+    /// The problem with `visit` added, and the travel matrix for it.
+    fn extend(&self, visit: &VisitInput) -> Result<(Problem, TravelMatrix), BookError> {
+        let n = self.input.visits.len();
+        let mut input = self.input.clone();
+        input.visits.push(visit.clone());
+        let prefix = format!("visits[{n}]");
+        let problem = validate(&input).map_err(|e| {
+            let path = e.path.as_str();
+            match path.strip_prefix(&prefix) {
+                Some(rest) => BookError::Visit(InputError::new(
+                    FieldPath::from(rest.trim_start_matches('.')),
+                    e.message,
+                )),
+                None => BookError::Problem(e),
+            }
+        })?;
+        let old = &self.inst.travel;
+        let travel = if problem.places.len() == old.len() {
+            old.clone()
+        } else {
+            match (
+                &problem.travel,
+                problem.places.len() == old.len() + 1,
+                &visit.location,
+            ) {
+                (
+                    TravelModel::Haversine {
+                        speed_kmh,
+                        detour_factor,
+                    },
+                    true,
+                    LocationRef::Point(_),
+                ) => extend_matrix(&problem, old, *speed_kmh, *detour_factor),
+                _ => TravelMatrix::build(&problem),
+            }
+        };
+        Ok((problem, travel))
+    }
+
+    /// The best `k` ways to book `visit` (cheapest first).
+    pub fn slots(&self, visit: &VisitInput, k: usize) -> Result<Slots, BookError> {
+        if k == 0 || k > MAX_K {
+            return Err(BookError::K(k));
+        }
+        let (problem, travel) = self.extend(visit)?;
+        let inst = Instance::with_travel(&problem, travel);
+        let v = problem.visits.len() - 1;
+        let vd = &inst.visits[v];
+        // Bounds from gaps after booked visits (a gap to an unassigned visit does not apply).
+        let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
+        let mut same_moment = Vec::new();
+        for &(u, min, max) in &vd.after {
+            let su = self.lower[u];
+            if su == f64::NEG_INFINITY {
+                continue;
+            }
+            lo = lo.max(su + min);
+            if let Some(max) = max {
+                hi = hi.min(su + max);
+            }
+            if min == 0.0 && max == Some(0.0) {
+                same_moment.push(u);
+            }
+        }
+        let mut cands = Vec::new();
+        let mut blocks: Vec<Block> = Vec::new();
+        let mut eligible = 0;
+        if lo <= hi + EPS {
+            for s in 0..inst.staff.len() {
+                if !vd.eligible[s] {
+                    continue;
+                }
+                eligible += 1;
+                let Some(base) = &self.base[s] else { continue };
+                if same_moment.iter().any(|u| self.routes[s].contains(u)) {
+                    continue;
+                }
+                self.insertions(&inst, s, base, v, (lo, hi), &mut cands, &mut blocks);
+            }
+        }
+        let mut options = if vd.double {
+            self.pairs(&inst, v, &cands, k)
+        } else {
+            cands.sort_by(|a, b| a.delta.total_cmp(&b.delta).then(a.start.total_cmp(&b.start)));
+            let mut out: Vec<SlotOption> = Vec::with_capacity(k);
+            for c in &cands {
+                let dup = out
+                    .iter()
+                    .any(|o| o.staff[0] == problem.staff[c.staff].id && (o.start.0 - c.start).abs() < 0.5);
+                if !dup {
+                    out.push(self.option(&inst, v, &[*c], c.start));
+                }
+                if out.len() == k {
+                    break;
+                }
+            }
+            out
+        };
+        options.sort_by(|a, b| {
+            a.added_cost
+                .total_cmp(&b.added_cost)
+                .then(a.start.0.total_cmp(&b.start.0))
+                .then_with(|| a.staff.cmp(&b.staff))
+        });
+        options.truncate(k);
+        let reason = options
+            .is_empty()
+            .then(|| no_option_reason(v, eligible, lo > hi + EPS, &blocks));
+        Ok(Slots {
+            options,
+            reason,
+            skipped: self.skipped.clone(),
+        })
+    }
+
+    /// The day's plan with `visit` booked as `option` says (an option [`Day::slots`]
+    /// returned for this visit): the named rounds re-timed, every other round as booked.
+    pub fn book(&self, visit: &VisitInput, option: &SlotOption) -> Result<Plan, BookError> {
+        let (problem, travel) = self.extend(visit)?;
+        let inst = Instance::with_travel(&problem, travel);
+        let v = problem.visits.len() - 1;
+        let bad = |m: String| BookError::Option(m);
+        if option.staff.len() != inst.visits[v].double as usize + 1
+            || option.after_visit.len() != option.staff.len()
+        {
+            return Err(bad("it names the wrong number of staff for the visit".into()));
+        }
+        let mut routes = self.routes.clone();
+        let mut timings = Vec::with_capacity(routes.len());
+        for (s, b) in self.base.iter().enumerate() {
+            match b {
+                Some(t) => timings.push(t.clone()),
+                None => {
+                    return Err(bad(format!(
+                        "the booked round of '{}' cannot be kept",
+                        problem.staff[s].id
+                    )))
+                }
+            }
+        }
+        let mut placed = Vec::new();
+        for (id, after) in option.staff.iter().zip(&option.after_visit) {
+            let s = problem
+                .staff_index(id)
+                .ok_or_else(|| bad(format!("unknown staff id '{id}'")))?;
+            let pos = match after {
+                None => 0,
+                Some(a) => {
+                    routes[s]
+                        .iter()
+                        .position(|&x| problem.visits[x].id == *a)
+                        .ok_or_else(|| bad(format!("'{a}' is not in the round of '{id}'")))?
+                        + 1
+                }
+            };
+            routes[s].insert(pos, v);
+            placed.push((s, pos));
+        }
+        // Times in an option are rounded to the second: allow half a second either way,
+        // then start every side together at the latest of them.
+        let half = 0.5 / 60.0;
+        let mut start = f64::NEG_INFINITY;
+        for pass in 0..2 {
+            for &(s, pos) in &placed {
+                let (lo, hi) = if pass == 0 {
+                    (option.start.0 - half, option.start.0 + half)
+                } else {
+                    (start, start)
+                };
+                let bounds = Bounds {
+                    lower: &self.lower,
+                    visit: v,
+                    lo,
+                    hi,
+                };
+                let t = simulate(&inst, s, &routes[s], &bounds)
+                    .map_err(|b| bad(format!("it no longer fits: {}", describe(&problem, b))))?;
+                start = start.max(t.stops[pos].start);
+                timings[s] = t;
+            }
+        }
+        let mut sol = crate::solve::solution::Solution::empty(&inst);
+        sol.routes = routes;
+        sol.timings = timings;
+        Ok(crate::solve::output::to_plan(
+            &problem,
+            &inst,
+            &sol,
+            &self.unassigned,
+        ))
+    }
+
+    /// Every feasible position of `v` in staff `s`'s round.
+    #[allow(clippy::too_many_arguments)]
+    fn insertions(
+        &self,
+        inst: &Instance,
+        s: usize,
+        base: &RouteTiming,
+        v: usize,
+        (lo, hi): (f64, f64),
+        out: &mut Vec<Cand>,
+        blocks: &mut Vec<Block>,
+    ) {
+        let route = &self.routes[s];
+        let bounds = Bounds {
+            lower: &self.lower,
+            visit: v,
+            lo,
+            hi,
+        };
+        let base_cost = base.cost(inst);
+        let mut seq = Vec::with_capacity(route.len() + 1);
+        for p in 0..=route.len() {
+            seq.clear();
+            seq.extend_from_slice(&route[..p]);
+            seq.push(v);
+            seq.extend_from_slice(&route[p..]);
+            let t = match simulate(inst, s, &seq, &bounds) {
+                Ok(t) => t,
+                Err(b) => {
+                    blocks.push(b);
+                    continue;
+                }
+            };
+            if let Some(c) = self.cand(inst, s, p, base, base_cost, &t) {
+                out.push(c);
+            }
+        }
+    }
+
+    /// The candidate for a timed round with the new visit at `p`, unless a tied visit moved.
+    fn cand(
+        &self,
+        inst: &Instance,
+        s: usize,
+        p: usize,
+        base: &RouteTiming,
+        base_cost: f64,
+        t: &RouteTiming,
+    ) -> Option<Cand> {
+        let mut shifted = 0;
+        for (k, st) in t.stops.iter().enumerate() {
+            if k == p {
+                continue;
+            }
+            let old = base.stops[if k < p { k } else { k - 1 }].start;
+            if (st.start - old).abs() > SHIFT_TOL {
+                if inst.visits[st.visit].coupled() {
+                    return None;
+                }
+                shifted += 1;
+            } else if inst.visits[st.visit].coupled() && (st.start - old).abs() > EPS {
+                return None;
+            }
+        }
+        Some(Cand {
+            staff: s,
+            pos: p,
+            start: t.stops[p].start,
+            delta: t.cost(inst) - base_cost,
+            travel: t.travel - base.travel,
+            distance: t.distance - base.distance,
+            late: t.stops[p].late,
+            shifted,
+        })
+    }
+
+    /// Options for a double-handed visit: two rounds at a common start, cheapest first.
+    /// Pairs are timed in order of the sum of their single costs (a lower bound: a later
+    /// start never costs less), stopping once `k` options beat every bound left.
+    fn pairs(&self, inst: &Instance, v: usize, cands: &[Cand], k: usize) -> Vec<SlotOption> {
+        let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
+        for (i, a) in cands.iter().enumerate() {
+            for (j, b) in cands.iter().enumerate().skip(i + 1) {
+                if a.staff != b.staff {
+                    pairs.push((a.delta + b.delta, i, j));
+                }
+            }
+        }
+        pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut found: Vec<(f64, [Cand; 2], f64)> = Vec::new();
+        for &(bound, i, j) in pairs.iter().take(PAIR_BUDGET) {
+            if found.len() >= k && bound >= found[k - 1].0 - 1e-9 {
+                break;
+            }
+            let start = cands[i].start.max(cands[j].start);
+            let (Some(a), Some(b)) = (
+                self.at(inst, v, &cands[i], start),
+                self.at(inst, v, &cands[j], start),
+            ) else {
+                continue;
+            };
+            let cost = a.delta + b.delta;
+            let dup = found.iter().any(|f| {
+                let same = |x: &Cand, y: &Cand| x.staff == y.staff;
+                ((same(&f.1[0], &a) && same(&f.1[1], &b)) || (same(&f.1[0], &b) && same(&f.1[1], &a)))
+                    && (f.2 - start).abs() < 0.5
+            });
+            if dup {
+                continue;
+            }
+            let at = found.partition_point(|f| f.0 <= cost);
+            found.insert(at, (cost, [a, b], start));
+        }
+        found.truncate(k);
+        found
+            .iter()
+            .map(|(_, c, start)| self.option(inst, v, c, *start))
+            .collect()
+    }
+
+    /// Re-times `c`'s round with the new visit's start fixed at `start`.
+    fn at(&self, inst: &Instance, v: usize, c: &Cand, start: f64) -> Option<Cand> {
+        let base = self.base[c.staff].as_ref()?;
+        let route = &self.routes[c.staff];
+        let mut seq = Vec::with_capacity(route.len() + 1);
+        seq.extend_from_slice(&route[..c.pos]);
+        seq.push(v);
+        seq.extend_from_slice(&route[c.pos..]);
+        let bounds = Bounds {
+            lower: &self.lower,
+            visit: v,
+            lo: start,
+            hi: start,
+        };
+        let t = simulate(inst, c.staff, &seq, &bounds).ok()?;
+        if (t.stops[c.pos].start - start).abs() > EPS {
+            return None;
+        }
+        self.cand(inst, c.staff, c.pos, base, base.cost(inst), &t)
+    }
+
+    /// The option for one or two timed insertions; names come from the booked problem
+    /// (the new visit's own id is never needed).
+    fn option(&self, inst: &Instance, v: usize, cands: &[Cand], start: f64) -> SlotOption {
+        let problem = &self.problem;
+        let vd = &inst.visits[v];
+        let r4 = |x: f64| (x * 1e4).round() / 1e4;
+        SlotOption {
+            staff: cands.iter().map(|c| problem.staff[c.staff].id.clone()).collect(),
+            start: Clock(start),
+            end: Clock(start + vd.duration),
+            added_travel_min: r4(cands.iter().map(|c| c.travel).sum()),
+            added_distance_km: r4(cands.iter().map(|c| c.distance).sum()),
+            late_min: r4(cands.iter().map(|c| c.late).fold(0.0, f64::max)),
+            added_cost: r4(cands.iter().map(|c| c.delta).sum()),
+            after_visit: cands
+                .iter()
+                .map(|c| (c.pos > 0).then(|| problem.visits[self.routes[c.staff][c.pos - 1]].id.clone()))
+                .collect(),
+            shifted_visits: cands.iter().map(|c| c.shifted).sum(),
+            preferred: cands.iter().any(|c| vd.preferred[c.staff]),
+        }
+    }
+}
+
+/// The matrix of `problem` from `old`, which covers every place but the last (a new
+/// inline point): copies the known entries and computes one row and one column, exactly
+/// as [`TravelMatrix::build`] would.
+fn extend_matrix(problem: &Problem, old: &TravelMatrix, speed_kmh: f64, detour_factor: f64) -> TravelMatrix {
+    let n = problem.places.len();
+    let m = n - 1;
+    let mut dur = vec![0.0; n * n];
+    let mut dist = vec![0.0; n * n];
+    let new = problem.places[m].point;
+    let km = |i: usize| -> f64 {
+        match (problem.places[i].point, new) {
+            (Some(a), Some(b)) => haversine_km(a, b) * detour_factor,
+            _ => 0.0,
+        }
+    };
+    let km_to = |i: usize| -> f64 {
+        match (new, problem.places[i].point) {
+            (Some(a), Some(b)) => haversine_km(a, b) * detour_factor,
+            _ => 0.0,
+        }
+    };
+    for i in 0..m {
+        for j in 0..m {
+            dur[i * n + j] = old.time(i, j);
+            dist[i * n + j] = old.dist(i, j);
+        }
+        let d = km(i);
+        dist[i * n + m] = d;
+        dur[i * n + m] = d / speed_kmh * 60.0;
+        let d = km_to(i);
+        dist[m * n + i] = d;
+        dur[m * n + i] = d / speed_kmh * 60.0;
+    }
+    TravelMatrix::from_flat(n, dur, dist)
+}
+
+/// Why a round in the plan cannot be timed.
+fn describe(problem: &Problem, b: Block) -> String {
+    let id = |v: usize| problem.visits.get(v).map_or("?", |x| x.id.as_str()).to_string();
+    match b {
+        Block::Window { visit, start } => format!(
+            "visit '{}' could start at {} at the earliest, after its window",
+            id(visit),
+            format_short(start)
+        ),
+        Block::Coupling { visit } => format!("visit '{}' cannot start with its partner", id(visit)),
+        Block::Break => "a break cannot be taken in time".to_string(),
+        Block::ShiftEnd { arrival } => {
+            format!("the round returns at {}, after the shift", format_short(arrival))
+        }
+        Block::MaxVisits => "more visits than max_visits".to_string(),
+        Block::MaxTravel => "more travel than max_travel_min".to_string(),
+        Block::Capacity => "more load than capacity".to_string(),
+        Block::Admin { free } => format!("only {free:.0} min free, less than admin_min"),
+    }
+}
+
+/// Why no staff member can take the visit.
+fn no_option_reason(v: usize, eligible: usize, gap_conflict: bool, blocks: &[Block]) -> String {
+    if gap_conflict {
+        return "its `after` gaps cannot all be met by the booked starts".to_string();
+    }
+    if eligible == 0 {
+        return "no staff member holds its skills without being excluded".to_string();
+    }
+    let mut window = 0;
+    let mut shift = 0;
+    let mut breaks = 0;
+    let mut limits = 0;
+    let mut tied = 0;
+    for b in blocks {
+        match b {
+            Block::Window { visit, .. } if *visit == v => window += 1,
+            Block::Window { .. } | Block::Coupling { .. } => tied += 1,
+            Block::ShiftEnd { .. } => shift += 1,
+            Block::Break => breaks += 1,
+            _ => limits += 1,
+        }
+    }
+    let mut parts = Vec::new();
+    for (n, what) in [
+        (window, "miss its windows"),
+        (tied, "would push another visit past its window or partner"),
+        (shift, "would end after the shift"),
+        (breaks, "leave no time for a break"),
+        (limits, "break a limit (visits, travel, capacity or office time)"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} {what}"));
+        }
+    }
+    if parts.is_empty() {
+        format!("{eligible} eligible staff, but no position keeps the booked visits in place")
+    } else {
+        format!(
+            "no position in the {eligible} eligible staff members' rounds works: of the positions tried, {}",
+            parts.join("; ")
+        )
+    }
+}

@@ -1,0 +1,97 @@
+//! `carerounds serve`: the HTTP API (see `carerounds::api`).
+
+use anyhow::{Context, Result};
+use carerounds::api::{self, Config, Keys, ServeOptions};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Arguments of `serve`.
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Without --keys only loopback addresses are allowed.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Directory of the job store (created if missing).
+    #[arg(long, default_value = "./carerounds-data")]
+    data_dir: PathBuf,
+    /// API keys file: [{"team": "north", "key_sha256": "<hex SHA-256 of the key>"}].
+    #[arg(long)]
+    keys: Option<PathBuf>,
+    /// Solves running at once (0: accept jobs but run none until restarted with more).
+    #[arg(long)]
+    max_concurrent_solves: Option<usize>,
+    /// Solves waiting for a slot before new ones are refused with 429.
+    #[arg(long, default_value_t = 64)]
+    max_queued: usize,
+    /// Most visits in one problem (413 above).
+    #[arg(long, default_value_t = 2000)]
+    max_visits: usize,
+    /// Most staff in one problem (413 above).
+    #[arg(long, default_value_t = 500)]
+    max_staff: usize,
+    /// Cap on a problem's options.time_limit_s, seconds.
+    #[arg(long, default_value_t = 30.0)]
+    max_time_limit_s: f64,
+    /// Largest request body, MiB (413 above).
+    #[arg(long, default_value_t = 16)]
+    max_body_mib: usize,
+    /// Longest a request may take, seconds (503 after).
+    #[arg(long, default_value_t = 60.0)]
+    request_timeout_s: f64,
+    /// After SIGINT/SIGTERM, how long running solves may go on before they are stopped
+    /// (keeping their best plan), seconds.
+    #[arg(long, default_value_t = 20.0)]
+    shutdown_grace_s: f64,
+    /// Log level: error, warn, info, debug.
+    #[arg(long, default_value = "info")]
+    log: tracing::Level,
+}
+
+fn secs(name: &str, s: f64) -> Result<Duration> {
+    anyhow::ensure!(
+        s.is_finite() && s >= 0.0,
+        "--{name} must be a number of seconds >= 0"
+    );
+    Ok(Duration::from_secs_f64(s))
+}
+
+/// Runs the server until SIGINT or SIGTERM.
+pub fn run(args: ServeArgs) -> Result<ExitCode> {
+    tracing_subscriber::fmt()
+        .with_max_level(args.log)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+    let keys = args.keys.as_deref().map(Keys::load).transpose()?;
+    anyhow::ensure!(
+        args.max_time_limit_s.is_finite() && args.max_time_limit_s >= 0.0,
+        "--max-time-limit-s must be a number of seconds >= 0"
+    );
+    let mut config = Config {
+        keys,
+        max_queued: args.max_queued,
+        max_visits: args.max_visits,
+        max_staff: args.max_staff,
+        max_time_limit_s: args.max_time_limit_s,
+        body_limit: args.max_body_mib.saturating_mul(1 << 20),
+        request_timeout: secs("request-timeout-s", args.request_timeout_s)?,
+        shutdown_grace: secs("shutdown-grace-s", args.shutdown_grace_s)?,
+        ..Config::default()
+    };
+    if let Some(n) = args.max_concurrent_solves {
+        config.max_concurrent_solves = n;
+    }
+    let opts = ServeOptions {
+        addr: args.addr,
+        data_dir: args.data_dir,
+        config,
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    rt.block_on(api::serve(opts, api::shutdown_signal()))?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,113 @@
+//! `carerounds slots`: the booking query of `POST /v1/slots` on files.
+
+use super::{bad, load_plan};
+use anyhow::{Context, Result};
+use carerounds::book::{BookError, Day, Slots};
+use carerounds::model::input::VisitInput;
+use carerounds::model::parse_input;
+use carerounds::model::time::format_short;
+use carerounds::model::InputError;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of `slots`.
+#[derive(clap::Args)]
+pub struct SlotsArgs {
+    /// Problem file (SPEC JSON), without the new visit.
+    problem: PathBuf,
+    /// The day's plan as booked (SPEC plan JSON).
+    #[arg(long)]
+    plan: PathBuf,
+    /// The new visit (one SPEC visit object, with the windows the client could accept).
+    #[arg(long)]
+    visit: PathBuf,
+    /// How many options.
+    #[arg(short, long, default_value_t = 5)]
+    k: usize,
+    /// Print JSON even on a terminal.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs `slots`: a table on a terminal, JSON otherwise. Exit 0 even when no option fits
+/// (the answer says why); 2 for bad input.
+pub fn run(args: SlotsArgs) -> Result<ExitCode> {
+    let read =
+        |p: &PathBuf| std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()));
+    let input = parse_input(&read(&args.problem)?).map_err(|e| bad(&args.problem, e))?;
+    let plan = load_plan(&args.plan)?;
+    let text = read(&args.visit)?;
+    let de = &mut serde_json::Deserializer::from_str(&text);
+    let visit: VisitInput =
+        serde_path_to_error::deserialize(de).map_err(|e| bad(&args.visit, InputError::from_json(e)))?;
+    let file_of = |e: &BookError| match e {
+        BookError::Problem(_) => &args.problem,
+        BookError::Plan(_) => &args.plan,
+        BookError::Visit(_) | BookError::K(_) | BookError::Option(_) => &args.visit,
+    };
+    let to_bad = |e: BookError| match e.input() {
+        Some(ie) => bad(file_of(&e), ie.clone()),
+        None => anyhow::anyhow!("{e}"),
+    };
+    let day = Day::new(&input, &plan).map_err(to_bad)?;
+    let slots = day.slots(&visit, args.k).map_err(to_bad)?;
+    let text = if args.json || !std::io::stdout().is_terminal() {
+        serde_json::to_string_pretty(&slots).context("cannot encode the answer")? + "\n"
+    } else {
+        table(&slots)
+    };
+    // A closed pipe (`| head`) is not an error.
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(e).context("cannot write the answer");
+        }
+        _ => {}
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn table(slots: &Slots) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    if slots.options.is_empty() {
+        let _ = writeln!(
+            s,
+            "no option: {}",
+            slots
+                .reason
+                .as_deref()
+                .unwrap_or("no staff member can take the visit")
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "{:>2}  {:<20}  {:>8}  {:>8}  {:>8}  {:>6}  {:>6}  {:>7}  after",
+            "#", "staff", "start", "end", "+travel", "+km", "late", "shifted"
+        );
+        for (i, o) in slots.options.iter().enumerate() {
+            let after: Vec<&str> = o
+                .after_visit
+                .iter()
+                .map(|a| a.as_deref().unwrap_or("(first)"))
+                .collect();
+            let _ = writeln!(
+                s,
+                "{:>2}  {:<20}  {:>8}  {:>8}  {:>7.1}m  {:>6.1}  {:>5.0}m  {:>7}  {}",
+                i + 1,
+                o.staff.join(" + "),
+                format_short(o.start.0),
+                format_short(o.end.0),
+                o.added_travel_min,
+                o.added_distance_km,
+                o.late_min,
+                o.shifted_visits,
+                after.join(", ")
+            );
+        }
+    }
+    for sk in &slots.skipped {
+        let _ = writeln!(s, "skipped {}: {}", sk.staff, sk.reason);
+    }
+    s
+}

@@ -1,0 +1,460 @@
+//! The HTTP API through `Router::oneshot` (no socket): every endpoint, every error code,
+//! auth and team isolation, the job lifecycle, cancel and restart recovery.
+
+#[path = "../benches/common/day.rs"]
+mod day;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use carerounds::api::{app, AppState, Config, Keys};
+use carerounds::check::check;
+use carerounds::model::{parse_problem, Plan};
+use serde_json::{json, Value};
+use std::time::Duration;
+use tower::ServiceExt;
+
+const NORTH: &str = "north-key-0123456789";
+const SOUTH: &str = "south-key-9876543210";
+
+fn config() -> Config {
+    Config {
+        max_concurrent_solves: 1,
+        max_visits: 500,
+        ..Config::default()
+    }
+}
+
+fn state(dir: &std::path::Path, config: Config) -> AppState {
+    AppState::open(config, dir).expect("state")
+}
+
+async fn raw(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    body: Body,
+    key: Option<&str>,
+) -> (StatusCode, Value, String) {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("content-type", "application/json");
+    if let Some(k) = key {
+        req = req.header("authorization", format!("Bearer {k}"));
+    }
+    let resp = app
+        .clone()
+        .oneshot(req.body(body).expect("request"))
+        .await
+        .expect("response");
+    let status = resp.status();
+    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    let text = String::from_utf8_lossy(&bytes).to_string();
+    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    (status, json, text)
+}
+
+async fn call(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    body: Option<&Value>,
+    key: Option<&str>,
+) -> (StatusCode, Value) {
+    let body = body.map_or_else(Body::empty, |b| Body::from(b.to_string()));
+    let (s, j, _) = raw(app, method, uri, body, key).await;
+    (s, j)
+}
+
+fn assert_error(status: StatusCode, body: &Value, want: StatusCode, code: &str, path: Option<&str>) {
+    assert_eq!(status, want, "{body}");
+    assert_eq!(body["error"]["code"], code, "{body}");
+    assert!(
+        body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+    if let Some(p) = path {
+        assert_eq!(body["error"]["path"], p, "{body}");
+    }
+}
+
+fn small() -> Value {
+    let mut p = day::day(25, 5, 1);
+    p["options"]["time_limit_s"] = json!(0.2);
+    p
+}
+
+async fn wait_final(app: &Router, id: &str, key: Option<&str>) -> Value {
+    for _ in 0..600 {
+        let (s, job) = call(app, "GET", &format!("/v1/jobs/{id}"), None, key).await;
+        assert_eq!(s, StatusCode::OK, "{job}");
+        if ["done", "failed", "cancelled"].contains(&job["status"].as_str().unwrap_or("")) {
+            return job;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("job {id} did not finish");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plans_check_health_metrics_openapi() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(state(dir.path(), config()));
+    let problem = small();
+    let (s, plan) = call(&app, "POST", "/v1/plans", Some(&problem), None).await;
+    assert_eq!(s, StatusCode::OK, "{plan}");
+    let p = parse_problem(&problem.to_string()).expect("problem");
+    let parsed: Plan = serde_json::from_value(plan.clone()).expect("plan");
+    assert!(check(&p, &parsed).is_empty());
+
+    let (s, c) = call(
+        &app,
+        "POST",
+        "/v1/check",
+        Some(&json!({"problem": problem, "plan": plan})),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(c["feasible"], true, "{c}");
+    let mut broken = plan.clone();
+    broken["summary"]["travel_min"] = json!(1.0);
+    let (s, c) = call(
+        &app,
+        "POST",
+        "/v1/check",
+        Some(&json!({"problem": problem, "plan": broken})),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(c["feasible"], false);
+    assert_eq!(c["violations"][0]["rule"], "summary_figure", "{c}");
+
+    let (s, h) = call(&app, "GET", "/health", None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(h["status"], "ok");
+
+    let (s, doc) = call(&app, "GET", "/openapi.json", None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with('3')));
+    for path in [
+        "/v1/plans",
+        "/v1/jobs",
+        "/v1/jobs/{id}",
+        "/v1/slots",
+        "/v1/check",
+        "/health",
+        "/metrics",
+    ] {
+        assert!(
+            doc["paths"][path].is_object(),
+            "{path} missing from the OpenAPI document"
+        );
+    }
+    assert!(doc["components"]["schemas"]["SlotOption"].is_object());
+
+    let (s, _, text) = raw(&app, "GET", "/metrics", Body::empty(), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        text.contains("carerounds_http_requests_total{method=\"POST\",route=\"/v1/plans\",status=\"200\"} 1"),
+        "{text}"
+    );
+    assert!(text.contains("carerounds_http_request_duration_seconds_bucket{route=\"/v1/plans\""));
+    assert!(text.contains("carerounds_solve_duration_seconds_count 1"));
+    assert!(text.contains("carerounds_jobs{state=\"queued\"} 0"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_error_has_the_json_shape() {
+    let dir = tempfile::tempdir().expect("dir");
+    let cfg = Config {
+        max_visits: 30,
+        body_limit: 200_000,
+        ..config()
+    };
+    let app = app(state(dir.path(), cfg));
+    // 400: not JSON.
+    let (s, b, _) = raw(&app, "POST", "/v1/plans", Body::from("{\"staff\": [,]}"), None).await;
+    assert_error(s, &b, StatusCode::BAD_REQUEST, "malformed_json", None);
+    let (s, b, _) = raw(&app, "POST", "/v1/plans", Body::from(""), None).await;
+    assert_error(s, &b, StatusCode::BAD_REQUEST, "malformed_json", None);
+    // 422: unknown field, wrong type, validation rule.
+    let mut p = small();
+    p["visits"][2]["duraton_min"] = json!(5);
+    let (s, b) = call(&app, "POST", "/v1/plans", Some(&p), None).await;
+    assert_error(
+        s,
+        &b,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("visits[2].duraton_min"),
+    );
+    assert!(b["error"]["message"]
+        .as_str()
+        .unwrap_or("")
+        .contains("duraton_min"));
+    let mut p = small();
+    p["visits"][3]["time_windows"] = json!([["10:00", "09:00"]]);
+    let (s, b) = call(&app, "POST", "/v1/plans", Some(&p), None).await;
+    assert_error(
+        s,
+        &b,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("visits[3].time_windows[0]"),
+    );
+    let mut p = small();
+    p["staff"][0]["shift"]["start"] = json!(true);
+    let (s, b) = call(&app, "POST", "/v1/jobs", Some(&p), None).await;
+    assert_error(
+        s,
+        &b,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("staff[0].shift.start"),
+    );
+    // 413: too many visits; body over the limit.
+    let (s, b) = call(&app, "POST", "/v1/plans", Some(&day::day(40, 5, 1)), None).await;
+    assert_error(s, &b, StatusCode::PAYLOAD_TOO_LARGE, "too_large", Some("visits"));
+    let big = format!("{{\"name\": \"{}\"}}", "x".repeat(300_000));
+    let (s, b, _) = raw(&app, "POST", "/v1/plans", Body::from(big), None).await;
+    assert_error(s, &b, StatusCode::PAYLOAD_TOO_LARGE, "too_large", None);
+    // 404: unknown route, unknown job, malformed job id.
+    let (s, b) = call(&app, "GET", "/v2/nothing", None, None).await;
+    assert_error(s, &b, StatusCode::NOT_FOUND, "not_found", None);
+    let (s, b) = call(
+        &app,
+        "GET",
+        "/v1/jobs/0123456789abcdef0123456789abcdef",
+        None,
+        None,
+    )
+    .await;
+    assert_error(s, &b, StatusCode::NOT_FOUND, "not_found", None);
+    let (s, b) = call(&app, "DELETE", "/v1/jobs/..%2Fetc", None, None).await;
+    assert_error(s, &b, StatusCode::NOT_FOUND, "not_found", None);
+    // 405.
+    let (s, b) = call(&app, "GET", "/v1/plans", None, None).await;
+    assert_error(s, &b, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_and_team_isolation() {
+    let dir = tempfile::tempdir().expect("dir");
+    let cfg = Config {
+        keys: Some(Keys::from_plain(&[("north", NORTH), ("south", SOUTH)])),
+        ..config()
+    };
+    let app = app(state(dir.path(), cfg));
+    let p = small();
+    let (s, b) = call(&app, "POST", "/v1/jobs", Some(&p), None).await;
+    assert_error(s, &b, StatusCode::UNAUTHORIZED, "unauthorized", None);
+    let (s, b) = call(&app, "POST", "/v1/plans", Some(&p), Some("wrong")).await;
+    assert_error(s, &b, StatusCode::UNAUTHORIZED, "unauthorized", None);
+    let (s, created) = call(&app, "POST", "/v1/jobs", Some(&p), Some(NORTH)).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{created}");
+    let id = created["id"].as_str().expect("id").to_string();
+    let job = wait_final(&app, &id, Some(NORTH)).await;
+    assert_eq!(job["status"], "done");
+    // Another team cannot see or cancel it; nor can anyone without a key.
+    for (method, key) in [("GET", Some(SOUTH)), ("DELETE", Some(SOUTH)), ("GET", None)] {
+        let (s, b) = call(&app, method, &format!("/v1/jobs/{id}"), None, key).await;
+        let want = if key.is_some() {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::UNAUTHORIZED
+        };
+        assert_eq!(s, want, "{method} {key:?}: {b}");
+    }
+    // Health, metrics and the document need no key.
+    let (s, _) = call(&app, "GET", "/health", None, None).await;
+    assert_eq!(s, StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn job_lifecycle_and_cancel() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(state(dir.path(), config()));
+    let p = small();
+    let (s, created) = call(&app, "POST", "/v1/jobs", Some(&p), None).await;
+    assert_eq!(s, StatusCode::ACCEPTED);
+    assert_eq!(created["status"], "queued");
+    let id = created["id"].as_str().expect("id").to_string();
+    let job = wait_final(&app, &id, None).await;
+    assert_eq!(job["status"], "done", "{job}");
+    assert!(job["stop"] == "completed" || job["stop"] == "time_limit", "{job}");
+    assert!(job["created_at"].as_str().is_some_and(|t| t.ends_with('Z')));
+    let plan: Plan = serde_json::from_value(job["plan"].clone()).expect("plan");
+    assert!(check(&parse_problem(&p.to_string()).expect("problem"), &plan).is_empty());
+    // DELETE on a finished job changes nothing.
+    let (s, again) = call(&app, "DELETE", &format!("/v1/jobs/{id}"), None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(again["status"], "done");
+
+    // A long search, stopped while running, keeps its best plan.
+    let mut long = day::day(60, 8, 2);
+    long["options"]["time_limit_s"] = json!(30);
+    let (_, created) = call(&app, "POST", "/v1/jobs", Some(&long), None).await;
+    let id = created["id"].as_str().expect("id").to_string();
+    let mut running = false;
+    for _ in 0..500 {
+        let (_, job) = call(&app, "GET", &format!("/v1/jobs/{id}"), None, None).await;
+        if job["status"] == "running" {
+            assert!(job["progress"]["elapsed_s"].is_number(), "{job}");
+            running = true;
+            break;
+        }
+        assert_eq!(job["status"], "queued", "{job}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(running, "the job never ran");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (s, job) = call(&app, "DELETE", &format!("/v1/jobs/{id}"), None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    let job = if job["status"] == "running" {
+        wait_final(&app, &id, None).await
+    } else {
+        job
+    };
+    // A solver that finished its search before the cancel arrived is done instead.
+    assert!(
+        job["status"] == "cancelled" || job["stop"] == "completed",
+        "{job}"
+    );
+    let plan: Plan = serde_json::from_value(job["plan"].clone()).expect("best plan kept");
+    assert!(check(&parse_problem(&long.to_string()).expect("problem"), &plan).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queued_jobs_cancel_queue_limits_and_restart_recovery() {
+    let dir = tempfile::tempdir().expect("dir");
+    let paused = Config {
+        max_concurrent_solves: 0,
+        max_queued: 2,
+        ..config()
+    };
+    let app1 = app(state(dir.path(), paused.clone()));
+    let p = small();
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let (s, created) = call(&app1, "POST", "/v1/jobs", Some(&p), None).await;
+        assert_eq!(s, StatusCode::ACCEPTED);
+        ids.push(created["id"].as_str().expect("id").to_string());
+    }
+    // 429: the queue is full. 503: no synchronous solves while paused.
+    let (s, b) = call(&app1, "POST", "/v1/jobs", Some(&p), None).await;
+    assert_error(s, &b, StatusCode::TOO_MANY_REQUESTS, "too_many_requests", None);
+    let (s, b) = call(&app1, "POST", "/v1/plans", Some(&p), None).await;
+    assert_error(s, &b, StatusCode::SERVICE_UNAVAILABLE, "unavailable", None);
+    let (s, job) = call(&app1, "GET", &format!("/v1/jobs/{}", ids[0]), None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(job["status"], "queued");
+    // Cancel the first while queued.
+    let (s, job) = call(&app1, "DELETE", &format!("/v1/jobs/{}", ids[0]), None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(job["status"], "cancelled", "{job}");
+    assert!(job["plan"].is_null());
+    drop(app1);
+    // "Restart": a new server over the same data directory re-queues the second job.
+    let st = state(dir.path(), config());
+    st.recover().await.expect("recover");
+    let app2 = app(st);
+    let job = wait_final(&app2, &ids[1], None).await;
+    assert_eq!(job["status"], "done", "{job}");
+    assert!(job["plan"].is_object());
+    let (_, first) = call(&app2, "GET", &format!("/v1/jobs/{}", ids[0]), None, None).await;
+    assert_eq!(first["status"], "cancelled");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slots_over_http() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(state(dir.path(), config()));
+    let problem = day::day(60, 8, 4);
+    let (s, plan) = call(&app, "POST", "/v1/plans", Some(&problem), None).await;
+    assert_eq!(s, StatusCode::OK);
+    // A tight plan may have no room for one visit (the answer then says why): try a few.
+    let mut found = None;
+    for k in 0..8 {
+        let body = json!({"problem": problem, "plan": plan, "visit": day::new_visit(k), "k": 3});
+        let (s, slots) = call(&app, "POST", "/v1/slots", Some(&body), None).await;
+        assert_eq!(s, StatusCode::OK, "{slots}");
+        if slots["options"].as_array().is_some_and(|o| !o.is_empty()) {
+            found = Some((body, slots));
+            break;
+        }
+        assert!(slots["reason"].is_string(), "{slots}");
+    }
+    let (body, slots) = found.expect("some visit has an option");
+    let options = slots["options"].as_array().expect("options");
+    assert!(options.len() <= 3, "{slots}");
+    let o = &options[0];
+    assert!(o["staff"][0].is_string());
+    assert!(o["start"].as_str().is_some_and(|t| t.len() == 8), "{o}");
+    assert!(o["added_travel_min"].is_number() && o["late_min"].is_number());
+    // Errors name the document and the field.
+    let mut bad = body.clone();
+    bad["visit"]["time_windows"] = json!([["10:00", "09:00"]]);
+    let (s, b) = call(&app, "POST", "/v1/slots", Some(&bad), None).await;
+    assert_error(
+        s,
+        &b,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("visit.time_windows[0]"),
+    );
+    let mut bad = body.clone();
+    bad["problem"]["visits"][1]["duration_min"] = json!(-3);
+    let (s, b) = call(&app, "POST", "/v1/slots", Some(&bad), None).await;
+    assert_error(
+        s,
+        &b,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("problem.visits[1].duration_min"),
+    );
+    let mut bad = body.clone();
+    bad["plan"]["routes"][0]["staff"] = json!("nobody");
+    let (s, b) = call(&app, "POST", "/v1/slots", Some(&bad), None).await;
+    assert_error(
+        s,
+        &b,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("plan.routes[0].staff"),
+    );
+    let mut bad = body.clone();
+    bad["k"] = json!(0);
+    let (s, b) = call(&app, "POST", "/v1/slots", Some(&bad), None).await;
+    assert_error(
+        s,
+        &b,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("k"),
+    );
+    let mut bad = body.clone();
+    bad["visit"]["colour"] = json!("red");
+    let (s, b) = call(&app, "POST", "/v1/slots", Some(&bad), None).await;
+    assert_error(
+        s,
+        &b,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("visit.colour"),
+    );
+    let mut bad = body.clone();
+    bad["reoptimise"] = json!(true);
+    let (s, b) = call(&app, "POST", "/v1/slots", Some(&bad), None).await;
+    assert_error(
+        s,
+        &b,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("reoptimise"),
+    );
+}
