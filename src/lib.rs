@@ -8,6 +8,7 @@
 pub mod api;
 pub mod book;
 pub mod check;
+pub mod mankowska;
 pub mod model;
 pub mod report;
 pub mod solomon;

@@ -134,6 +134,7 @@ pub fn read_solomon(text: &str, rounding: Rounding) -> Result<SolomonInstance, I
             max_visits: None,
             max_overtime_min: None,
             capacity: Some(capacity),
+            travel_mode: None,
         })
         .collect();
     let visits = rows[1..]

@@ -78,7 +78,7 @@ def main() -> int:
     limit = None if args.no_timeout else args.seconds
     print(
         f"pyvroom {version('pyvroom')}, nb_threads=1, exploration_level={args.exploration_level}, "
-        f"timeout={'none' if limit is None else f'{limit:g}s'} (VROOM is deterministic; seed unused)",
+        f"timeout={'none' if limit is None else f'{limit:g}s'} (seed unused: VROOM has none)",
         file=sys.stderr,
     )
     out = CsvOut(args.out)

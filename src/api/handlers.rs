@@ -8,8 +8,8 @@ use super::store::{JobRow, JobStatus, Outcome};
 use super::AppState;
 use crate::book::{BookError, Day, Slots};
 use crate::check::check as check_plan;
-use crate::model::input::{ProblemInput, VisitInput};
-use crate::model::{validate, Plan, Problem};
+use crate::model::input::{ProblemInput, TravelInput, VisitInput};
+use crate::model::{validate, FieldPath, InputError, Plan, Problem};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -58,6 +58,17 @@ fn limits(state: &AppState, input: &ProblemInput, prefix: &str) -> Result<()> {
 
 fn validated(state: &AppState, input: &ProblemInput, prefix: &str) -> Result<Problem> {
     limits(state, input, prefix)?;
+    // Road mode reads files on the server's disk and OSRM mode calls a URL of the
+    // client's choosing: neither is for remote callers. They send matrices instead.
+    if let Some(TravelInput::Road { .. } | TravelInput::Osrm { .. }) = &input.travel {
+        let path = FieldPath::root().field("travel").field("mode");
+        let err = InputError::new(
+            path,
+            "travel modes 'road' and 'osrm' are not accepted over the API: send a 'matrix' \
+             (`carerounds matrix` writes one) or use 'haversine'",
+        );
+        return Err(ApiError::input(prefix, &err));
+    }
     validate(input).map_err(|e| ApiError::input(prefix, &e))
 }
 

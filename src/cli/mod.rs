@@ -8,12 +8,15 @@ use carerounds::model::time::format_short;
 use carerounds::model::{parse_problem, validate, InputError, Plan, Problem};
 use carerounds::solomon::{read_solomon, Rounding};
 use carerounds::solve::Solver;
+use carerounds::travel::TravelMatrix;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
 mod bench;
+mod import;
+mod matrix;
 mod report;
 mod serve;
 mod slots;
@@ -42,8 +45,12 @@ enum Command {
     },
     /// Compare the booked plan with optimised plans: travel, miles, cost, CO2, office time.
     Report(report::ReportArgs),
-    /// Solve a VRPTW benchmark suite and report the gap to best-known.
+    /// Solve a benchmark suite (Solomon, Gehring-Homberger, Mankowska) and report the gap to best-known.
     Bench(bench::BenchArgs),
+    /// Convert a benchmark instance (Mankowska et al. 2014 HHCRSP JSON) into a SPEC problem.
+    Import(import::ImportArgs),
+    /// Write the travel matrix of a problem's places (any travel mode) in SPEC matrix form.
+    Matrix(matrix::MatrixArgs),
     /// Validate a problem file without solving it.
     Validate {
         /// Problem file (SPEC JSON).
@@ -140,8 +147,10 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Solve(args) => solve(args),
         Command::Report(args) => report::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Import(args) => import::run(args),
         Command::Slots(args) => slots::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Matrix(args) => matrix::run(args),
         Command::Check { problem, plan } => {
             let problem = load_problem(&problem)?;
             let plan = load_plan(&plan)?;
@@ -171,7 +180,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn read(path: &Path) -> Result<String> {
+pub(crate) fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
@@ -183,8 +192,15 @@ pub(crate) fn bad(path: &Path, source: InputError) -> anyhow::Error {
     .into()
 }
 
+/// Reads and validates a problem; for road and OSRM travel also builds its matrix, so that
+/// an unreadable extract, a server that is down or a place far from any road is reported
+/// here (exit 2) and later builds of the same matrix come from memory.
 pub(crate) fn load_problem(path: &Path) -> Result<Problem> {
-    parse_problem(&read(path)?).map_err(|e| bad(path, e))
+    let problem = parse_problem(&read(path)?).map_err(|e| bad(path, e))?;
+    if problem.travel.profile().is_some() {
+        TravelMatrix::try_build(&problem).map_err(|e| bad(path, e.to_input_error()))?;
+    }
+    Ok(problem)
 }
 
 pub(crate) fn load_plan(path: &Path) -> Result<Plan> {

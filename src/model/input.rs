@@ -4,8 +4,10 @@
 //! Values are kept raw (clock times as text or numbers, ids as strings) so that
 //! [`crate::model::validate`] can report problems with the path of the field.
 
+use super::problem::TravelMode;
 use super::time::RawClock;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// A whole problem file.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -54,6 +56,39 @@ pub enum TravelInput {
         durations_min: Vec<Vec<f64>>,
         /// Kilometres, row = from, column = to.
         distances_km: Vec<Vec<f64>>,
+    },
+    /// Extension: shortest times over an OpenStreetMap road network read from a PBF file.
+    Road {
+        /// Path of the `.osm.pbf` extract (relative paths are taken from the working directory).
+        osm_file: String,
+        /// Who travels: `car` (default), `walk` or `bike`. Text, so that a wrong value is
+        /// reported with its path (serde loses paths inside internally tagged enums).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        profile: Option<String>,
+        /// Farthest a place may lie from the nearest usable road, metres (default 1000).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_snap_m: Option<f64>,
+    },
+    /// Extension: times and distances from an OSRM server's `table` service.
+    Osrm {
+        /// Base URL of the server, `http://host:port`.
+        url: String,
+        /// The profile the server was built with: `car` (default), `walk` or `bike`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        profile: Option<String>,
+        /// Farthest a place may lie from the road OSRM snaps it to, metres (default 1000).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_snap_m: Option<f64>,
+        /// Most sources (and destinations) per request, as the server's `--max-table-size`
+        /// allows (default 100).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_table_size: Option<usize>,
+        /// Seconds to wait for each request (default 60).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        timeout_s: Option<f64>,
+        /// Servers for the other travel modes staff use (`staff[].travel_mode`), by mode.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mode_urls: Option<BTreeMap<String, String>>,
     },
 }
 
@@ -128,6 +163,10 @@ pub struct StaffInput {
     /// Extension: vehicle capacity, in the units of `visits[].demand` (absent = unlimited).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<f64>,
+    /// Extension: how this staff member travels (`car`, `walk`, `bike`); absent = the
+    /// travel model's profile. Needs travel mode `road` or `osrm` unless it is `car`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub travel_mode: Option<TravelMode>,
 }
 
 /// Shift start and end.

@@ -22,6 +22,43 @@ pub struct Place {
     pub point: Option<LatLon>,
 }
 
+/// How someone travels on the road network: picks the ways allowed and the speeds.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum TravelMode {
+    /// Driving (OSRM's `car` profile).
+    #[default]
+    Car,
+    /// Walking, on footpaths as well as roads (OSRM's `foot`).
+    #[serde(alias = "foot")]
+    Walk,
+    /// Cycling (OSRM's `bicycle`).
+    #[serde(alias = "bicycle")]
+    Bike,
+}
+
+impl TravelMode {
+    /// Every mode, in a fixed order.
+    pub const ALL: [TravelMode; 3] = [TravelMode::Car, TravelMode::Walk, TravelMode::Bike];
+
+    /// The name used in documents: `car`, `walk`, `bike`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TravelMode::Car => "car",
+            TravelMode::Walk => "walk",
+            TravelMode::Bike => "bike",
+        }
+    }
+}
+
+impl std::fmt::Display for TravelMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The travel model after defaults.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TravelModel {
@@ -39,6 +76,41 @@ pub enum TravelModel {
         /// Kilometres.
         distances_km: Vec<Vec<f64>>,
     },
+    /// Extension: fastest paths over an OpenStreetMap road network (see docs/TRAVEL.md).
+    Road {
+        /// The `.osm.pbf` extract, as written in the problem.
+        osm_file: std::path::PathBuf,
+        /// The default travel mode.
+        profile: TravelMode,
+        /// Farthest a place may lie from a usable road, metres.
+        max_snap_m: f64,
+    },
+    /// Extension: an OSRM server's `table` service (see docs/TRAVEL.md).
+    Osrm {
+        /// Base URL, `http://host:port`, without a trailing slash.
+        url: String,
+        /// The default travel mode (the server's profile).
+        profile: TravelMode,
+        /// Farthest a place may lie from the road OSRM snaps it to, metres.
+        max_snap_m: f64,
+        /// Most sources or destinations per request.
+        max_table_size: usize,
+        /// Seconds to wait for each request.
+        timeout_s: f64,
+        /// Servers for other modes, sorted by mode.
+        mode_urls: Vec<(TravelMode, String)>,
+    },
+}
+
+impl TravelModel {
+    /// The mode of staff without their own `travel_mode`; `None` for models that do not
+    /// tell modes apart (haversine, matrix: they model driving).
+    pub fn profile(&self) -> Option<TravelMode> {
+        match self {
+            TravelModel::Road { profile, .. } | TravelModel::Osrm { profile, .. } => Some(*profile),
+            TravelModel::Haversine { .. } | TravelModel::Matrix { .. } => None,
+        }
+    }
 }
 
 /// A half-open span of the day, minutes.
@@ -90,6 +162,10 @@ pub struct Staff {
     pub max_overtime_min: f64,
     /// Capacity, if limited (extension).
     pub capacity: Option<f64>,
+    /// How this staff member travels, when not by the travel model's profile (extension).
+    /// `None` = the profile. The solver and checker currently time every round with the
+    /// profile's matrix; [`crate::travel::TravelMatrix::time_for`] gives this mode's times.
+    pub travel_mode: Option<TravelMode>,
 }
 
 impl Staff {

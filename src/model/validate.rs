@@ -178,6 +178,152 @@ fn travel_model(input: &ProblemInput) -> Result<TravelModel> {
                 distances_km: distances_km.clone(),
             })
         }
+        Some(TravelInput::Road {
+            osm_file,
+            profile,
+            max_snap_m,
+        }) => {
+            if osm_file.trim().is_empty() {
+                return err(
+                    path.field("osm_file"),
+                    "give the path of an OpenStreetMap extract (.osm.pbf)",
+                );
+            }
+            Ok(TravelModel::Road {
+                osm_file: osm_file.into(),
+                profile: parse_mode(profile.as_deref(), path.field("profile"))?,
+                max_snap_m: max_snap(*max_snap_m, &path)?,
+            })
+        }
+        Some(TravelInput::Osrm {
+            url,
+            profile,
+            max_snap_m,
+            max_table_size,
+            timeout_s,
+            mode_urls,
+        }) => {
+            let url = osrm_url(url, path.field("url"))?;
+            let max_table_size = max_table_size.unwrap_or(DEFAULT_MAX_TABLE_SIZE);
+            if max_table_size < 1 {
+                return err(
+                    path.field("max_table_size"),
+                    "must be at least 1 (the server's --max-table-size, 100 by default)",
+                );
+            }
+            let timeout_s = timeout_s.unwrap_or(DEFAULT_OSRM_TIMEOUT_S);
+            if !timeout_s.is_finite() || !(0.0..=3600.0).contains(&timeout_s) || timeout_s == 0.0 {
+                return err(
+                    path.field("timeout_s"),
+                    format!("timeout must be > 0 and <= 3600 seconds, got {timeout_s}"),
+                );
+            }
+            let mut urls = Vec::new();
+            for (name, u) in mode_urls.iter().flatten() {
+                let mode = parse_mode(Some(name), path.field("mode_urls").field(name))?;
+                urls.push((mode, osrm_url(u, path.field("mode_urls").field(name))?));
+            }
+            urls.sort_by_key(|(m, _)| *m);
+            Ok(TravelModel::Osrm {
+                url,
+                profile: parse_mode(profile.as_deref(), path.field("profile"))?,
+                max_snap_m: max_snap(*max_snap_m, &path)?,
+                max_table_size,
+                timeout_s,
+                mode_urls: urls,
+            })
+        }
+    }
+}
+
+/// Default `travel.max_snap_m`: a rural address point can sit a few hundred metres up a
+/// private drive, but a kilometre from any road is a wrong coordinate.
+pub const DEFAULT_MAX_SNAP_M: f64 = 1000.0;
+/// Default `travel.max_table_size`: osrm-routed's own default.
+pub const DEFAULT_MAX_TABLE_SIZE: usize = 100;
+/// Default `travel.timeout_s` for OSRM requests.
+pub const DEFAULT_OSRM_TIMEOUT_S: f64 = 60.0;
+
+fn max_snap(v: Option<f64>, path: &FieldPath) -> Result<f64> {
+    let m = v.unwrap_or(DEFAULT_MAX_SNAP_M);
+    if !m.is_finite() || m <= 0.0 {
+        return err(
+            path.field("max_snap_m"),
+            format!("must be a distance in metres > 0, got {m}"),
+        );
+    }
+    Ok(m)
+}
+
+/// A travel mode name (`car`, `walk`, `bike`, or OSRM's `foot`, `bicycle`); absent = car.
+fn parse_mode(name: Option<&str>, path: FieldPath) -> Result<TravelMode> {
+    match name {
+        None | Some("car") => Ok(TravelMode::Car),
+        Some("walk" | "foot") => Ok(TravelMode::Walk),
+        Some("bike" | "bicycle") => Ok(TravelMode::Bike),
+        Some(other) => err(
+            path,
+            format!("unknown travel mode '{other}': use \"car\", \"walk\" or \"bike\""),
+        ),
+    }
+}
+
+fn osrm_url(url: &str, path: FieldPath) -> Result<String> {
+    let u = url.trim().trim_end_matches('/');
+    let Some(rest) = u.strip_prefix("http://") else {
+        return err(
+            path,
+            format!("'{url}' is not an http:// URL (an OSRM server such as http://127.0.0.1:5000)"),
+        );
+    };
+    if rest.is_empty() || rest.contains(char::is_whitespace) || rest.contains(['?', '#']) {
+        return err(
+            path,
+            format!("'{url}' is not a server address like http://127.0.0.1:5000"),
+        );
+    }
+    Ok(u.to_string())
+}
+
+/// `staff[].travel_mode`, kept only when it differs from the travel model's profile.
+fn travel_mode(
+    mode: Option<TravelMode>,
+    travel: &TravelModel,
+    path: FieldPath,
+) -> Result<Option<TravelMode>> {
+    let Some(mode) = mode else { return Ok(None) };
+    match travel {
+        TravelModel::Haversine { .. } | TravelModel::Matrix { .. } => {
+            if mode == TravelMode::Car {
+                Ok(None)
+            } else {
+                err(
+                    path,
+                    format!(
+                        "travel mode '{mode}' needs road travel: set travel.mode to \"road\" or \"osrm\" \
+                         (haversine and matrix travel model driving)"
+                    ),
+                )
+            }
+        }
+        TravelModel::Road { profile, .. } => Ok((mode != *profile).then_some(mode)),
+        TravelModel::Osrm {
+            profile, mode_urls, ..
+        } => {
+            if mode == *profile {
+                Ok(None)
+            } else if mode_urls.iter().any(|(m, _)| *m == mode) {
+                Ok(Some(mode))
+            } else {
+                err(
+                    path,
+                    format!(
+                        "the OSRM server serves '{profile}'; for '{mode}' give the URL of a server \
+                         built with that profile in travel.mode_urls.{mode}"
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -215,7 +361,13 @@ pub fn validate(input: &ProblemInput) -> Result<Problem> {
     let staff_ids = index_ids(input.staff.iter().map(|s| s.id.as_str()), "staff")?;
     let mut staff = Vec::with_capacity(input.staff.len());
     for (i, s) in input.staff.iter().enumerate() {
-        staff.push(validate_staff(s, root.field("staff").index(i), &mut places)?);
+        let mut st = validate_staff(s, root.field("staff").index(i), &mut places)?;
+        st.travel_mode = travel_mode(
+            s.travel_mode,
+            &travel,
+            root.field("staff").index(i).field("travel_mode"),
+        )?;
+        staff.push(st);
     }
 
     let visit_ids = index_ids(input.visits.iter().map(|v| v.id.as_str()), "visits")?;
@@ -327,6 +479,7 @@ fn validate_staff(s: &StaffInput, path: FieldPath, places: &mut Places) -> Resul
         max_visits,
         max_overtime_min: opt_nn(s.max_overtime_min, "max_overtime_min")?.unwrap_or(0.0),
         capacity: opt_nn(s.capacity, "capacity")?,
+        travel_mode: None,
     })
 }
 

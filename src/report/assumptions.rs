@@ -180,6 +180,28 @@ impl AssumptionsReport {
                     n = durations_min.len()
                 ),
             },
+            TravelModel::Road {
+                osm_file, profile, ..
+            } => TravelAssumption {
+                mode: "road".into(),
+                speed_kmh: None,
+                detour_factor: None,
+                matrix_places: None,
+                description: format!(
+                    "fastest {profile} routes over the OpenStreetMap road network in {} \
+                     (© OpenStreetMap contributors)",
+                    osm_file.display()
+                ),
+            },
+            TravelModel::Osrm { url, profile, .. } => TravelAssumption {
+                mode: "osrm".into(),
+                speed_kmh: None,
+                detour_factor: None,
+                matrix_places: None,
+                description: format!(
+                    "fastest {profile} routes from the OSRM server at {url} (© OpenStreetMap contributors)"
+                ),
+            },
         };
         let mileage_rates = organisations(problem)
             .into_iter()

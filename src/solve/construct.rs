@@ -14,6 +14,30 @@ use super::solution::Solution;
 /// Regret given to a visit with a single feasible option: it must go in now.
 const ONLY_OPTION: f64 = 1e9;
 
+/// For each staff member, the earlier staff members identical to them (same places,
+/// hours, limits and eligibility for every visit).
+fn twins(inst: &Instance) -> Vec<Vec<usize>> {
+    let same = |q: usize, r: usize| {
+        let (a, b) = (&inst.staff[r], &inst.staff[q]);
+        a.start_place == b.start_place
+            && a.end_place == b.end_place
+            && a.shift_start == b.shift_start
+            && a.latest_return == b.latest_return
+            && a.breaks == b.breaks
+            && a.admin_min == b.admin_min
+            && a.max_travel == b.max_travel
+            && a.max_visits == b.max_visits
+            && a.capacity == b.capacity
+            && inst
+                .visits
+                .iter()
+                .all(|v| v.eligible[q] == v.eligible[r] && v.preferred[q] == v.preferred[r])
+    };
+    (0..inst.staff.len())
+        .map(|r| (0..r).filter(|&q| same(q, r)).collect())
+        .collect()
+}
+
 /// Builds a plan by regret insertion.
 pub fn construct(inst: &Instance) -> Solution {
     let nv = inst.visits.len();
@@ -24,7 +48,11 @@ pub fn construct(inst: &Instance) -> Solution {
     // cache[v][r]: best single insertion of v into round r.
     let mut cache: Vec<Vec<Option<Best>>> = vec![vec![None; nr]; nv];
     let mut dirty_routes: Vec<bool> = vec![true; nr];
+    let twins = twins(inst);
     while !open.is_empty() {
+        let empty_twin: Vec<bool> = (0..nr)
+            .map(|r| sol.routes[r].is_empty() && twins[r].iter().any(|&q| sol.routes[q].is_empty()))
+            .collect();
         for &v in &open {
             if inst.visits[v].double {
                 continue;
@@ -47,7 +75,14 @@ pub fn construct(inst: &Instance) -> Solution {
                 doubles.push((v, opts));
                 r
             } else {
-                let mut deltas: Vec<f64> = cache[v].iter().flatten().map(|c| c.0).collect();
+                // Identical empty rounds count as one option, so that regret compares
+                // genuinely different choices (a new round versus an existing one).
+                let mut deltas: Vec<f64> = cache[v]
+                    .iter()
+                    .enumerate()
+                    .filter(|&(r, _)| !empty_twin[r])
+                    .filter_map(|(_, c)| c.map(|c| c.0))
+                    .collect();
                 deltas.sort_by(f64::total_cmp);
                 (deltas.first().copied(), deltas.get(1).copied())
             };

@@ -13,6 +13,7 @@ pub mod couple;
 pub mod explain;
 pub mod insert;
 pub mod instance;
+pub mod local;
 pub mod output;
 pub mod parallel;
 pub mod route;

@@ -24,12 +24,13 @@ pub struct Temperature {
 }
 
 impl Temperature {
-    /// SISR's 100 → 1 on Solomon-size costs, scaled to this instance.
+    /// SISR's 100 → 1 on Solomon-size costs, scaled to this instance's cost per visit
+    /// (10 → 0.1 times it; tuned on Solomon at 0.5 s, see BENCHMARKS.md).
     pub fn for_cost(cost: f64, visits: usize) -> Self {
         let per_visit = (cost / visits.max(1) as f64).max(1e-3);
         Temperature {
-            initial: 5.0 * per_visit,
-            last: 0.05 * per_visit,
+            initial: 10.0 * per_visit,
+            last: 0.1 * per_visit,
         }
     }
 
