@@ -34,7 +34,7 @@ fn benches(c: &mut Criterion) {
         .map(|r| r[1])
         .unwrap_or(0);
     let mut without = start.clone();
-    without.remove(&inst, &[v], false);
+    assert!(without.remove(&inst, &[v], false));
     let mut never = || false;
     c.bench_function("insertion_check_all_rounds_200", |b| {
         b.iter(|| {

@@ -236,7 +236,7 @@ fn check_route_limits(s: &Staff, f: &RouteFigs, out: &mut Out) {
             );
         }
     }
-    if f.free.value + f.free.slack + super::fig::figure_tol(s.admin_min) < s.admin_min {
+    if s.admin_min > 0.0 && f.free.value + f.free.slack + super::fig::figure_tol(s.admin_min) < s.admin_min {
         out.push(
             Rule::AdminTime,
             Some(&s.id),

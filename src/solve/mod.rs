@@ -155,6 +155,7 @@ impl<'a> Solver<'a> {
         let travel = self.travel.unwrap_or_else(|| TravelMatrix::build(self.problem));
         let inst = Instance::with_travel(self.problem, travel);
         let start = construct::construct(&inst);
+        debug_assert_eq!(start.consistent(&inst), Ok(()), "construction");
         let report = |sol: &solution::Solution, elapsed: f64| {
             if let Some(f) = &self.progress {
                 f(&Progress {

@@ -144,10 +144,12 @@ pub fn run(
     let mut best = islands.swap_remove(k).best;
     // Polish the final plan with local search. Measured: polishing every new best
     // inside the walk cost more work than it saved (BENCHMARKS.md), so it runs once.
+    debug_assert_eq!(best.consistent(inst), Ok(()), "best");
     let mut polished = best.clone();
     if local::improve(inst, &mut polished, &near) && polished.score(inst) < score - 1e-9 {
         best = polished;
     }
+    debug_assert_eq!(best.consistent(inst), Ok(()), "after polish");
     Outcome {
         best,
         stop,

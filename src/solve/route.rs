@@ -93,18 +93,21 @@ impl RouteTiming {
     }
 }
 
-/// The earliest start at or after `earliest` that some window allows, and its lateness.
+/// The earliest start at or after `earliest` that some window allows, and its lateness:
+/// measured against the latest window already open at that start (a start inside a
+/// later window is not late even if an earlier window has closed).
 pub fn window_start(windows: &[(f64, f64)], allowance: f64, earliest: f64) -> Option<(f64, f64)> {
     if windows.is_empty() {
         return Some((earliest, 0.0));
     }
-    windows
+    let &(open, _) = windows.iter().find(|&&(_, end)| earliest <= end + allowance)?;
+    let s = earliest.max(open);
+    let late = windows
         .iter()
-        .find(|&&(_, end)| earliest <= end + allowance)
-        .map(|&(start, end)| {
-            let s = earliest.max(start);
-            (s, (s - end).max(0.0))
-        })
+        .filter(|w| w.0 <= s)
+        .map(|w| (s - w.1).max(0.0))
+        .fold(f64::INFINITY, f64::min);
+    Some((s, late))
 }
 
 /// Bounds on visits' start times imposed by couplings (double-handed partners, gaps).
@@ -238,7 +241,7 @@ pub fn simulate(
     }
     out.overtime = (out.end - st.shift_end).max(0.0);
     out.free = (st.shift_end - st.shift_start) - (out.end - out.depart);
-    if out.free < st.admin_min - 1e-9 {
+    if st.admin_min > 0.0 && out.free < st.admin_min - 1e-9 {
         return Err(Block::Admin { free: out.free });
     }
     Ok(out)

@@ -88,8 +88,14 @@ impl Island {
         let mut cand = self.current.clone();
         cand.work.set(0);
         let removed = ruin::choose(&cand, near, params, &mut self.rng);
-        cand.remove(inst, &removed, inst.any_coupled);
+        if !cand.remove(inst, &removed, inst.any_coupled) {
+            self.work += cand.work.get() + 1;
+            self.iterations += 1;
+            return;
+        }
+        debug_assert_eq!(cand.consistent(inst), Ok(()), "after removing {removed:?}");
         recreate(inst, &mut cand, &mut self.rng);
+        debug_assert_eq!(cand.consistent(inst), Ok(()), "after recreate");
         self.work += cand.work.get() + inst.visits.len() as u64 / 4 + 1;
         self.iterations += 1;
         let score = cand.score(inst);

@@ -120,7 +120,12 @@ impl Solution {
 
     /// Takes `visits` out of their rounds and re-times everything they touched.
     /// Coupling bounds are recomputed from scratch, so starts may move earlier again.
-    pub fn remove(&mut self, inst: &Instance, visits: &[usize], coupled_present: bool) {
+    ///
+    /// Returns false when a shortened round cannot be re-timed (removing a visit can
+    /// make a round leave earlier and so eat into its office time); the solution is then
+    /// inconsistent and must be thrown away.
+    #[must_use]
+    pub fn remove(&mut self, inst: &Instance, visits: &[usize], coupled_present: bool) -> bool {
         let mut dirty = vec![false; self.routes.len()];
         for &v in visits {
             if !self.placed[v] {
@@ -138,29 +143,34 @@ impl Solution {
         }
         // With the old bounds every coupled start stays where it was, so every
         // coupling still holds and the shortened rounds stay feasible.
+        let mut ok = true;
         for (r, &is_dirty) in dirty.iter().enumerate() {
             if is_dirty {
-                if let Ok(t) = simulate(inst, r, &self.routes[r], &self.lower) {
-                    self.timings[r] = t;
+                match simulate(inst, r, &self.routes[r], &self.lower) {
+                    Ok(t) => self.timings[r] = t,
+                    Err(_) => ok = false,
                 }
                 self.refresh_slack(inst, r);
             }
         }
-        if coupled_present {
+        if coupled_present || !ok {
             // Then let coupled starts move earlier where the removals allow.
-            self.resettle(inst);
+            ok = self.resettle(inst) || ok;
         }
+        ok
     }
 
-    /// Re-times every round from unbounded starts and re-settles couplings.
-    pub fn resettle(&mut self, inst: &Instance) {
+    /// Re-times every round from unbounded starts and re-settles couplings; returns
+    /// whether that succeeded (otherwise nothing changes).
+    pub fn resettle(&mut self, inst: &Instance) -> bool {
         let coupled: Vec<usize> = (0..inst.visits.len())
             .filter(|&v| self.placed[v] && inst.visits[v].coupled())
             .collect();
         let mut lower = Lower::new(inst.visits.len());
         let mut timings = self.timings.clone();
         let mut dirty = vec![true; self.routes.len()];
-        if settle(inst, &self.routes, &mut lower, &mut timings, &mut dirty, &coupled).is_ok() {
+        let ok = settle(inst, &self.routes, &mut lower, &mut timings, &mut dirty, &coupled).is_ok();
+        if ok {
             // Pin coupled starts where they settled, so insertions can see them move.
             for t in &timings {
                 for s in &t.stops {
@@ -175,6 +185,7 @@ impl Solution {
         for r in 0..self.routes.len() {
             self.refresh_slack(inst, r);
         }
+        ok
     }
 
     /// Planned coupled visits.
@@ -182,5 +193,47 @@ impl Solution {
         (0..inst.visits.len())
             .filter(|&v| self.placed[v] && inst.visits[v].coupled())
             .collect()
+    }
+}
+
+impl Solution {
+    /// Whether the bookkeeping agrees with the rounds: every planned visit served once
+    /// (twice, by different staff, if double-handed), nothing else served, and the
+    /// unassigned list exactly the unplanned visits. Checked in debug builds.
+    pub fn consistent(&self, inst: &Instance) -> Result<(), String> {
+        let mut count = vec![0usize; inst.visits.len()];
+        for (r, route) in self.routes.iter().enumerate() {
+            let timed: Vec<usize> = self.timings[r].stops.iter().map(|s| s.visit).collect();
+            if timed != *route {
+                return Err(format!("round {r} is {route:?} but its timing has {timed:?}"));
+            }
+            for &v in route {
+                count[v] += 1;
+            }
+            let mut seen = route.clone();
+            seen.sort_unstable();
+            if seen.windows(2).any(|w| w[0] == w[1]) {
+                return Err(format!("a round serves a visit twice: {route:?}"));
+            }
+        }
+        for (v, &c) in count.iter().enumerate() {
+            let want = if !self.placed[v] {
+                0
+            } else if inst.visits[v].double {
+                2
+            } else {
+                1
+            };
+            if c != want {
+                return Err(format!("visit {v} served {c} times, expected {want}"));
+            }
+            if self.placed[v] == self.unassigned.contains(&v) {
+                return Err(format!(
+                    "visit {v}: placed {} but unassigned list disagrees",
+                    self.placed[v]
+                ));
+            }
+        }
+        Ok(())
     }
 }
