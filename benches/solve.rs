@@ -46,7 +46,7 @@ fn benches(c: &mut Criterion) {
     c.bench_function("local_search_pass_200", |b| {
         b.iter(|| {
             let mut sol = start.clone();
-            black_box(local::improve(&inst, &mut sol, &near))
+            black_box(local::improve(&inst, &mut sol, &near, &|| false))
         })
     });
     let temp = Temperature::for_cost(start.cost(&inst), inst.visits.len());

@@ -235,7 +235,21 @@ fn solve(args: SolveArgs) -> Result<ExitCode> {
     if let Some(t) = args.threads {
         solver = solver.threads(t);
     }
+    let limit = Duration::from_secs_f64(args.seconds.unwrap_or(problem.options.time_limit_s));
+    let bar = progress_bar(limit);
+    if let Some(bar) = bar.clone() {
+        solver = solver.on_progress(move |p| {
+            bar.set_position(p.elapsed.as_millis() as u64);
+            bar.set_message(format!(
+                "best objective {:.1}, {} unassigned",
+                p.objective, p.unassigned
+            ));
+        });
+    }
     let solved = solver.deterministic(!args.wall_clock).run();
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
     let plan = &solved.plan;
     let violations = check(&problem, plan);
     anyhow::ensure!(
@@ -265,6 +279,22 @@ fn solve(args: SolveArgs) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A progress bar on stderr over the time limit, only when stderr is a terminal
+/// (pipes and logs get no control characters).
+fn progress_bar(limit: Duration) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(limit.as_millis().max(1) as u64);
+    let style = indicatif::ProgressStyle::with_template("{spinner} {elapsed:>4} [{bar:30}] {msg}")
+        .map(|s| s.progress_chars("=> "))
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.enable_steady_tick(Duration::from_millis(120));
+    Some(bar)
 }
 
 /// VRPLIB solution text: non-empty routes numbered from 1, then the total distance.

@@ -23,11 +23,15 @@ struct Move {
 }
 
 /// Improves `sol` in place; returns whether anything changed.
-pub fn improve(inst: &Instance, sol: &mut Solution, near: &[Vec<usize>]) -> bool {
+/// `halt` is polled once per visit so a deadline or cancel stops the search promptly.
+pub fn improve(inst: &Instance, sol: &mut Solution, near: &[Vec<usize>], halt: &dyn Fn() -> bool) -> bool {
     let mut changed = false;
     for _ in 0..MAX_PASSES {
         let mut improved = false;
         for (v, near_v) in near.iter().enumerate() {
+            if halt() {
+                return changed;
+            }
             if !movable(inst, sol, v) {
                 continue;
             }

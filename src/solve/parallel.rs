@@ -34,10 +34,16 @@ impl Budget<'_> {
     fn deadline_passed(&self) -> bool {
         self.started.elapsed().as_secs_f64() >= self.seconds
     }
+    /// The walk ends a little before the deadline to leave time for the final polish
+    /// and for writing the plan (2% of the limit, at most 0.2 s).
+    fn walk_over(&self) -> bool {
+        let reserve = (0.02 * self.seconds).min(0.2);
+        self.started.elapsed().as_secs_f64() >= self.seconds - reserve
+    }
     fn stop(&self) -> Option<StopReason> {
         if self.cancel.load(Ordering::Relaxed) {
             Some(StopReason::Cancelled)
-        } else if self.deadline_passed() {
+        } else if self.walk_over() {
             Some(StopReason::TimeLimit)
         } else {
             None
@@ -120,11 +126,12 @@ pub fn run(
             None => islands.iter_mut().for_each(walk),
         }
         // Ring migration: each worker continues from its left neighbour's best when that
-        // is better than where it stands.
+        // is better than the best it has found itself.
         let bests: Vec<(f64, Solution)> = islands.iter().map(|i| (i.best_score, i.best.clone())).collect();
+        // Only a worker whose own best is worse moves, so workers keep walking apart.
         for i in 0..islands.len() {
             let left = (i + islands.len() - 1) % islands.len();
-            if bests[left].0 < islands[i].current_score - 1e-9 {
+            if bests[left].0 < islands[i].best_score - 1e-9 {
                 islands[i].adopt(inst, &bests[left].1);
             }
         }
@@ -146,7 +153,8 @@ pub fn run(
     // inside the walk cost more work than it saved (BENCHMARKS.md), so it runs once.
     debug_assert_eq!(best.consistent(inst), Ok(()), "best");
     let mut polished = best.clone();
-    if local::improve(inst, &mut polished, &near) && polished.score(inst) < score - 1e-9 {
+    let halt = || budget.cancel.load(Ordering::Relaxed) || budget.deadline_passed();
+    if local::improve(inst, &mut polished, &near, &halt) && polished.score(inst) < score - 1e-9 {
         best = polished;
     }
     debug_assert_eq!(best.consistent(inst), Ok(()), "after polish");
