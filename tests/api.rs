@@ -147,6 +147,7 @@ async fn plans_check_health_metrics_openapi() {
         "/v1/jobs/{id}",
         "/v1/slots",
         "/v1/check",
+        "/v1/reports",
         "/health",
         "/metrics",
     ] {
@@ -456,5 +457,49 @@ async fn slots_over_http() {
         StatusCode::UNPROCESSABLE_ENTITY,
         "invalid_input",
         Some("reoptimise"),
+    );
+}
+
+#[tokio::test]
+async fn reports_over_http() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(state(dir.path(), config()));
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample-day.json"))
+        .expect("sample");
+    let problem: Value = serde_json::from_str(&text).expect("json");
+    let p = parse_problem(&text).expect("problem");
+    let plan = carerounds::solve::Solver::new(&p)
+        .threads(1)
+        .work_budget(2_000_000)
+        .run()
+        .plan;
+    let body = json!({"problem": problem, "plans": [{"name": "optimised", "plan": plan}],
+                      "gbp_per_mile": {"NHS": 0.56}});
+    let (s, r) = call(&app, "POST", "/v1/reports", Some(&body), None).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let team = &r["plans"][0]["team"];
+    assert!(
+        team["baseline"]["travel_min"].as_f64() > team["plan"]["travel_min"].as_f64(),
+        "{team}"
+    );
+    assert!(r["assumptions"].is_object());
+    // Errors name the field.
+    let bad = json!({"problem": problem, "plans": [], "format": "json"});
+    let (s, e) = call(&app, "POST", "/v1/reports", Some(&bad), None).await;
+    assert_error(
+        s,
+        &e,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("plans"),
+    );
+    let bad = json!({"problem": problem, "plans": [{"name": "x", "plan": plan}], "format": "pdf"});
+    let (s, e) = call(&app, "POST", "/v1/reports", Some(&bad), None).await;
+    assert_error(
+        s,
+        &e,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("format"),
     );
 }

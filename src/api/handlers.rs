@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 type Result<T> = std::result::Result<T, ApiError>;
 
 /// Runs blocking work off the async workers; a panic there is an internal error.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+pub(super) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
     tokio::task::spawn_blocking(f).await.map_err(|e| {
         tracing::error!("blocking task failed: {e}");
         ApiError::Internal
@@ -56,7 +56,7 @@ fn limits(state: &AppState, input: &ProblemInput, prefix: &str) -> Result<()> {
     Ok(())
 }
 
-fn validated(state: &AppState, input: &ProblemInput, prefix: &str) -> Result<Problem> {
+pub(super) fn validated(state: &AppState, input: &ProblemInput, prefix: &str) -> Result<Problem> {
     limits(state, input, prefix)?;
     // Road mode reads files on the server's disk and OSRM mode calls a URL of the
     // client's choosing: neither is for remote callers. They send matrices instead.

@@ -14,6 +14,7 @@ pub mod handlers;
 pub mod jobs;
 pub mod metrics;
 pub mod openapi;
+pub mod reports;
 pub mod store;
 
 use axum::extract::{MatchedPath, Request, State};
@@ -137,6 +138,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/v1/slots", post(handlers::slots))
         .route("/v1/check", post(handlers::check))
+        .route("/v1/reports", post(reports::reports))
         .route("/health", get(handlers::health))
         .route("/metrics", get(handlers::metrics))
         .route("/openapi.json", get(handlers::openapi))

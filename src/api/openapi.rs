@@ -4,6 +4,7 @@ use super::error::{ErrorBody, ErrorDetail};
 use super::handlers::{
     CheckRequest, CheckResponse, Health, JobCreated, JobProgress, JobView, PlanDoc, ProblemDoc, SlotsRequest,
 };
+use super::reports::{NamedPlan, ReportRequest};
 use super::store::JobStatus;
 use crate::book::{SkippedStaff, SlotOption, Slots};
 use std::sync::OnceLock;
@@ -42,13 +43,15 @@ impl Modify for BearerAuth {
         super::handlers::delete_job,
         super::handlers::slots,
         super::handlers::check,
+        super::reports::reports,
         super::handlers::health,
         super::handlers::metrics,
         super::handlers::openapi
     ),
     components(schemas(
         ErrorBody, ErrorDetail, ProblemDoc, PlanDoc, JobCreated, JobView, JobProgress, JobStatus,
-        SlotsRequest, Slots, SlotOption, SkippedStaff, CheckRequest, CheckResponse, Health
+        SlotsRequest, Slots, SlotOption, SkippedStaff, CheckRequest, CheckResponse, Health,
+        ReportRequest, NamedPlan
     )),
     modifiers(&BearerAuth)
 )]
