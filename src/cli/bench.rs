@@ -9,9 +9,9 @@
 use anyhow::{bail, Context, Result};
 use carerounds::check::check;
 use carerounds::mankowska::read_mankowska;
-use carerounds::model::validate;
+use carerounds::model::{validate, Problem};
 use carerounds::solomon::{read_solomon, Rounding};
-use carerounds::solve::Solver;
+use carerounds::solve::{Solved, Solver};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -227,6 +227,18 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
     Ok(if bad { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
+/// One solver run with the suite's settings, and the number of checker violations.
+fn solve_checked(problem: &Problem, seed: u64, args: &BenchArgs) -> (Solved, usize) {
+    let solved = Solver::new(problem)
+        .time_limit(Duration::from_secs_f64(args.seconds))
+        .seed(seed)
+        .threads(args.threads)
+        .deterministic(args.deterministic)
+        .run();
+    let violations = check(problem, &solved.plan).len();
+    (solved, violations)
+}
+
 fn run_one(
     file: &Path,
     seed: u64,
@@ -237,17 +249,8 @@ fn run_one(
     let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let inst = read_solomon(&text, rounding)?;
     let problem = validate(&inst.problem)?;
-    let solved = Solver::new(&problem)
-        .time_limit(Duration::from_secs_f64(args.seconds))
-        .seed(seed)
-        .threads(args.threads)
-        .deterministic(args.deterministic)
-        .run();
-    let violations = check(&problem, &solved.plan).len();
-    let name = file
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_uppercase())
-        .unwrap_or_default();
+    let (solved, violations) = solve_checked(&problem, seed, args);
+    let name = stem(file).to_uppercase();
     Ok(Row {
         bks: bks.get(&name).copied(),
         instance: name,
@@ -467,13 +470,7 @@ fn run_mankowska_one(
     let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let name = stem(file);
     let problem = validate(&read_mankowska(&text, &name)?)?;
-    let solved = Solver::new(&problem)
-        .time_limit(Duration::from_secs_f64(args.seconds))
-        .seed(seed)
-        .threads(args.threads)
-        .deterministic(args.deterministic)
-        .run();
-    let violations = check(&problem, &solved.plan).len();
+    let (solved, violations) = solve_checked(&problem, seed, args);
     let sm = &solved.plan.summary;
     let bks = bks.get(&name).cloned().unwrap_or_default();
     Ok(MankowskaRow {
