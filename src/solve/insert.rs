@@ -5,10 +5,12 @@
 //! Rounds that are "simple" (no breaks, no office-time floor, no overtime, and only
 //! visits with at most one hard window and no couplings) are checked in O(1) per
 //! position from forward earliest starts and backward latest starts (Savelsbergh 1992);
-//! other rounds are re-timed in full for every position.
+//! other rounds without breaks push the delay forward from the insertion point (`push`);
+//! rounds with breaks are re-timed in full for every position.
 
 use super::couple::{settle, Lower, EPS};
 use super::instance::Instance;
+use super::push::{best_by_push, pushable, settle_later};
 use super::route::{simulate, RouteTiming, StartBounds};
 use super::solution::Solution;
 
@@ -95,7 +97,41 @@ pub fn best_in_route(
     if all.is_none() && simple(inst, sol, v, r) {
         return best_simple(inst, sol, v, r, blink);
     }
+    if pushable(inst, r) {
+        return best_by_push(inst, sol, v, r, blink, all, None);
+    }
     best_general(inst, sol, v, r, blink, all)
+}
+
+/// The cheapest feasible placement `(delta, round, position)` of single visit `v` in any
+/// round. Positions that set off coupled moves in other rounds are costed last, and only
+/// while they can still win.
+pub fn best_insertion(
+    inst: &Instance,
+    sol: &Solution,
+    v: usize,
+    blink: &mut dyn FnMut() -> bool,
+) -> Option<(f64, usize, usize)> {
+    let mut best: Option<(f64, usize, usize)> = None;
+    let mut later = Vec::new();
+    for r in 0..sol.routes.len() {
+        if !inst.visits[v].eligible[r] || same_moment_conflict(inst, sol, v, r) {
+            continue;
+        }
+        let found = if simple(inst, sol, v, r) {
+            best_simple(inst, sol, v, r, blink)
+        } else if pushable(inst, r) {
+            best_by_push(inst, sol, v, r, blink, None, Some(&mut later))
+        } else {
+            best_general(inst, sol, v, r, blink, None)
+        };
+        if let Some((delta, p, _)) = found {
+            if best.is_none_or(|b| delta < b.0 - 1e-12) {
+                best = Some((delta, r, p));
+            }
+        }
+    }
+    settle_later(inst, sol, v, &mut later, best, blink)
 }
 
 /// O(1)-per-position insertion for simple rounds.
@@ -172,8 +208,9 @@ fn best_simple(
     best
 }
 
-/// Full re-timing per position, for rounds with breaks, couplings or soft windows.
-fn best_general(
+/// Full re-timing per position, for rounds with breaks (and, in tests, as the reference
+/// that [`best_by_push`] must agree with).
+pub fn best_general(
     inst: &Instance,
     sol: &Solution,
     v: usize,
@@ -277,6 +314,7 @@ pub fn options_double(inst: &Instance, sol: &Solution, v: usize) -> Vec<DoubleOp
 }
 
 /// Places `v` at position `p` of round `r` (an option found by [`best_in_route`]).
+/// When that moves coupled starts in the round, their partners' rounds are re-settled.
 /// Returns false, changing nothing, if the insertion turns out infeasible.
 pub fn commit_single(inst: &Instance, sol: &mut Solution, v: usize, r: usize, p: usize) -> bool {
     let (lo, hi) = partner_bounds(inst, sol, v);
@@ -292,12 +330,56 @@ pub fn commit_single(inst: &Instance, sol: &mut Solution, v: usize, r: usize, p:
         return false;
     };
     let start = t.stops[p].start;
-    sol.routes[r] = seq;
-    sol.timings[r] = t;
-    if inst.visits[v].coupled() {
-        sol.lower.0[v] = sol.lower.0[v].max(start);
+    let old = &sol.timings[r];
+    let moved: Vec<(usize, f64)> = t
+        .stops
+        .iter()
+        .enumerate()
+        .filter(|&(k, s)| {
+            k > p && inst.visits[s.visit].coupled() && (s.start - old.stops[k - 1].start).abs() > EPS
+        })
+        .map(|(_, s)| (s.visit, s.start))
+        .collect();
+    if moved.is_empty() {
+        sol.routes[r] = seq;
+        sol.timings[r] = t;
+        if inst.visits[v].coupled() {
+            sol.lower.0[v] = sol.lower.0[v].max(start);
+        }
+        place(inst, sol, v, &[r]);
+        return true;
     }
-    place(inst, sol, v, &[r]);
+    // Coupled starts move: settle every coupling from the raised bounds.
+    let mut routes = sol.routes.clone();
+    routes[r] = seq;
+    let mut lower = sol.lower.clone();
+    lower.0[v] = lower.0[v].max(start);
+    for (u, s) in moved {
+        lower.0[u] = lower.0[u].max(s);
+    }
+    let mut timings = sol.timings.clone();
+    timings[r] = t;
+    let mut coupled = sol.coupled(inst);
+    coupled.push(v);
+    let mut dirty = vec![false; routes.len()];
+    if settle(inst, &routes, &mut lower, &mut timings, &mut dirty, &coupled).is_err() {
+        return false;
+    }
+    // Pin the coupled starts where they settled, as after any other change.
+    for tm in &timings {
+        for s in &tm.stops {
+            if inst.visits[s.visit].coupled() {
+                lower.0[s.visit] = lower.0[s.visit].max(s.start);
+            }
+        }
+    }
+    let changed: Vec<usize> = (0..routes.len())
+        .filter(|&q| q == r || timings[q] != sol.timings[q])
+        .collect();
+    sol.routes = routes;
+    sol.timings = timings;
+    sol.lower = lower;
+    place(inst, sol, v, &changed);
     true
 }
 

@@ -16,6 +16,7 @@ pub mod instance;
 pub mod local;
 pub mod output;
 pub mod parallel;
+pub mod push;
 pub mod route;
 pub mod ruin;
 pub mod search;

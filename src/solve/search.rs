@@ -5,7 +5,7 @@
 //! SISR), and accepts the result if its score is below the current one plus a threshold
 //! that shrinks over the run (simulated annealing, threshold `-T ln U`).
 
-use super::insert::{best_in_route, commit_double, commit_single, options_double};
+use super::insert::{best_insertion, commit_double, commit_single, options_double};
 use super::instance::Instance;
 use super::ruin::{self, RuinParams};
 use super::solution::Solution;
@@ -117,7 +117,6 @@ pub fn recreate(inst: &Instance, sol: &mut Solution, rng: &mut Rng) {
     todo.sort_unstable();
     todo.dedup();
     order(inst, &mut todo, rng);
-    let nr = sol.routes.len();
     let mut blink = || rng.f64() < BLINK_RATE;
     for v in todo {
         if inst.visits[v].double {
@@ -126,15 +125,7 @@ pub fn recreate(inst: &Instance, sol: &mut Solution, rng: &mut Rng) {
             }
             continue;
         }
-        let mut best: Option<(f64, usize, usize)> = None;
-        for r in 0..nr {
-            if let Some((delta, p, _)) = best_in_route(inst, sol, v, r, &mut blink, None) {
-                if best.is_none_or(|b| delta < b.0 - 1e-12) {
-                    best = Some((delta, r, p));
-                }
-            }
-        }
-        if let Some((_, r, p)) = best {
+        if let Some((_, r, p)) = best_insertion(inst, sol, v, &mut blink) {
             commit_single(inst, sol, v, r, p);
         }
     }

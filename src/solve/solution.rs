@@ -28,6 +28,9 @@ pub struct Solution {
     pub starts: Vec<f64>,
     /// Visits that could not be placed.
     pub unassigned: Vec<usize>,
+    /// Where each visit was last seen `(round, index)`, up to two rounds; entries go stale
+    /// when a visit leaves a round, so read them through [`Solution::slots_of`].
+    slots: Vec<[(u32, u32); 2]>,
     /// Work done on this solution, in insertion-check units: the search's deterministic
     /// clock (the same on every machine, unlike wall time).
     pub work: Cell<u64>,
@@ -49,6 +52,7 @@ impl Solution {
             placed: vec![false; inst.visits.len()],
             starts: vec![0.0; inst.visits.len()],
             unassigned: Vec::new(),
+            slots: vec![[(u32::MAX, u32::MAX); 2]; inst.visits.len()],
             work: Cell::new(0),
         };
         for r in 0..inst.staff.len() {
@@ -116,6 +120,29 @@ impl Solution {
         for s in &self.timings[r].stops {
             self.starts[s.visit] = s.start;
         }
+        for (k, &v) in self.routes[r].iter().enumerate() {
+            let here = (r as u32, k as u32);
+            let first = self.slots[v][0];
+            let side = usize::from(self.slot_valid(v, first) && first.0 != here.0);
+            self.slots[v][side] = here;
+        }
+    }
+
+    fn slot_valid(&self, v: usize, (r, k): (u32, u32)) -> bool {
+        self.routes
+            .get(r as usize)
+            .and_then(|route| route.get(k as usize))
+            .is_some_and(|&u| u == v)
+    }
+
+    /// The `(round, index)` places where planned visit `v` is served (two if double-handed).
+    pub fn slots_of(&self, v: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let [a, b] = self.slots[v];
+        let second = (b != a).then_some(b);
+        std::iter::once(a)
+            .chain(second)
+            .filter(move |&s| self.slot_valid(v, s))
+            .map(|(r, k)| (r as usize, k as usize))
     }
 
     /// Takes `visits` out of their rounds and re-times everything they touched.
@@ -207,8 +234,11 @@ impl Solution {
             if timed != *route {
                 return Err(format!("round {r} is {route:?} but its timing has {timed:?}"));
             }
-            for &v in route {
+            for (k, &v) in route.iter().enumerate() {
                 count[v] += 1;
+                if !self.slots_of(v).any(|s| s == (r, k)) {
+                    return Err(format!("visit {v} at ({r}, {k}) is missing from the slot index"));
+                }
             }
             let mut seen = route.clone();
             seen.sort_unstable();
