@@ -104,9 +104,72 @@ fn staff_travel_modes_get_their_own_matrix() {
     assert!((10.0..30.0).contains(&car), "{car}");
     let km = m.dist_for(Some(TravelMode::Walk), base, v1);
     assert!((walk - km / 5.0 * 60.0).abs() < 1.0, "{walk} min for {km} km");
-    // The solver and checker time every round with the profile's matrix for now.
     let solved = Solver::new(&p).time_limit(Duration::from_millis(300)).run();
     assert!(check(&p, &solved.plan).is_empty());
+}
+
+/// A walker's round is planned and checked on the walking matrix: ann may not go to
+/// v1, so bob walks there (two hours), and his plan shows it; the same round timed by car
+/// is refused by the checker.
+#[test]
+fn walkers_are_planned_and_checked_on_foot() {
+    let mut v = small(road());
+    v["visits"][0]["excluded_staff"] = json!(["ann"]);
+    let p = problem(&v);
+    let m = TravelMatrix::try_build(&p).unwrap();
+    let (base, v1) = (0, p.visits[0].place);
+    let (car, walk) = (m.time(base, v1), m.time_for(Some(TravelMode::Walk), base, v1));
+    let solved = Solver::new(&p).time_limit(Duration::from_millis(300)).run();
+    assert!(
+        check(&p, &solved.plan).is_empty(),
+        "{:?}",
+        check(&p, &solved.plan)
+    );
+    let bob = solved
+        .plan
+        .routes
+        .iter()
+        .find(|r| r.staff == "bob")
+        .expect("bob has a round");
+    let (start, travel) = bob
+        .steps
+        .iter()
+        .find_map(|s| match s {
+            carerounds::model::Step::Visit {
+                visit,
+                start,
+                travel_min,
+                ..
+            } if visit == "v1" => Some((start.0, *travel_min)),
+            _ => None,
+        })
+        .expect("bob serves v1");
+    assert!(
+        (travel - walk).abs() < 0.01,
+        "leg of {travel} min, walking takes {walk}"
+    );
+    assert!(
+        start >= 480.0 + walk - 0.01,
+        "starts at {start}, before he could walk there"
+    );
+    // The same plan with bob's leg timed by car does not pass.
+    let mut driven = solved.plan.clone();
+    for r in &mut driven.routes {
+        for s in &mut r.steps {
+            if let carerounds::model::Step::Visit {
+                visit, travel_min, ..
+            } = s
+            {
+                if visit == "v1" {
+                    *travel_min = (car * 1e4).round() / 1e4;
+                }
+            }
+        }
+    }
+    assert!(
+        !check(&p, &driven).is_empty(),
+        "the checker took a walker's leg at car speed"
+    );
 }
 
 #[test]

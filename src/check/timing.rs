@@ -86,8 +86,8 @@ pub(crate) fn time_route(
                 let v = &ctx.problem.visits[vi];
                 let vid = Some(v.id.as_str());
                 let (t, d) = (
-                    ctx.matrix.time(prev_place, v.place),
-                    ctx.matrix.dist(prev_place, v.place),
+                    ctx.matrix.time_for(s.travel_mode, prev_place, v.place),
+                    ctx.matrix.dist_for(s.travel_mode, prev_place, v.place),
                 );
                 let from = place_name(ctx, prev_place);
                 leg_figures(&from, t, d, *travel_min, *distance_km, sid, vid, out);
@@ -172,8 +172,8 @@ pub(crate) fn time_route(
     };
     check_location(ctx, s, location, s.end_place, "end", out);
     let (t, d) = (
-        ctx.matrix.time(prev_place, s.end_place),
-        ctx.matrix.dist(prev_place, s.end_place),
+        ctx.matrix.time_for(s.travel_mode, prev_place, s.end_place),
+        ctx.matrix.dist_for(s.travel_mode, prev_place, s.end_place),
     );
     let from = place_name(ctx, prev_place);
     leg_figures(&from, t, d, *travel_min, *distance_km, sid, None, out);

@@ -124,8 +124,14 @@ impl Analysis {
             let mut places = vec![st.start_place];
             places.extend(visits.iter().map(|v| problem.visits[v.visit].place));
             places.push(st.end_place);
-            let travel_min: f64 = places.windows(2).map(|p| travel.time(p[0], p[1])).sum();
-            let distance_km: f64 = places.windows(2).map(|p| travel.dist(p[0], p[1])).sum();
+            let travel_min: f64 = places
+                .windows(2)
+                .map(|p| travel.time_for(st.travel_mode, p[0], p[1]))
+                .sum();
+            let distance_km: f64 = places
+                .windows(2)
+                .map(|p| travel.dist_for(st.travel_mode, p[0], p[1]))
+                .sum();
             let contact_min: f64 = visits.iter().map(|v| problem.visits[v.visit].duration).sum();
             let ret = ret.unwrap_or(depart + travel_min);
             let shift = st.shift_end - st.shift_start;

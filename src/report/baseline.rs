@@ -127,8 +127,8 @@ fn time_round(problem: &Problem, travel: &TravelMatrix, s: usize, seq: &[usize],
         ..Default::default()
     };
     if seq.is_empty() {
-        r.travel = travel.time(st.start_place, st.end_place);
-        r.distance = travel.dist(st.start_place, st.end_place);
+        r.travel = travel.time_for(st.travel_mode, st.start_place, st.end_place);
+        r.distance = travel.dist_for(st.travel_mode, st.start_place, st.end_place);
         r.end = st.shift_start + r.travel;
         return r;
     }
@@ -143,9 +143,9 @@ fn time_round(problem: &Problem, travel: &TravelMatrix, s: usize, seq: &[usize],
             t += b.duration;
             nb += 1;
         }
-        let tt = travel.time(place, vd.place);
+        let tt = travel.time_for(st.travel_mode, place, vd.place);
         r.travel += tt;
-        r.distance += travel.dist(place, vd.place);
+        r.distance += travel.dist_for(st.travel_mode, place, vd.place);
         let arrival = t + tt;
         let (start, late) = start_at(vd, arrival.max(lo[v]));
         // A break that fits whole in the waiting time at the door.
@@ -171,13 +171,13 @@ fn time_round(problem: &Problem, travel: &TravelMatrix, s: usize, seq: &[usize],
         r.breaks.push((bs, bs + b.duration, seq.len()));
         t = bs + b.duration;
     }
-    let tt = travel.time(place, st.end_place);
+    let tt = travel.time_for(st.travel_mode, place, st.end_place);
     r.travel += tt;
-    r.distance += travel.dist(place, st.end_place);
+    r.distance += travel.dist_for(st.travel_mode, place, st.end_place);
     r.end = t + tt;
     // Leave in time for the first visit, or for a break taken at its door.
     let first = r.stops[0];
-    let tt0 = travel.time(st.start_place, problem.visits[first.visit].place);
+    let tt0 = travel.time_for(st.travel_mode, st.start_place, problem.visits[first.visit].place);
     let target = match r.breaks.first() {
         Some(&(bs, _, 0)) if bs >= first.arrival - EPS => Some(bs),
         Some(&(_, _, 0)) => None,
@@ -246,8 +246,8 @@ fn to_plan(problem: &Problem, travel: &TravelMatrix, rounds: &[Round]) -> Plan {
                 arrival: Clock(stop.arrival),
                 start: Clock(stop.start),
                 end: Clock(stop.start + vd.duration),
-                travel_min: r4(travel.time(place, vd.place)),
-                distance_km: r4(travel.dist(place, vd.place)),
+                travel_min: r4(travel.time_for(st.travel_mode, place, vd.place)),
+                distance_km: r4(travel.dist_for(st.travel_mode, place, vd.place)),
                 wait_min: r4((stop.start - stop.arrival - in_wait).max(0.0)),
                 late_min: r4(stop.late),
             });
@@ -261,8 +261,8 @@ fn to_plan(problem: &Problem, travel: &TravelMatrix, rounds: &[Round]) -> Plan {
         steps.push(Step::End {
             location: place_ref(problem, st.end_place),
             arrival: Clock(r.end),
-            travel_min: r4(travel.time(place, st.end_place)),
-            distance_km: r4(travel.dist(place, st.end_place)),
+            travel_min: r4(travel.time_for(st.travel_mode, place, st.end_place)),
+            distance_km: r4(travel.dist_for(st.travel_mode, place, st.end_place)),
         });
         let shift = st.shift_end - st.shift_start;
         let (break_min, wait_min, free_min) = if r.stops.is_empty() {

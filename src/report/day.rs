@@ -128,12 +128,12 @@ pub(crate) fn day_view(
     let mut place = st.start_place;
     let leg = |from: usize, to: usize, arrival: f64, to_name: &str| Segment {
         kind: SegmentKind::Travel,
-        start: arrival - travel.time(from, to),
+        start: arrival - travel.time_for(st.travel_mode, from, to),
         end: arrival,
         label: format!(
             "travel to {to_name}: {:.0} min, {:.1} km",
-            travel.time(from, to),
-            travel.dist(from, to)
+            travel.time_for(st.travel_mode, from, to),
+            travel.dist_for(st.travel_mode, from, to)
         ),
     };
     for v in visits {

@@ -75,8 +75,8 @@ pub fn reason(problem: &Problem, inst: &Instance, sol: &Solution, v: usize) -> S
         .copied()
         .filter(|&s| {
             let st = &inst.staff[s];
-            let arrive = st.shift_start + inst.travel.time(st.start_place, vd.place);
-            let leave_by = st.latest_return - inst.travel.time(vd.place, st.end_place) - vd.duration;
+            let arrive = st.shift_start + inst.time(s, st.start_place, vd.place);
+            let leave_by = st.latest_return - inst.time(s, vd.place, st.end_place) - vd.duration;
             super::route::window_start(&vd.windows, vd.allowance, arrive)
                 .is_some_and(|(s0, _)| s0 <= leave_by)
         })
@@ -137,7 +137,7 @@ pub fn reason(problem: &Problem, inst: &Instance, sol: &Solution, v: usize) -> S
         }
         let near = std::iter::once(inst.staff[s].start_place)
             .chain(route.iter().map(|&u| inst.visits[u].place))
-            .map(|p| inst.travel.time(p, vd.place))
+            .map(|p| inst.time(s, p, vd.place))
             .fold(f64::INFINITY, f64::min);
         let text = if feasible {
             fits_alone += 1;

@@ -165,6 +165,7 @@ fn best_simple(
         0.0
     };
     let tm = &inst.travel;
+    let layer = st.layer;
     sol.spend(route.len() as u64 + 1);
     let mut best: Option<Best> = None;
     let mut prev_place = st.start_place;
@@ -177,7 +178,7 @@ fn best_simple(
         }
     };
     for p in 0..=route.len() {
-        let arrival = prev_end + tm.time(prev_place, vd.place);
+        let arrival = prev_end + tm.time_in(layer, prev_place, vd.place);
         if arrival > close + 1e-9 {
             // Too late here; a later position may still fit if travel breaks the
             // triangle inequality (truncated or road matrices), so keep looking.
@@ -190,13 +191,13 @@ fn best_simple(
         } else {
             (inst.visits[route[p]].place, sol.latest[r][p])
         };
-        let next_arrival = start + vd.duration + tm.time(vd.place, next_place);
+        let next_arrival = start + vd.duration + tm.time_in(layer, vd.place, next_place);
         if next_arrival <= next_latest + 1e-9 {
-            let dt = tm.time(prev_place, vd.place) + tm.time(vd.place, next_place)
-                - tm.time(prev_place, next_place);
+            let dt = tm.time_in(layer, prev_place, vd.place) + tm.time_in(layer, vd.place, next_place)
+                - tm.time_in(layer, prev_place, next_place);
             if timing.travel + dt <= st.max_travel + 1e-9 && !blink() {
-                let dd = tm.dist(prev_place, vd.place) + tm.dist(vd.place, next_place)
-                    - tm.dist(prev_place, next_place);
+                let dd = tm.dist_in(layer, prev_place, vd.place) + tm.dist_in(layer, vd.place, next_place)
+                    - tm.dist_in(layer, prev_place, next_place);
                 let delta = w.travel_min * dt + w.distance_km * dd + unpref;
                 if best.is_none_or(|b| delta < b.0 - 1e-12) {
                     best = Some((delta, p, start));

@@ -63,6 +63,9 @@ pub struct StaffData {
     pub max_visits: usize,
     /// Capacity.
     pub capacity: f64,
+    /// The travel-matrix layer of the staff member's travel mode
+    /// ([`TravelMatrix::layer_of`]): walkers and cyclists are timed on their own matrices.
+    pub layer: usize,
 }
 
 /// Objective weights, copied from the problem.
@@ -88,6 +91,18 @@ pub struct Instance {
 }
 
 impl Instance {
+    /// Travel minutes from place `a` to `b` for staff member `s` (by their travel mode).
+    #[inline]
+    pub fn time(&self, s: usize, a: usize, b: usize) -> f64 {
+        self.travel.time_in(self.staff[s].layer, a, b)
+    }
+
+    /// Kilometres from place `a` to `b` for staff member `s`.
+    #[inline]
+    pub fn dist(&self, s: usize, a: usize, b: usize) -> f64 {
+        self.travel.dist_in(self.staff[s].layer, a, b)
+    }
+
     /// Builds the internal form (and the travel matrix) for a problem.
     pub fn new(problem: &Problem) -> Self {
         Self::with_travel(problem, TravelMatrix::build(problem))
@@ -150,6 +165,7 @@ impl Instance {
                 max_travel: s.max_travel_min.unwrap_or(f64::INFINITY),
                 max_visits: s.max_visits.unwrap_or(usize::MAX),
                 capacity: s.capacity.unwrap_or(f64::INFINITY),
+                layer: travel.layer_of(s.travel_mode),
             })
             .collect();
         let simple_staff = staff

@@ -56,8 +56,8 @@ pub fn to_plan(problem: &Problem, inst: &Instance, sol: &Solution, reasons: &[(u
                 arrival: Clock(stop.arrival),
                 start: Clock(stop.start),
                 end: Clock(stop.start + vd.duration),
-                travel_min: r4(inst.travel.time(place, vd.place)),
-                distance_km: r4(inst.travel.dist(place, vd.place)),
+                travel_min: r4(inst.time(s, place, vd.place)),
+                distance_km: r4(inst.dist(s, place, vd.place)),
                 wait_min: r4((stop.start - stop.arrival - break_in_wait).max(0.0)),
                 late_min: r4(stop.late),
             });
@@ -75,8 +75,8 @@ pub fn to_plan(problem: &Problem, inst: &Instance, sol: &Solution, reasons: &[(u
         steps.push(Step::End {
             location: place_ref(problem, st.end_place),
             arrival: Clock(t.end),
-            travel_min: r4(inst.travel.time(place, st.end_place)),
-            distance_km: r4(inst.travel.dist(place, st.end_place)),
+            travel_min: r4(inst.time(s, place, st.end_place)),
+            distance_km: r4(inst.dist(s, place, st.end_place)),
         });
         let (break_min, wait_min) = if t.stops.is_empty() {
             (st.breaks.iter().map(|b| b.2).sum(), 0.0)

@@ -56,6 +56,7 @@ pub fn best_by_push(
     }
     let w = &inst.weights;
     let tm = &inst.travel;
+    let layer = st.layer;
     let unpref = if vd.has_preferred && !vd.preferred[r] {
         w.preferred_staff
     } else {
@@ -75,20 +76,20 @@ pub fn best_by_push(
             )
         };
         let next_place = route.get(p).map_or(st.end_place, |&u| inst.visits[u].place);
-        let dt =
-            tm.time(prev_place, vd.place) + tm.time(vd.place, next_place) - tm.time(prev_place, next_place);
+        let dt = tm.time_in(layer, prev_place, vd.place) + tm.time_in(layer, vd.place, next_place)
+            - tm.time_in(layer, prev_place, next_place);
         if old.travel + dt > st.max_travel + 1e-9 {
             continue;
         }
-        let ready = (prev_end + tm.time(prev_place, vd.place)).max(lo);
+        let ready = (prev_end + tm.time_in(layer, prev_place, vd.place)).max(lo);
         let Some((start, late_v)) = window_start(&vd.windows, vd.allowance, ready) else {
             continue;
         };
         if start > hi + 1e-9 {
             continue;
         }
-        let dd =
-            tm.dist(prev_place, vd.place) + tm.dist(vd.place, next_place) - tm.dist(prev_place, next_place);
+        let dd = tm.dist_in(layer, prev_place, vd.place) + tm.dist_in(layer, vd.place, next_place)
+            - tm.dist_in(layer, prev_place, next_place);
         let floor = w.travel_min * dt + w.distance_km * dd + w.lateness * late_v + unpref;
         // Pushing only adds lateness and overtime (with travel that keeps the triangle
         // inequality), so a position that cannot beat the best so far is not pushed.
@@ -106,11 +107,11 @@ pub fn best_by_push(
         loop {
             spent += 1;
             let Some(&u) = route.get(k) else {
-                end = Some(t + tm.time(place, st.end_place));
+                end = Some(t + tm.time_in(layer, place, st.end_place));
                 break;
             };
             let ud = &inst.visits[u];
-            let ready = (t + tm.time(place, ud.place)).max(sol.lower.0[u]);
+            let ready = (t + tm.time_in(layer, place, ud.place)).max(sol.lower.0[u]);
             let Some((s, late)) = window_start(&ud.windows, ud.allowance, ready) else {
                 ok = false;
                 break;
@@ -164,7 +165,7 @@ pub fn best_by_push(
         if !spread {
             let end = end.unwrap_or(old.end);
             let depart = if p == 0 {
-                (start - tm.time(st.start_place, vd.place)).max(st.shift_start)
+                (start - tm.time_in(layer, st.start_place, vd.place)).max(st.shift_start)
             } else {
                 old.depart
             };
@@ -321,10 +322,10 @@ impl<'a> Cascade<'a> {
             let late: f64 = t.lates.iter().sum::<f64>() - old.stops.iter().map(|s| s.late).sum::<f64>();
             let end = t.end.unwrap_or(old.end);
             let depart = if r == r0 && p == 0 {
-                (start - inst.travel.time(st.start_place, inst.visits[v].place)).max(st.shift_start)
+                (start - inst.time(r, st.start_place, inst.visits[v].place)).max(st.shift_start)
             } else if let Some(&s0) = t.starts.first() {
                 let first = inst.visits[sol.routes[r][0]].place;
-                (s0 - inst.travel.time(st.start_place, first)).max(st.shift_start)
+                (s0 - inst.time(r, st.start_place, first)).max(st.shift_start)
             } else {
                 old.depart
             };
@@ -386,6 +387,7 @@ impl<'a> Cascade<'a> {
         let st = &inst.staff[r];
         let route = &self.sol.routes[r];
         let tm = &inst.travel;
+        let layer = st.layer;
         let (mut place, mut t) = if r == self.r0 && k == self.p {
             let vd = &inst.visits[self.v];
             (vd.place, self.start + vd.duration)
@@ -404,11 +406,11 @@ impl<'a> Cascade<'a> {
                 return None;
             }
             let Some(&u) = route.get(j) else {
-                self.touched[i].end = Some(t + tm.time(place, st.end_place));
+                self.touched[i].end = Some(t + tm.time_in(layer, place, st.end_place));
                 break;
             };
             let ud = &inst.visits[u];
-            let ready = (t + tm.time(place, ud.place))
+            let ready = (t + tm.time_in(layer, place, ud.place))
                 .max(self.sol.lower.0[u])
                 .max(self.touched[i].bound[j]);
             let (s, late) = window_start(&ud.windows, ud.allowance, ready)?;

@@ -138,8 +138,8 @@ pub fn simulate(
         ..Default::default()
     };
     if seq.is_empty() {
-        out.travel = inst.travel.time(st.start_place, st.end_place);
-        out.distance = inst.travel.dist(st.start_place, st.end_place);
+        out.travel = inst.time(s, st.start_place, st.end_place);
+        out.distance = inst.dist(s, st.start_place, st.end_place);
         out.end = st.shift_start + out.travel;
         out.overtime = (out.end - st.shift_end).max(0.0);
         let breaks: f64 = st.breaks.iter().map(|b| b.2).sum();
@@ -157,9 +157,9 @@ pub fn simulate(
     for (k, &v) in seq.iter().enumerate() {
         let vd = &inst.visits[v];
         load += vd.demand;
-        let travel = inst.travel.time(place, vd.place);
+        let travel = inst.time(s, place, vd.place);
         out.travel += travel;
-        out.distance += inst.travel.dist(place, vd.place);
+        out.distance += inst.dist(s, place, vd.place);
         let (lo, hi) = bounds.bounds(v);
         let mut arrival = t + travel;
         let start_from = |ready: f64| -> Result<(f64, f64), Block> {
@@ -218,9 +218,9 @@ pub fn simulate(
         t = bs + d;
         next_break += 1;
     }
-    let travel = inst.travel.time(place, st.end_place);
+    let travel = inst.time(s, place, st.end_place);
     out.travel += travel;
-    out.distance += inst.travel.dist(place, st.end_place);
+    out.distance += inst.dist(s, place, st.end_place);
     out.end = t + travel;
     if out.end > st.latest_return + 1e-9 {
         return Err(Block::ShiftEnd { arrival: out.end });
@@ -233,7 +233,7 @@ pub fn simulate(
     }
     // Leave as late as the first visit (and any break before it) allows.
     let first = out.stops[0];
-    let first_travel = inst.travel.time(st.start_place, inst.visits[first.visit].place);
+    let first_travel = inst.time(s, st.start_place, inst.visits[first.visit].place);
     let has_break_first = out.breaks.first().is_some_and(|b| b.2 == 0);
     if !has_break_first {
         out.depart = (first.start - first_travel).max(st.shift_start);

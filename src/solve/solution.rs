@@ -112,7 +112,7 @@ impl Solution {
         for k in (0..route.len()).rev() {
             let vd = &inst.visits[route[k]];
             let close = vd.windows.last().map_or(f64::INFINITY, |w| w.1 + vd.allowance);
-            let l = close.min(next_latest - inst.travel.time(vd.place, next_place) - vd.duration);
+            let l = close.min(next_latest - inst.time(r, vd.place, next_place) - vd.duration);
             latest[k] = l;
             next_latest = l;
             next_place = vd.place;

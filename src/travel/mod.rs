@@ -153,6 +153,34 @@ impl TravelMatrix {
         }
     }
 
+    /// The layer that holds `mode`'s matrices, for [`TravelMatrix::time_in`]: 0 for the
+    /// travel model's profile (and for a mode without its own layer), `k` for the k-th
+    /// further mode. Lets hot loops pick a staff member's matrices once.
+    pub fn layer_of(&self, mode: Option<TravelMode>) -> usize {
+        mode.and_then(|m| self.modes.iter().position(|l| l.mode == m))
+            .map_or(0, |i| i + 1)
+    }
+
+    /// Travel minutes from `a` to `b` in layer `layer` (see [`TravelMatrix::layer_of`]).
+    #[inline]
+    pub fn time_in(&self, layer: usize, a: usize, b: usize) -> f64 {
+        if layer == 0 {
+            self.time(a, b)
+        } else {
+            self.modes[layer - 1].durations[a * self.n + b]
+        }
+    }
+
+    /// Kilometres from `a` to `b` in layer `layer` (see [`TravelMatrix::layer_of`]).
+    #[inline]
+    pub fn dist_in(&self, layer: usize, a: usize, b: usize) -> f64 {
+        if layer == 0 {
+            self.dist(a, b)
+        } else {
+            self.modes[layer - 1].distances[a * self.n + b]
+        }
+    }
+
     fn layer(&self, mode: Option<TravelMode>) -> Option<&ModeLayer> {
         let m = mode?;
         self.modes.iter().find(|l| l.mode == m)
