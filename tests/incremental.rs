@@ -1,5 +1,6 @@
 //! The solver's incremental move evaluation against full recomputation, on random rounds
-//! with soft and multiple windows, couplings, overtime, office time and travel limits.
+//! with soft and multiple windows, breaks, couplings, overtime, office time and travel
+//! limits.
 //!
 //! For every unplanned visit and every round, the forward-push evaluation (`push`) must
 //! find the same feasible positions, the same starts and the same cost changes as
@@ -12,13 +13,13 @@ use carerounds::model::parse_problem;
 use carerounds::solve::construct::construct;
 use carerounds::solve::insert::{best_general, commit_single, Best};
 use carerounds::solve::instance::Instance;
-use carerounds::solve::push::{best_by_push, pushable};
+use carerounds::solve::push::best_by_push;
 use carerounds::solve::route::simulate;
 use carerounds::solve::solution::Solution;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-/// A random day without breaks (breaks are the one thing `push` leaves to full timing).
+/// A random day with every rule that bears on timing.
 fn random_day(seed: u64, staff: usize, visits: usize) -> Value {
     let mut rng = fastrand::Rng::with_seed(seed);
     let n = staff + visits;
@@ -51,6 +52,12 @@ fn random_day(seed: u64, staff: usize, visits: usize) -> Value {
             });
             if rng.f64() < 0.3 {
                 s["admin_min"] = json!(rng.u32(0..120));
+            }
+            if rng.f64() < 0.5 {
+                let (start, end) = shifts[i];
+                let earliest = start + rng.u32(0..(end - start).saturating_sub(60).max(1));
+                let width = rng.u32(0..90);
+                s["breaks"] = json!([{"earliest": earliest, "latest": earliest + width, "duration_min": rng.u32(10..45)}]);
             }
             if rng.f64() < 0.3 {
                 s["max_overtime_min"] = json!(rng.u32(0..60));
@@ -189,7 +196,7 @@ fn check_day(seed: u64, staff: usize, visits: usize) -> Result<(usize, usize), T
         }
         let mut options = Vec::new();
         for r in 0..inst.staff.len() {
-            if !inst.visits[v].eligible[r] || !pushable(&inst, r) {
+            if !inst.visits[v].eligible[r] {
                 continue;
             }
             let mut never = || false;

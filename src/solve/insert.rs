@@ -10,7 +10,7 @@
 
 use super::couple::{settle, Lower, EPS};
 use super::instance::Instance;
-use super::push::{best_by_push, pushable, settle_later};
+use super::push::{best_by_push, settle_later};
 use super::route::{simulate, RouteTiming, StartBounds};
 use super::solution::Solution;
 
@@ -97,10 +97,7 @@ pub fn best_in_route(
     if all.is_none() && simple(inst, sol, v, r) {
         return best_simple(inst, sol, v, r, blink);
     }
-    if pushable(inst, r) {
-        return best_by_push(inst, sol, v, r, blink, all, None);
-    }
-    best_general(inst, sol, v, r, blink, all)
+    best_by_push(inst, sol, v, r, blink, all, None)
 }
 
 /// The cheapest feasible placement `(delta, round, position)` of single visit `v` in any
@@ -120,10 +117,8 @@ pub fn best_insertion(
         }
         let found = if simple(inst, sol, v, r) {
             best_simple(inst, sol, v, r, blink)
-        } else if pushable(inst, r) {
-            best_by_push(inst, sol, v, r, blink, None, Some(&mut later))
         } else {
-            best_general(inst, sol, v, r, blink, None)
+            best_by_push(inst, sol, v, r, blink, None, Some(&mut later))
         };
         if let Some((delta, p, _)) = found {
             if best.is_none_or(|b| delta < b.0 - 1e-12) {

@@ -1,12 +1,17 @@
-//! Incremental insertion for rounds without breaks: the cost of putting a visit at each
-//! position, found by pushing the new start forward through the rest of the round and
-//! stopping as soon as a stop's start is unchanged (everything after it is then the same).
+//! Incremental insertion: the cost of putting a visit at each position of a round, found
+//! by resuming the round's forward pass ([`step`]) at the insertion point and pushing the
+//! delay through the stops after it, stopping as soon as a stop starts as before with the
+//! same breaks behind it (everything after it is then the same).
 //!
 //! This covers what the O(1) slack check in `insert` cannot: soft windows (lateness),
-//! several windows per visit, coupled visits held by their lower bounds, overtime and
-//! an office-time floor. A full re-timing per position costs O(n) per position; the push
-//! usually stops after one or two stops, because waiting time absorbs the delay. Rounds
-//! with breaks still go through the full re-timing, since a delay can move a break.
+//! several windows per visit, breaks, coupled visits held by their lower bounds,
+//! overtime and an office-time floor. A full re-timing costs O(n) per position; the push
+//! usually stops after one or two stops, because waiting time absorbs the delay.
+//!
+//! When the push moves a coupled start (a double-handed visit's other side, a visit tied
+//! by a gap), the partners' rounds move too: a [`Cascade`] follows the chain through
+//! rounds without breaks. Rounds with breaks are not cascaded into (the position is not
+//! offered), since a delay there can move a break.
 //!
 //! The result is the same as re-timing the whole round with [`simulate`] and comparing
 //! costs (tests/incremental.rs checks that on random rounds).
@@ -16,10 +21,10 @@
 use super::couple::EPS;
 use super::insert::{partner_bounds, Best};
 use super::instance::{Instance, StaffData};
-use super::route::{window_start, RouteTiming};
+use super::route::{finish, step, window_start, Cursor, RouteTiming};
 use super::solution::Solution;
 
-/// Whether round `r` can be evaluated by pushing (no breaks to re-place).
+/// Whether a cascade can push round `r` (no breaks to re-place).
 pub fn pushable(inst: &Instance, r: usize) -> bool {
     inst.staff[r].breaks.is_empty()
 }
@@ -81,13 +86,18 @@ pub fn best_by_push(
         if old.travel + dt > st.max_travel + 1e-9 {
             continue;
         }
-        let ready = (prev_end + tm.time_in(layer, prev_place, vd.place)).max(lo);
-        let Some((start, late_v)) = window_start(&vd.windows, vd.allowance, ready) else {
+        // Resume the forward pass where the old round stood before position p.
+        let breaks_before = old.breaks.iter().take_while(|b| b.2 < p).count();
+        let mut cur = Cursor {
+            t: prev_end,
+            place: prev_place,
+            next_break: breaks_before,
+        };
+        let Ok(stop_v) = step(inst, r, &mut cur, v, (lo, hi), p, None) else {
             continue;
         };
-        if start > hi + 1e-9 {
-            continue;
-        }
+        let (start, late_v) = (stop_v.start, stop_v.late);
+        let break_before_v = cur.next_break > breaks_before;
         let dd = tm.dist_in(layer, prev_place, vd.place) + tm.dist_in(layer, vd.place, next_place)
             - tm.dist_in(layer, prev_place, next_place);
         let floor = w.travel_min * dt + w.distance_km * dd + w.lateness * late_v + unpref;
@@ -96,9 +106,8 @@ pub fn best_by_push(
         if all.is_none() && best.is_some_and(|b| floor >= b.0 - 1e-12) {
             continue;
         }
-        // Push the delay through the rest of the round.
-        let mut t = start + vd.duration;
-        let mut place = vd.place;
+        // Push the delay through the rest of the round, until a stop starts as before
+        // with the same breaks behind it: from there on nothing changes.
         let mut late_delta = late_v;
         let mut end = None;
         let mut ok = true;
@@ -107,27 +116,28 @@ pub fn best_by_push(
         loop {
             spent += 1;
             let Some(&u) = route.get(k) else {
-                end = Some(t + tm.time_in(layer, place, st.end_place));
+                match finish(inst, r, &mut cur, k + 1, None) {
+                    Ok(e) => end = Some(e),
+                    Err(_) => ok = false,
+                }
                 break;
             };
             let ud = &inst.visits[u];
-            let ready = (t + tm.time_in(layer, place, ud.place)).max(sol.lower.0[u]);
-            let Some((s, late)) = window_start(&ud.windows, ud.allowance, ready) else {
+            let Ok(stop) = step(inst, r, &mut cur, u, (sol.lower.0[u], f64::INFINITY), k + 1, None) else {
                 ok = false;
                 break;
             };
             let was = old.stops[k];
-            if s == was.start {
+            if stop.start == was.start && cur.next_break == old.breaks.iter().take_while(|b| b.2 <= k).count()
+            {
                 break;
             }
-            if ud.coupled() && (s - was.start).abs() > EPS {
+            if ud.coupled() && (stop.start - was.start).abs() > EPS {
                 // A coupled start moves: its partners' rounds move too.
                 spread = true;
                 break;
             }
-            late_delta += late - was.late;
-            t = s + ud.duration;
-            place = ud.place;
+            late_delta += stop.late - was.late;
             k += 1;
         }
         let mut extra = 0.0;
@@ -164,7 +174,9 @@ pub fn best_by_push(
         let mut round_extra = 0.0;
         if !spread {
             let end = end.unwrap_or(old.end);
-            let depart = if p == 0 {
+            let depart = if p == 0 && break_before_v {
+                st.shift_start
+            } else if p == 0 {
                 (start - tm.time_in(layer, st.start_place, vd.place)).max(st.shift_start)
             } else {
                 old.depart

@@ -125,6 +125,122 @@ impl StartBounds for Free {
     }
 }
 
+/// Where the forward pass stands between two stops. The pass can resume from any stop of
+/// a timed round, so an insertion re-times only the stops after it (see `push`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cursor {
+    /// When the last stop's service ends (or the shift starts).
+    pub t: f64,
+    /// Where the staff member is.
+    pub place: usize,
+    /// How many of the staff member's breaks are already placed.
+    pub next_break: usize,
+}
+
+impl Cursor {
+    /// At the start of staff member `s`'s shift.
+    pub fn start(inst: &Instance, s: usize) -> Self {
+        let st = &inst.staff[s];
+        Cursor {
+            t: st.shift_start,
+            place: st.start_place,
+            next_break: 0,
+        }
+    }
+}
+
+/// Times visit `v` as stop `k` of staff member `s`'s round after `cur`, within start
+/// bounds `(lo, hi)`, placing the breaks that must come before it (pushed onto `breaks`
+/// when given) and moving `cur` past it.
+pub fn step(
+    inst: &Instance,
+    s: usize,
+    cur: &mut Cursor,
+    v: usize,
+    (lo, hi): (f64, f64),
+    k: usize,
+    mut breaks: Option<&mut Vec<(f64, f64, usize)>>,
+) -> Result<Stop, Block> {
+    let st: &StaffData = &inst.staff[s];
+    let vd = &inst.visits[v];
+    let t = cur.t;
+    let travel = inst.time(s, cur.place, vd.place);
+    let mut arrival = t + travel;
+    let start_from = |ready: f64| -> Result<(f64, f64), Block> {
+        let (s0, late) = window_start(&vd.windows, vd.allowance, ready.max(lo)).ok_or(Block::Window {
+            visit: v,
+            start: ready.max(lo),
+        })?;
+        if s0 > hi + 1e-9 {
+            return Err(Block::Coupling { visit: v });
+        }
+        Ok((s0, late))
+    };
+    let (mut start, mut late) = start_from(arrival)?;
+    while cur.next_break < st.breaks.len() {
+        let (e, l, d) = st.breaks[cur.next_break];
+        let at_door = arrival.max(e);
+        let taken = if at_door <= l && at_door + d <= start {
+            // Fits in the waiting time: no delay.
+            at_door
+        } else if start + vd.duration > l {
+            // Cannot wait until after this visit: take it now, at the door if possible.
+            let bs = if at_door <= l { at_door } else { t.max(e) };
+            if bs > l {
+                return Err(Block::Break);
+            }
+            if bs < arrival {
+                arrival = bs + d + travel;
+            }
+            (start, late) = start_from(arrival.max(bs + d))?;
+            bs
+        } else {
+            break;
+        };
+        if let Some(b) = breaks.as_deref_mut() {
+            b.push((taken, taken + d, k));
+        }
+        cur.next_break += 1;
+    }
+    cur.t = start + vd.duration;
+    cur.place = vd.place;
+    Ok(Stop {
+        visit: v,
+        arrival,
+        start,
+        late,
+    })
+}
+
+/// Places the breaks left after the last stop and travels to the end place: the arrival
+/// there, which must be within the shift plus overtime.
+pub fn finish(
+    inst: &Instance,
+    s: usize,
+    cur: &mut Cursor,
+    k: usize,
+    mut breaks: Option<&mut Vec<(f64, f64, usize)>>,
+) -> Result<f64, Block> {
+    let st = &inst.staff[s];
+    while cur.next_break < st.breaks.len() {
+        let (e, l, d) = st.breaks[cur.next_break];
+        let bs = cur.t.max(e);
+        if bs > l {
+            return Err(Block::Break);
+        }
+        if let Some(b) = breaks.as_deref_mut() {
+            b.push((bs, bs + d, k));
+        }
+        cur.t = bs + d;
+        cur.next_break += 1;
+    }
+    let end = cur.t + inst.time(s, cur.place, st.end_place);
+    if end > st.latest_return + 1e-9 {
+        return Err(Block::ShiftEnd { arrival: end });
+    }
+    Ok(end)
+}
+
 /// Times the round `seq` of staff member `s`.
 pub fn simulate(
     inst: &Instance,
@@ -150,81 +266,24 @@ pub fn simulate(
         return Err(Block::MaxVisits);
     }
     let mut load = 0.0;
-    let mut t = st.shift_start;
-    let mut place = st.start_place;
-    let mut next_break = 0;
+    let mut cur = Cursor::start(inst, s);
     out.stops.reserve(seq.len());
     for (k, &v) in seq.iter().enumerate() {
         let vd = &inst.visits[v];
         load += vd.demand;
-        let travel = inst.time(s, place, vd.place);
-        out.travel += travel;
-        out.distance += inst.dist(s, place, vd.place);
-        let (lo, hi) = bounds.bounds(v);
-        let mut arrival = t + travel;
-        let start_from = |ready: f64| -> Result<(f64, f64), Block> {
-            let (s0, late) = window_start(&vd.windows, vd.allowance, ready.max(lo)).ok_or(Block::Window {
-                visit: v,
-                start: ready.max(lo),
-            })?;
-            if s0 > hi + 1e-9 {
-                return Err(Block::Coupling { visit: v });
-            }
-            Ok((s0, late))
-        };
-        let (mut start, mut late) = start_from(arrival)?;
-        while next_break < st.breaks.len() {
-            let (e, l, d) = st.breaks[next_break];
-            let at_door = arrival.max(e);
-            if at_door <= l && at_door + d <= start {
-                // Fits in the waiting time: no delay.
-                out.breaks.push((at_door, at_door + d, k));
-            } else if start + vd.duration > l {
-                // Cannot wait until after this visit: take it now, at the door if possible.
-                let bs = if at_door <= l { at_door } else { t.max(e) };
-                if bs > l {
-                    return Err(Block::Break);
-                }
-                out.breaks.push((bs, bs + d, k));
-                if bs < arrival {
-                    arrival = bs + d + travel;
-                }
-                (start, late) = start_from(arrival.max(bs + d))?;
-            } else {
-                break;
-            }
-            next_break += 1;
-        }
-        out.late += late;
+        out.travel += inst.time(s, cur.place, vd.place);
+        out.distance += inst.dist(s, cur.place, vd.place);
+        let stop = step(inst, s, &mut cur, v, bounds.bounds(v), k, Some(&mut out.breaks))?;
+        out.late += stop.late;
         if vd.has_preferred && !vd.preferred[s] {
             out.unpreferred += 1;
         }
-        out.stops.push(Stop {
-            visit: v,
-            arrival,
-            start,
-            late,
-        });
-        t = start + vd.duration;
-        place = vd.place;
+        out.stops.push(stop);
     }
-    while next_break < st.breaks.len() {
-        let (e, l, d) = st.breaks[next_break];
-        let bs = t.max(e);
-        if bs > l {
-            return Err(Block::Break);
-        }
-        out.breaks.push((bs, bs + d, seq.len()));
-        t = bs + d;
-        next_break += 1;
-    }
-    let travel = inst.time(s, place, st.end_place);
-    out.travel += travel;
+    let place = cur.place;
+    out.end = finish(inst, s, &mut cur, seq.len(), Some(&mut out.breaks))?;
+    out.travel += inst.time(s, place, st.end_place);
     out.distance += inst.dist(s, place, st.end_place);
-    out.end = t + travel;
-    if out.end > st.latest_return + 1e-9 {
-        return Err(Block::ShiftEnd { arrival: out.end });
-    }
     if load > st.capacity + 1e-9 {
         return Err(Block::Capacity);
     }
