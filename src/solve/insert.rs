@@ -346,6 +346,7 @@ pub fn commit_single(inst: &Instance, sol: &mut Solution, v: usize, r: usize, p:
         return true;
     }
     // Coupled starts move: settle every coupling from the raised bounds.
+    sol.spend(3 * sol.routes.iter().map(|r| r.len() as u64 + 1).sum::<u64>());
     let mut routes = sol.routes.clone();
     routes[r] = seq;
     let mut lower = sol.lower.clone();

@@ -24,6 +24,10 @@ use super::instance::{Instance, StaffData};
 use super::route::{finish, step, window_start, Cursor, RouteTiming};
 use super::solution::Solution;
 
+/// Work units per re-timed stop: one forward step costs about as much as three O(1)
+/// slack checks, the unit of the search's deterministic clock.
+const STEP_UNITS: u64 = 3;
+
 /// Whether a cascade can push round `r` (no breaks to re-place).
 pub fn pushable(inst: &Instance, r: usize) -> bool {
     inst.staff[r].breaks.is_empty()
@@ -70,7 +74,7 @@ pub fn best_by_push(
     let mut best: Option<Best> = None;
     let mut spent = 0u64;
     for p in 0..=route.len() {
-        spent += 1;
+        spent += STEP_UNITS;
         let (prev_place, prev_end) = if p == 0 {
             (st.start_place, st.shift_start)
         } else {
@@ -114,7 +118,7 @@ pub fn best_by_push(
         let mut spread = false;
         let mut k = p;
         loop {
-            spent += 1;
+            spent += STEP_UNITS;
             let Some(&u) = route.get(k) else {
                 match finish(inst, r, &mut cur, k + 1, None) {
                     Ok(e) => end = Some(e),
@@ -158,7 +162,7 @@ pub fn best_by_push(
                 continue;
             }
             let (cost, steps) = Cascade::run(inst, sol, r, p, v, start);
-            spent += steps;
+            spent += steps * STEP_UNITS;
             let Some(cost) = cost else {
                 continue;
             };
@@ -233,7 +237,7 @@ pub fn settle_later(
             break;
         }
         let (cost, steps) = Cascade::run(inst, sol, d.route, d.pos, v, d.start);
-        sol.spend(steps);
+        sol.spend(steps * STEP_UNITS);
         let Some(extra) = cost else {
             continue;
         };

@@ -173,6 +173,7 @@ impl Solution {
         let mut ok = true;
         for (r, &is_dirty) in dirty.iter().enumerate() {
             if is_dirty {
+                self.spend(3 * self.routes[r].len() as u64 + 3);
                 match simulate(inst, r, &self.routes[r], &self.lower) {
                     Ok(t) => self.timings[r] = t,
                     Err(_) => ok = false,
@@ -196,6 +197,7 @@ impl Solution {
         let mut lower = Lower::new(inst.visits.len());
         let mut timings = self.timings.clone();
         let mut dirty = vec![true; self.routes.len()];
+        self.spend(3 * (coupled.len() + self.routes.iter().map(Vec::len).sum::<usize>()) as u64);
         let ok = settle(inst, &self.routes, &mut lower, &mut timings, &mut dirty, &coupled).is_ok();
         if ok {
             // Pin coupled starts where they settled, so insertions can see them move.
