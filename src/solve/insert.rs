@@ -316,11 +316,12 @@ pub fn commit_single(inst: &Instance, sol: &mut Solution, v: usize, r: usize, p:
     let (lo, hi) = partner_bounds(inst, sol, v);
     let mut seq = sol.routes[r].clone();
     seq.insert(p, v);
+    // A start past the partners' upper bound moves them later (settled below).
     let bounds = Insert {
         lower: &sol.lower,
         visit: v,
         lo,
-        hi,
+        hi: f64::INFINITY,
     };
     let Ok(t) = simulate(inst, r, &seq, &bounds) else {
         return false;
@@ -336,7 +337,7 @@ pub fn commit_single(inst: &Instance, sol: &mut Solution, v: usize, r: usize, p:
         })
         .map(|(_, s)| (s.visit, s.start))
         .collect();
-    if moved.is_empty() {
+    if moved.is_empty() && start <= hi + EPS {
         sol.routes[r] = seq;
         sol.timings[r] = t;
         if inst.visits[v].coupled() {

@@ -97,7 +97,9 @@ pub fn best_by_push(
             place: prev_place,
             next_break: breaks_before,
         };
-        let Ok(stop_v) = step(inst, r, &mut cur, v, (lo, hi), p, None) else {
+        // No upper bound from the partners here: a start past it is met by moving them
+        // later (a cascade), not refused.
+        let Ok(stop_v) = step(inst, r, &mut cur, v, (lo, f64::INFINITY), p, None) else {
             continue;
         };
         let (start, late_v) = (stop_v.start, stop_v.late);
@@ -115,9 +117,9 @@ pub fn best_by_push(
         let mut late_delta = late_v;
         let mut end = None;
         let mut ok = true;
-        let mut spread = false;
+        let mut spread = start > hi + EPS;
         let mut k = p;
-        loop {
+        while !spread {
             spent += STEP_UNITS;
             let Some(&u) = route.get(k) else {
                 match finish(inst, r, &mut cur, k + 1, None) {
@@ -326,6 +328,16 @@ impl<'a> Cascade<'a> {
         let (inst, sol, r0, p, v, start) = (self.inst, self.sol, self.r0, self.p, self.v, self.start);
         let i0 = self.touch(r0);
         self.queue.push((i0, p));
+        // The new visit's own partners, where its start leaves them too early.
+        let vd = &inst.visits[v];
+        for &(w, _, max) in &vd.after {
+            if let Some(max) = max {
+                self.raise(w, start - max)?;
+            }
+        }
+        for &(w, min, _) in &vd.before {
+            self.raise(w, start + min)?;
+        }
         while let Some((i, k)) = self.queue.pop() {
             self.propagate(i, k)?;
         }
