@@ -129,6 +129,25 @@ pub fn best_insertion(
     settle_later(inst, sol, v, &mut later, best, blink)
 }
 
+/// Whether round `r` has room for `v` under `max_visits` and capacity (rules that do not
+/// depend on time, checked before any timing).
+pub fn has_room(inst: &Instance, sol: &Solution, v: usize, r: usize) -> bool {
+    let st = &inst.staff[r];
+    let route = &sol.routes[r];
+    let load: f64 = route.iter().map(|&u| inst.visits[u].demand).sum();
+    route.len() < st.max_visits && load + inst.visits[v].demand <= st.capacity + 1e-9
+}
+
+/// The weighted cost of `v` going to staff member `r` when it names others as preferred.
+pub fn preference_cost(inst: &Instance, v: usize, r: usize) -> f64 {
+    let vd = &inst.visits[v];
+    if vd.has_preferred && !vd.preferred[r] {
+        inst.weights.preferred_staff
+    } else {
+        0.0
+    }
+}
+
 /// O(1)-per-position insertion for simple rounds.
 fn best_simple(
     inst: &Instance,
@@ -141,11 +160,7 @@ fn best_simple(
     let route = &sol.routes[r];
     let timing = &sol.timings[r];
     let vd = &inst.visits[v];
-    if route.len() + 1 > st.max_visits {
-        return None;
-    }
-    let load: f64 = route.iter().map(|&u| inst.visits[u].demand).sum();
-    if load + vd.demand > st.capacity + 1e-9 {
+    if !has_room(inst, sol, v, r) {
         return None;
     }
     let (open, close) = vd
@@ -154,11 +169,7 @@ fn best_simple(
         .copied()
         .unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
     let w = &inst.weights;
-    let unpref = if vd.has_preferred && !vd.preferred[r] {
-        w.preferred_staff
-    } else {
-        0.0
-    };
+    let unpref = preference_cost(inst, v, r);
     let tm = &inst.travel;
     let layer = st.layer;
     sol.spend(route.len() as u64 + 1);

@@ -19,7 +19,7 @@
 //! [`simulate`]: super::route::simulate
 
 use super::couple::EPS;
-use super::insert::{partner_bounds, Best};
+use super::insert::{has_room, partner_bounds, preference_cost, Best};
 use super::instance::{Instance, StaffData};
 use super::route::{finish, step, window_start, Cursor, RouteTiming};
 use super::solution::Solution;
@@ -51,11 +51,7 @@ pub fn best_by_push(
     let route = &sol.routes[r];
     let old = &sol.timings[r];
     let vd = &inst.visits[v];
-    if route.len() + 1 > st.max_visits {
-        return None;
-    }
-    let load: f64 = route.iter().map(|&u| inst.visits[u].demand).sum();
-    if load + vd.demand > st.capacity + 1e-9 {
+    if !has_room(inst, sol, v, r) {
         return None;
     }
     let (lo, hi) = partner_bounds(inst, sol, v);
@@ -66,11 +62,7 @@ pub fn best_by_push(
     let w = &inst.weights;
     let tm = &inst.travel;
     let layer = st.layer;
-    let unpref = if vd.has_preferred && !vd.preferred[r] {
-        w.preferred_staff
-    } else {
-        0.0
-    };
+    let unpref = preference_cost(inst, v, r);
     let mut best: Option<Best> = None;
     let mut spent = 0u64;
     for p in 0..=route.len() {
@@ -329,15 +321,7 @@ impl<'a> Cascade<'a> {
         let i0 = self.touch(r0);
         self.queue.push((i0, p));
         // The new visit's own partners, where its start leaves them too early.
-        let vd = &inst.visits[v];
-        for &(w, _, max) in &vd.after {
-            if let Some(max) = max {
-                self.raise(w, start - max)?;
-            }
-        }
-        for &(w, min, _) in &vd.before {
-            self.raise(w, start + min)?;
-        }
+        self.raise_partners(v, start)?;
         while let Some((i, k)) = self.queue.pop() {
             self.propagate(i, k)?;
         }
@@ -376,6 +360,25 @@ impl<'a> Cascade<'a> {
             end: None,
         });
         self.touched.len() - 1
+    }
+
+    /// Raises whatever visit `u` starting at `s` leaves too early: visits that must
+    /// follow it by a minimum gap, visits it must follow within a maximum gap, and the
+    /// other side of a double-handed visit.
+    fn raise_partners(&mut self, u: usize, s: f64) -> Option<()> {
+        let ud = &self.inst.visits[u];
+        for &(w, _, max) in &ud.after {
+            if let Some(max) = max {
+                self.raise(w, s - max)?;
+            }
+        }
+        for &(w, min, _) in &ud.before {
+            self.raise(w, s + min)?;
+        }
+        if ud.double {
+            self.raise(u, s)?;
+        }
+        Some(())
     }
 
     /// Requires visit `u` to start no earlier than `at`.
@@ -449,17 +452,7 @@ impl<'a> Cascade<'a> {
             self.touched[i].starts[j] = s;
             self.touched[i].lates[j] = late;
             if ud.coupled() && s > was + EPS {
-                for &(w, _, max) in &ud.after {
-                    if let Some(max) = max {
-                        self.raise(w, s - max)?;
-                    }
-                }
-                for &(w, min, _) in &ud.before {
-                    self.raise(w, s + min)?;
-                }
-                if ud.double {
-                    self.raise(u, s)?;
-                }
+                self.raise_partners(u, s)?;
             }
             t = s + ud.duration;
             place = ud.place;
