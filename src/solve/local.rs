@@ -1,6 +1,7 @@
 //! Local search over granular neighbourhoods (each visit's nearest visits): relocate a
 //! visit or a string of 2–3 (Or-opt) next to a neighbour, swap two visits, and exchange
-//! route tails (2-opt*). Used to polish each new best plan of the ruin-and-recreate walk.
+//! route tails (2-opt*); and, once those are exhausted, SWAP* between neighbouring rounds
+//! (`swap_star`). Used to polish the final plan of the ruin-and-recreate walk.
 //!
 //! Moves are evaluated by re-timing the touched rounds with the current coupling bounds;
 //! a move that would shift a coupled start (double-handed partner, gap) is not taken, so
@@ -10,6 +11,7 @@ use super::couple::EPS;
 use super::instance::Instance;
 use super::route::{simulate, RouteTiming};
 use super::solution::Solution;
+use super::swap_star;
 
 /// Neighbours tried per visit.
 const GRANULAR: usize = 12;
@@ -17,9 +19,11 @@ const GRANULAR: usize = 12;
 const MAX_PASSES: usize = 8;
 
 /// A candidate change: new visit sequences for one or two rounds.
-struct Move {
-    routes: [(usize, Vec<usize>); 2],
-    two: bool,
+pub(super) struct Move {
+    /// `(round, new sequence)`; the second only counts when `two`.
+    pub(super) routes: [(usize, Vec<usize>); 2],
+    /// Whether the move changes two rounds.
+    pub(super) two: bool,
 }
 
 /// Improves `sol` in place; returns whether anything changed.
@@ -47,7 +51,9 @@ pub fn improve(inst: &Instance, sol: &mut Solution, near: &[Vec<usize>], halt: &
                 }
             }
         }
-        if !improved {
+        // SWAP* once the granular moves are exhausted: it finds exchanges that need
+        // both visits placed elsewhere than each other's place.
+        if !improved && !swap_star::improve(inst, sol, near, halt) {
             break;
         }
         changed = true;
@@ -144,7 +150,7 @@ fn try_moves(inst: &Instance, sol: &mut Solution, a: (usize, usize), b: (usize, 
 }
 
 /// The new timings if the move is feasible, keeps coupled starts and saves cost.
-fn evaluate(inst: &Instance, sol: &Solution, m: &Move) -> Option<Vec<RouteTiming>> {
+pub(super) fn evaluate(inst: &Instance, sol: &Solution, m: &Move) -> Option<Vec<RouteTiming>> {
     let count = if m.two { 2 } else { 1 };
     let mut old = 0.0;
     let mut new = 0.0;
@@ -169,7 +175,7 @@ fn evaluate(inst: &Instance, sol: &Solution, m: &Move) -> Option<Vec<RouteTiming
     (new < old - 1e-6).then_some(out)
 }
 
-fn apply(inst: &Instance, sol: &mut Solution, m: Move, timings: Vec<RouteTiming>) {
+pub(super) fn apply(inst: &Instance, sol: &mut Solution, m: Move, timings: Vec<RouteTiming>) {
     for ((r, seq), t) in m.routes.into_iter().zip(timings) {
         sol.routes[r] = seq;
         sol.timings[r] = t;

@@ -21,6 +21,7 @@ pub mod route;
 pub mod ruin;
 pub mod search;
 pub mod solution;
+pub mod swap_star;
 
 use crate::model::{Plan, Problem};
 use crate::travel::TravelMatrix;
