@@ -506,6 +506,9 @@ impl Day {
         let mut sol = crate::solve::solution::Solution::empty(&inst);
         sol.routes = routes;
         sol.timings = timings;
+        for s in 0..sol.routes.len() {
+            sol.refresh_slack(&inst, s);
+        }
         Ok(crate::solve::output::to_plan(
             &problem,
             &inst,

@@ -78,7 +78,7 @@ fn same_moment_conflict(inst: &Instance, sol: &Solution, v: usize, r: usize) -> 
 
 /// Whether round `r` with visit `v` added can use the O(1) insertion check.
 fn simple(inst: &Instance, sol: &Solution, v: usize, r: usize) -> bool {
-    inst.simple_staff[r] && inst.simple_visit[v] && sol.routes[r].iter().all(|&u| inst.simple_visit[u])
+    inst.simple_staff[r] && inst.simple_visit[v] && sol.all_simple(r)
 }
 
 /// Cheapest feasible position of `v` in round `r` that moves no coupled start.
@@ -133,9 +133,7 @@ pub fn best_insertion(
 /// depend on time, checked before any timing).
 pub fn has_room(inst: &Instance, sol: &Solution, v: usize, r: usize) -> bool {
     let st = &inst.staff[r];
-    let route = &sol.routes[r];
-    let load: f64 = route.iter().map(|&u| inst.visits[u].demand).sum();
-    route.len() < st.max_visits && load + inst.visits[v].demand <= st.capacity + 1e-9
+    sol.routes[r].len() < st.max_visits && sol.load(r) + inst.visits[v].demand <= st.capacity + 1e-9
 }
 
 /// The weighted cost of `v` going to staff member `r` when it names others as preferred.
