@@ -503,12 +503,7 @@ impl Day {
                 timings[s] = t;
             }
         }
-        let mut sol = crate::solve::solution::Solution::empty(&inst);
-        sol.routes = routes;
-        sol.timings = timings;
-        for s in 0..sol.routes.len() {
-            sol.refresh_slack(&inst, s);
-        }
+        let sol = crate::solve::solution::Solution::with_rounds(&inst, routes, timings);
         Ok(crate::solve::output::to_plan(
             &problem,
             &inst,

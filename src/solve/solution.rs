@@ -68,6 +68,22 @@ impl Solution {
         sol
     }
 
+    /// A solution holding the given rounds and their timings (placement, starts and every
+    /// per-round summary derived from them), for callers that time rounds themselves.
+    pub fn with_rounds(inst: &Instance, routes: Vec<Vec<usize>>, timings: Vec<RouteTiming>) -> Self {
+        let mut sol = Solution::empty(inst);
+        for &v in routes.iter().flatten() {
+            sol.placed[v] = true;
+        }
+        sol.unassigned = (0..inst.visits.len()).filter(|&v| !sol.placed[v]).collect();
+        sol.routes = routes;
+        sol.timings = timings;
+        for r in 0..sol.routes.len() {
+            sol.refresh_slack(inst, r);
+        }
+        sol
+    }
+
     /// Weighted objective, largest-lateness term included.
     pub fn cost(&self, inst: &Instance) -> f64 {
         let mut max_late = 0.0f64;
