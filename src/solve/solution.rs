@@ -154,8 +154,7 @@ impl Solution {
         for s in &self.timings[r].stops {
             self.starts[s.visit] = s.start;
         }
-        self.loads[r] = self.routes[r].iter().map(|&v| inst.visits[v].demand).sum();
-        self.complex[r] = self.routes[r].iter().filter(|&&v| !inst.simple_visit[v]).count() as u32;
+        (self.loads[r], self.complex[r]) = summary(inst, &self.routes[r]);
         for (k, &v) in self.routes[r].iter().enumerate() {
             let here = (r as u32, k as u32);
             let first = self.slots[v][0];
@@ -278,14 +277,13 @@ impl Solution {
                     return Err(format!("visit {v} at ({r}, {k}) is missing from the slot index"));
                 }
             }
-            let load: f64 = route.iter().map(|&v| inst.visits[v].demand).sum();
+            let (load, complex) = summary(inst, route);
             if (load - self.loads[r]).abs() > 1e-6 {
                 return Err(format!(
                     "round {r} carries {load} but its stored load is {}",
                     self.loads[r]
                 ));
             }
-            let complex = route.iter().filter(|&&v| !inst.simple_visit[v]).count() as u32;
             if complex != self.complex[r] {
                 return Err(format!(
                     "round {r} has {complex} complex visits, stored {}",
@@ -318,4 +316,12 @@ impl Solution {
         }
         Ok(())
     }
+}
+
+/// A round's load and its number of visits that rule out the O(1) insertion check: what
+/// `refresh_slack` stores and `consistent` verifies.
+fn summary(inst: &Instance, route: &[usize]) -> (f64, u32) {
+    let load = route.iter().map(|&v| inst.visits[v].demand).sum();
+    let complex = route.iter().filter(|&&v| !inst.simple_visit[v]).count() as u32;
+    (load, complex)
 }
