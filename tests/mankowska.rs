@@ -233,6 +233,7 @@ fn solution_plan(p: &Problem, text: &str, objective: Option<f64>) -> Plan {
         routes,
         unassigned: vec![],
         summary,
+        warnings: vec![],
     }
 }
 

@@ -15,6 +15,11 @@ pub struct Plan {
     pub unassigned: Vec<Unassigned>,
     /// Totals and the objective.
     pub summary: Summary,
+    /// Notes for the reader that do not make the plan wrong: input that looks mistaken
+    /// (with its field path), or a request the server capped (threads, time limit).
+    /// Left out of the document when empty (SPEC extension, docs/EXTENSIONS.md).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// One staff member's day.

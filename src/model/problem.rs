@@ -339,6 +339,24 @@ pub struct Problem {
     pub objective: Objective,
     /// Solver options.
     pub options: Options,
+    /// Things in the input that are allowed but probably not meant (a window lying outside
+    /// every shift, say), with the field path; carried into the plan's `warnings`.
+    pub warnings: Vec<InputWarning>,
+}
+
+/// Something in the input that is valid but likely a mistake: kept, and reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputWarning {
+    /// The field it concerns, e.g. `visits[3].time_windows[1]`.
+    pub path: String,
+    /// What looks wrong, in words a scheduler can act on.
+    pub message: String,
+}
+
+impl std::fmt::Display for InputWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
 }
 
 impl Problem {

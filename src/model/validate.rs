@@ -405,6 +405,7 @@ pub fn validate(input: &ProblemInput) -> Result<Problem> {
         baseline,
         objective,
         options,
+        warnings: Vec::new(),
     })
 }
 

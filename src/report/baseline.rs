@@ -325,5 +325,6 @@ fn to_plan(problem: &Problem, travel: &TravelMatrix, rounds: &[Round]) -> Plan {
         routes,
         unassigned,
         summary,
+        warnings: Vec::new(),
     }
 }

@@ -80,6 +80,15 @@ pub struct Solver<'a> {
     progress: Option<ProgressFn<'a>>,
     deterministic: bool,
     work: Option<u64>,
+    max_threads: usize,
+    max_time_limit: Option<Duration>,
+}
+
+/// The cores of this machine: the most worker threads a run uses unless
+/// [`Solver::max_threads`] says fewer. More threads than cores only slow a run down, and an
+/// unchecked request for 100,000 threads would exhaust the process.
+pub fn machine_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// Work units per second of time limit in deterministic mode: measured on the reference
@@ -104,6 +113,8 @@ impl<'a> Solver<'a> {
             progress: None,
             deterministic: true,
             work: None,
+            max_threads: machine_threads(),
+            max_time_limit: None,
         }
     }
     /// Wall-clock limit.
@@ -116,10 +127,50 @@ impl<'a> Solver<'a> {
         self.seed = seed;
         self
     }
-    /// Worker threads (0 = all cores).
+    /// Worker threads (0 = all cores, capped by [`Solver::max_threads`]).
     pub fn threads(mut self, threads: usize) -> Self {
         self.threads = threads;
         self
+    }
+    /// The most worker threads this run may use (default and upper bound: the machine's
+    /// cores). A request for more runs on this many and the plan says so in `warnings`.
+    pub fn max_threads(mut self, max: usize) -> Self {
+        self.max_threads = max.clamp(1, machine_threads());
+        self
+    }
+    /// The longest time limit this run accepts (a server's `--max-time-limit-s`); a longer
+    /// one is cut to it and the plan says so in `warnings`.
+    pub fn max_time_limit(mut self, max: Duration) -> Self {
+        self.max_time_limit = Some(max);
+        self
+    }
+    /// The worker threads the run will use, and a note when that is fewer than asked.
+    pub fn effective_threads(&self) -> (usize, Option<String>) {
+        match self.threads {
+            0 => (self.max_threads, None),
+            t if t <= self.max_threads => (t, None),
+            t => (
+                self.max_threads,
+                Some(format!(
+                    "options.threads: {t} threads were asked for; this run used {} (the cores available to it)",
+                    self.max_threads
+                )),
+            ),
+        }
+    }
+    /// The time limit the run will keep, and a note when that is shorter than asked.
+    pub fn effective_time_limit(&self) -> (Duration, Option<String>) {
+        match self.max_time_limit {
+            Some(max) if self.time_limit > max => (
+                max,
+                Some(format!(
+                    "options.time_limit_s: {} s was asked for; this server allows at most {} s",
+                    self.time_limit.as_secs_f64(),
+                    max.as_secs_f64()
+                )),
+            ),
+            _ => (self.time_limit, None),
+        }
     }
     /// Deterministic (default): the time limit is turned into a fixed amount of work, so
     /// the same input, seed and threads give the same plan; the wall-clock limit still
@@ -154,6 +205,8 @@ impl<'a> Solver<'a> {
     /// Runs the solver.
     pub fn run(self) -> Solved {
         let t0 = Instant::now();
+        let (threads, thread_note) = self.effective_threads();
+        let (limit, limit_note) = self.effective_time_limit();
         let travel = self.travel.unwrap_or_else(|| TravelMatrix::build(self.problem));
         let inst = Instance::with_travel(self.problem, travel);
         let start = construct::construct(&inst);
@@ -172,11 +225,7 @@ impl<'a> Solver<'a> {
             }
         };
         report(&start, t0.elapsed().as_secs_f64());
-        let threads = match self.threads {
-            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-            t => t,
-        };
-        let seconds = self.time_limit.as_secs_f64();
+        let seconds = limit.as_secs_f64();
         let budget = parallel::Budget {
             work: self
                 .deterministic
@@ -190,7 +239,8 @@ impl<'a> Solver<'a> {
             cancel: &self.cancel,
         };
         let out = parallel::run(&inst, start, self.seed, threads, &budget, report);
-        let plan = finish(self.problem, &inst, &out.best);
+        let mut plan = finish(self.problem, &inst, &out.best);
+        plan.warnings.extend(thread_note.into_iter().chain(limit_note));
         Solved {
             plan,
             stop: out.stop,

@@ -135,5 +135,6 @@ pub fn to_plan(problem: &Problem, inst: &Instance, sol: &Solution, reasons: &[(u
         routes,
         unassigned,
         summary,
+        warnings: problem.warnings.iter().map(ToString::to_string).collect(),
     }
 }
