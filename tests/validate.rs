@@ -555,8 +555,8 @@ fn window_end_before_start() {
 #[test]
 fn window_outside_every_shift() {
     rejects(
-        &with(|v| v["visits"][1]["time_windows"][1] = json!(["18:00", "19:00"])),
-        "visits[1].time_windows[1]",
+        &with(|v| v["visits"][0]["time_windows"][0] = json!(["18:00", "19:00"])),
+        "visits[0].time_windows[0]",
         &["outside every shift", "18:00-19:00"],
     );
 }
@@ -1014,4 +1014,154 @@ proptest! {
         let cut = cut.min(text.len());
         prop_assert!(parse_problem(&text[..cut]).is_err() || cut == text.len());
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Rules across fields: inputs that no plan could satisfy, known before any search.
+
+#[test]
+fn admin_time_longer_than_the_shift() {
+    rejects(
+        &with(|v| v["staff"][0]["admin_min"] = json!(600)),
+        "staff[0].admin_min",
+        &[
+            "600 min of admin time",
+            "longer than the shift",
+            "lower admin_min",
+        ],
+    );
+}
+
+#[test]
+fn admin_time_on_a_zero_minute_shift() {
+    rejects(
+        &with(|v| {
+            v["staff"][1]["shift"] = json!({"start": "09:00", "end": "09:00"});
+            v["staff"][1]["admin_min"] = json!(60);
+        }),
+        "staff[1].admin_min",
+        &["longer than the shift 09:00-09:00 (0 min)"],
+    );
+}
+
+#[test]
+fn admin_and_breaks_that_fill_the_shift_are_a_warning() {
+    let p = parse_problem(&with(|v| {
+        v["staff"][0]["shift"] = json!({"start": "12:00", "end": "13:20"});
+        v["staff"][0]["admin_min"] = json!(60);
+    }))
+    .expect("valid");
+    assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+    assert_eq!(p.warnings[0].path, "staff[0].admin_min");
+    assert!(p.warnings[0].message.contains("can make no visits"));
+}
+
+#[test]
+fn break_window_outside_the_shift() {
+    rejects(
+        &with(|v| {
+            v["staff"][1]["breaks"] = json!([{"earliest": "12:00", "latest": "13:00", "duration_min": 30},
+                       {"earliest": "17:00", "latest": "18:00", "duration_min": 30}]);
+        }),
+        "staff[1].breaks[1]",
+        &["cannot be taken within the shift 07:30-15:30", "move the break"],
+    );
+    // Starting before the shift with a window that reaches into it is fine.
+    parse_problem(&with(|v| {
+        v["staff"][1]["breaks"] = json!([{"earliest": "06:00", "latest": "08:00", "duration_min": 30}]);
+    }))
+    .expect("a break window reaching into the shift is valid");
+}
+
+#[test]
+fn double_handed_visit_with_one_qualified_staff_member() {
+    rejects(
+        &with(|v| v["visits"][1]["skills"] = json!(["insulin"])),
+        "visits[1].skills",
+        &[
+            "double-handed",
+            "two staff members with insulin",
+            "1 of the 2 staff",
+            "staff_count to 1",
+        ],
+    );
+}
+
+#[test]
+fn double_handed_visit_whose_second_qualified_person_is_excluded() {
+    rejects(
+        &with(|v| v["visits"][1]["excluded_staff"] = json!(["bob"])),
+        "visits[1].excluded_staff",
+        &["double-handed", "only 1 is not excluded"],
+    );
+}
+
+#[test]
+fn visit_longer_than_every_shift() {
+    rejects(
+        &with(|v| v["visits"][0]["duration_min"] = json!(1000)),
+        "visits[0].duration_min",
+        &["1000 min is longer than every shift", "check the duration"],
+    );
+}
+
+#[test]
+fn one_window_of_several_outside_every_shift_is_a_warning() {
+    let p = parse_problem(&with(|v| {
+        v["visits"][1]["time_windows"] = json!([["09:00", "10:00"], ["21:00", "22:00"]]);
+    }))
+    .expect("valid: the other window can be used");
+    assert_eq!(p.visits[1].windows.len(), 2);
+    assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+    assert_eq!(p.warnings[0].path, "visits[1].time_windows[1]");
+    assert!(p.warnings[0].message.contains("outside every shift"));
+    // Every window outside is still an error.
+    rejects(
+        &with(|v| v["visits"][1]["time_windows"] = json!([["20:00", "21:00"], ["21:30", "22:00"]])),
+        "visits[1].time_windows[0]",
+        &["outside every shift"],
+    );
+}
+
+#[test]
+fn warnings_reach_the_plan() {
+    use carerounds::solve::Solver;
+    let p = parse_problem(&with(|v| {
+        v["visits"][1]["time_windows"] = json!([["09:00", "10:00"], ["21:00", "22:00"]]);
+    }))
+    .unwrap();
+    let solved = Solver::new(&p)
+        .threads(1)
+        .time_limit(std::time::Duration::from_millis(100))
+        .run();
+    assert!(
+        solved
+            .plan
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("visits[1].time_windows[1]: ")),
+        "{:?}",
+        solved.plan.warnings
+    );
+}
+
+#[test]
+fn more_threads_than_cores_are_capped_and_said() {
+    use carerounds::solve::{machine_threads, Solver};
+    let p = parse_problem(&with(|v| v["options"]["threads"] = json!(100_000))).unwrap();
+    let t0 = std::time::Instant::now();
+    let solved = Solver::new(&p)
+        .time_limit(std::time::Duration::from_millis(200))
+        .run();
+    assert!(t0.elapsed().as_secs_f64() < 5.0, "took {:?}", t0.elapsed());
+    let note = solved
+        .plan
+        .warnings
+        .iter()
+        .find(|w| w.starts_with("options.threads"))
+        .expect("a note on the threads");
+    assert!(
+        note.contains("100000") && note.contains(&format!("used {}", machine_threads())),
+        "{note}"
+    );
 }

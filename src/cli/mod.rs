@@ -69,13 +69,17 @@ struct SolveArgs {
     /// Write the plan here (otherwise it goes to stdout and the summary to stderr).
     #[arg(long, short)]
     out: Option<PathBuf>,
-    /// Time limit in seconds (default: the problem's options.time_limit_s).
+    /// Time limit in seconds (default: the problem's options.time_limit_s). The run
+    /// returns within it, plus the few milliseconds it takes to write the plan. By default
+    /// the limit is turned into a fixed amount of work (same input, seed and threads, same
+    /// plan); if that work does not fit, the clock stops the run and the summary says so.
     #[arg(long)]
     seconds: Option<f64>,
     /// Random seed (default: the problem's options.seed).
     #[arg(long)]
     seed: Option<u64>,
-    /// Worker threads, 0 = all cores (default: the problem's options.threads).
+    /// Worker threads, 0 = all cores (default: the problem's options.threads). At most
+    /// the machine's cores: more would only slow the run, and the plan says when it capped.
     #[arg(long)]
     threads: Option<usize>,
     /// Input format.
@@ -175,13 +179,21 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 p.visits.len(),
                 p.places.len()
             );
+            for w in &p.warnings {
+                println!("warning: {w}");
+            }
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
 pub(crate) fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    // Spreadsheet tools and Windows editors start UTF-8 files with a byte-order mark.
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
 }
 
 pub(crate) fn bad(path: &Path, source: InputError) -> anyhow::Error {
@@ -336,8 +348,13 @@ fn summary_table(problem: &Problem, plan: &Plan, solved: &carerounds::solve::Sol
     };
     let _ = writeln!(
         s,
-        "{name}  (solved in {:.2} s, {} iterations, {:.1}M work units)",
+        "{name}  (solved in {:.2} s, {}, {} iterations, {:.1}M work units)",
         solved.elapsed.as_secs_f64(),
+        match solved.stop {
+            carerounds::solve::StopReason::Completed => "work budget done",
+            carerounds::solve::StopReason::TimeLimit => "stopped by the time limit",
+            carerounds::solve::StopReason::Cancelled => "cancelled",
+        },
         solved.iterations,
         solved.work as f64 / 1e6
     );
@@ -388,6 +405,9 @@ fn summary_table(problem: &Problem, plan: &Plan, solved: &carerounds::solve::Sol
         for u in &plan.unassigned {
             let _ = writeln!(s, "  {}: {}", u.visit, u.reason);
         }
+    }
+    for w in &plan.warnings {
+        let _ = writeln!(s, "warning: {w}");
     }
     s
 }

@@ -4,6 +4,7 @@
 //! index-based form everything else works on; `validate` turns one into the other with
 //! errors that name the field.
 
+pub mod coherence;
 pub mod error;
 pub mod input;
 pub mod plan;

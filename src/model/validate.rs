@@ -168,8 +168,10 @@ fn travel_model(input: &ProblemInput) -> Result<TravelModel> {
                             ),
                         );
                     }
-                    for (j, &v) in row.iter().enumerate() {
-                        non_negative(v, mpath.index(i).index(j), "matrix entry")?;
+                    // The path is built only for a bad entry: a 1,000-place matrix has
+                    // two million of them, and formatting each path cost seconds.
+                    if let Some(j) = row.iter().position(|v| !v.is_finite() || *v < 0.0) {
+                        non_negative(row[j], mpath.index(i).index(j), "matrix entry")?;
                     }
                 }
             }
@@ -377,6 +379,7 @@ pub fn validate(input: &ProblemInput) -> Result<Problem> {
         .map(|s| s.shift_end + s.max_overtime_min)
         .fold(f64::NEG_INFINITY, f64::max);
     let mut visits = Vec::with_capacity(input.visits.len());
+    let mut window_warnings = Vec::new();
     for (i, v) in input.visits.iter().enumerate() {
         let path = root.field("visits").index(i);
         let ctx = VisitCtx {
@@ -385,7 +388,7 @@ pub fn validate(input: &ProblemInput) -> Result<Problem> {
             earliest_shift,
             latest_shift,
         };
-        visits.push(validate_visit(v, path, &mut places, &ctx)?);
+        visits.push(validate_visit(v, path, &mut places, &ctx, &mut window_warnings)?);
     }
     check_after_cycles(&visits, &input.visits)?;
 
@@ -395,7 +398,7 @@ pub fn validate(input: &ProblemInput) -> Result<Problem> {
     };
     let objective = validate_objective(input.objective.as_ref().cloned().unwrap_or_default())?;
     let options = validate_options(input.options.as_ref().cloned().unwrap_or_default())?;
-    Ok(Problem {
+    let problem = Problem {
         name: input.name.clone().unwrap_or_default(),
         travel,
         places: places.places,
@@ -406,7 +409,10 @@ pub fn validate(input: &ProblemInput) -> Result<Problem> {
         objective,
         options,
         warnings: Vec::new(),
-    })
+    };
+    let mut warnings = window_warnings;
+    warnings.extend(super::coherence::check(&problem)?);
+    Ok(Problem { warnings, ..problem })
 }
 
 fn validate_staff(s: &StaffInput, path: FieldPath, places: &mut Places) -> Result<Staff> {
@@ -440,6 +446,22 @@ fn validate_staff(s: &StaffInput, path: FieldPath, places: &mut Places) -> Resul
                     "latest {} is before earliest {}",
                     format_short(latest),
                     format_short(earliest)
+                ),
+            );
+        }
+        let latest_end = shift_end + s.max_overtime_min.unwrap_or(0.0).max(0.0);
+        if latest < shift_start || earliest + duration > latest_end {
+            return err(
+                bp,
+                format!(
+                    "a {} min break starting {}-{} cannot be taken within the shift {}-{}: \
+                     a staff member with visits must take it, so they could make none; \
+                     move the break into the shift or change the shift",
+                    super::coherence::num(duration),
+                    format_short(earliest),
+                    format_short(latest),
+                    format_short(shift_start),
+                    format_short(shift_end)
                 ),
             );
         }
@@ -504,10 +526,17 @@ fn staff_refs(ids: &[String], path: FieldPath, ctx: &VisitCtx) -> Result<Vec<usi
     Ok(out)
 }
 
-fn validate_visit(v: &VisitInput, path: FieldPath, places: &mut Places, ctx: &VisitCtx) -> Result<Visit> {
+fn validate_visit(
+    v: &VisitInput,
+    path: FieldPath,
+    places: &mut Places,
+    ctx: &VisitCtx,
+    warnings: &mut Vec<InputWarning>,
+) -> Result<Visit> {
     let place = places.resolve(&v.location, path.field("location"))?;
     let duration = non_negative(v.duration_min, path.field("duration_min"), "duration")?;
     let mut windows = Vec::new();
+    let mut outside = Vec::new();
     if let Some(ws) = &v.time_windows {
         if ws.is_empty() {
             return err(
@@ -530,7 +559,7 @@ fn validate_visit(v: &VisitInput, path: FieldPath, places: &mut Places, ctx: &Vi
                 );
             }
             if end < ctx.earliest_shift || start > ctx.latest_shift {
-                return err(
+                let e = InputError::new(
                     wp,
                     format!(
                         "window {}-{} lies outside every shift ({}-{}); check the times",
@@ -540,9 +569,19 @@ fn validate_visit(v: &VisitInput, path: FieldPath, places: &mut Places, ctx: &Vi
                         format_short(ctx.latest_shift)
                     ),
                 );
+                outside.push(e);
             }
             windows.push(TimeWindow { start, end });
         }
+        // One window of several outside every shift is likely a slip, not a reason to
+        // refuse the day: warn and plan with the others. All of them outside is an error.
+        if outside.len() == ws.len() {
+            return Err(outside.swap_remove(0));
+        }
+        warnings.extend(outside.into_iter().map(|e| InputWarning {
+            path: e.path.as_str().to_string(),
+            message: format!("{}; this window cannot be used", e.message),
+        }));
         windows.sort_by(|a, b| a.start.total_cmp(&b.start));
         for k in 1..windows.len() {
             if windows[k].start <= windows[k - 1].end {

@@ -7,7 +7,7 @@
 //! ones. Double-handed visits are inserted into two rounds at once, at a common start;
 //! visits tied by gaps get start bounds from partners already placed (see `insert`).
 
-use super::insert::{best_in_route, commit_double, commit_single, options_double, Best};
+use super::insert::{best_in_route, best_insertion, commit_double, commit_single, options_double, Best};
 use super::instance::Instance;
 use super::solution::Solution;
 
@@ -40,6 +40,13 @@ fn twins(inst: &Instance) -> Vec<Vec<usize>> {
 
 /// Builds a plan by regret insertion.
 pub fn construct(inst: &Instance) -> Solution {
+    construct_within(inst, &|| false)
+}
+
+/// Regret insertion until `halt` says time is up; the visits still open then go in one
+/// by one at their cheapest place (no regret look-ahead), so a run on a large day with a
+/// short time limit still returns a whole plan within its limit.
+pub fn construct_within(inst: &Instance, halt: &dyn Fn() -> bool) -> Solution {
     let nv = inst.visits.len();
     let nr = inst.staff.len();
     let mut sol = Solution::empty(inst);
@@ -50,6 +57,10 @@ pub fn construct(inst: &Instance) -> Solution {
     let mut dirty_routes: Vec<bool> = vec![true; nr];
     let twins = twins(inst);
     while !open.is_empty() {
+        if halt() {
+            greedy(inst, &mut sol, &open);
+            break;
+        }
         let empty_twin: Vec<bool> = (0..nr)
             .map(|r| sol.routes[r].is_empty() && twins[r].iter().any(|&q| sol.routes[q].is_empty()))
             .collect();
@@ -140,4 +151,28 @@ pub fn construct(inst: &Instance) -> Solution {
     }
     sol.unassigned.sort_unstable();
     sol
+}
+
+/// Inserts `open` in order, required visits first, each at its cheapest place.
+fn greedy(inst: &Instance, sol: &mut Solution, open: &[usize]) {
+    let mut todo = open.to_vec();
+    todo.sort_by_key(|&v| (!inst.visits[v].required, v));
+    let mut never = || false;
+    for v in todo {
+        let placed = if inst.visits[v].double {
+            match options_double(inst, sol, v).into_iter().next() {
+                Some(opt) => {
+                    commit_double(inst, sol, v, opt);
+                    true
+                }
+                None => false,
+            }
+        } else {
+            best_insertion(inst, sol, v, &mut never)
+                .is_some_and(|(_, r, p)| commit_single(inst, sol, v, r, p))
+        };
+        if !placed {
+            sol.unassigned.push(v);
+        }
+    }
 }

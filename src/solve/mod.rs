@@ -95,10 +95,9 @@ pub fn machine_threads() -> usize {
 /// machine (BENCHMARKS.md) so that a run takes about its time limit there.
 pub const WORK_PER_SECOND: f64 = 6.0e7;
 
-/// In deterministic mode the wall clock stops a run only at this multiple of its time
-/// limit: a safety net for slow or busy machines, far enough out not to cut normal runs
-/// (whose plans would then depend on timing).
-pub const DETERMINISTIC_DEADLINE_FACTOR: f64 = 3.0;
+/// Share of the time limit regret construction may take before the remaining visits go
+/// in greedily (only very large days with very short limits reach it).
+const CONSTRUCTION_SHARE: f64 = 0.5;
 
 impl<'a> Solver<'a> {
     /// A run with the problem's own `options`.
@@ -173,15 +172,17 @@ impl<'a> Solver<'a> {
         }
     }
     /// Deterministic (default): the time limit is turned into a fixed amount of work, so
-    /// the same input, seed and threads give the same plan; the wall-clock limit still
-    /// applies as a safety net. Not deterministic: run until the wall-clock limit (for
-    /// benchmarks against other solvers at equal time).
+    /// the same input, seed and threads give the same plan whenever that work fits in the
+    /// time limit; the time limit still holds (a run that reaches it stops with
+    /// [`StopReason::TimeLimit`], and its plan then depends on timing). Not
+    /// deterministic: run until the wall-clock limit (for benchmarks against other solvers
+    /// at equal time).
     pub fn deterministic(mut self, on: bool) -> Self {
         self.deterministic = on;
         self
     }
     /// An explicit work budget per worker (deterministic mode), instead of the one
-    /// derived from the time limit; the time limit then only acts as the safety net.
+    /// derived from the time limit; the time limit still ends the run if it comes first.
     pub fn work_budget(mut self, units: u64) -> Self {
         self.work = Some(units);
         self
@@ -209,7 +210,11 @@ impl<'a> Solver<'a> {
         let (limit, limit_note) = self.effective_time_limit();
         let travel = self.travel.unwrap_or_else(|| TravelMatrix::build(self.problem));
         let inst = Instance::with_travel(self.problem, travel);
-        let start = construct::construct(&inst);
+        let construct_until = limit.as_secs_f64() * CONSTRUCTION_SHARE;
+        let start = construct::construct_within(&inst, &|| {
+            self.cancel.load(std::sync::atomic::Ordering::Relaxed)
+                || t0.elapsed().as_secs_f64() >= construct_until
+        });
         debug_assert_eq!(start.consistent(&inst), Ok(()), "construction");
         let report = |sol: &solution::Solution, elapsed: f64| {
             if let Some(f) = &self.progress {
@@ -231,11 +236,10 @@ impl<'a> Solver<'a> {
                 .deterministic
                 .then_some(self.work.unwrap_or((seconds * WORK_PER_SECOND) as u64)),
             started: t0,
-            seconds: if self.deterministic {
-                seconds * DETERMINISTIC_DEADLINE_FACTOR
-            } else {
-                seconds
-            },
+            // A time limit is a promise in both modes: in deterministic mode the wall
+            // clock ends a run whose work budget outlasts it (the plan then depends on
+            // timing, and `stop` says `TimeLimit`).
+            seconds,
             cancel: &self.cancel,
         };
         let out = parallel::run(&inst, start, self.seed, threads, &budget, report);
