@@ -201,8 +201,8 @@ fn empty_document() {
 #[test]
 fn document_is_not_an_object() {
     rejects("[1, 2, 3]", "", &["must be a json object", "not an array"]);
-    rejects("\"staff\"", "", &["invalid type", "expected struct"]);
-    rejects("null", "", &["invalid type", "expected struct"]);
+    rejects("\"staff\"", "", &["invalid type", "expected a problem object"]);
+    rejects("null", "", &["invalid type", "expected a problem object"]);
 }
 
 #[test]
@@ -276,7 +276,7 @@ fn missing_required_field() {
         &with(|v| {
             v["visits"][1].as_object_mut().unwrap().remove("duration_min");
         }),
-        "visits[1]",
+        "visits[1].duration_min",
         &["missing field `duration_min`"],
     );
 }
@@ -287,7 +287,7 @@ fn missing_staff_list() {
         &with(|v| {
             v.as_object_mut().unwrap().remove("staff");
         }),
-        "",
+        "staff",
         &["missing field `staff`"],
     );
 }
@@ -306,7 +306,7 @@ fn wrong_type_for_skills() {
     rejects(
         &with(|v| v["staff"][0]["skills"] = json!("nursing")),
         "staff[0].skills",
-        &["invalid type", "sequence"],
+        &["invalid type", "expected a list"],
     );
 }
 
@@ -1164,4 +1164,42 @@ fn more_threads_than_cores_are_capped_and_said() {
         note.contains("100000") && note.contains(&format!("used {}", machine_threads())),
         "{note}"
     );
+}
+
+#[test]
+fn messages_name_kinds_of_value_not_rust_types() {
+    for (json, path, words) in [
+        (
+            with(|v| v["visits"][0]["duration_min"] = json!("thirty")),
+            "visits[0].duration_min",
+            "expected a number",
+        ),
+        (
+            with(|v| v["staff"][0]["shift"] = json!("08:00-16:00")),
+            "staff[0].shift",
+            "expected an object with start and end",
+        ),
+        (
+            with(|v| v["visits"][1]["staff_count"] = json!(1.5)),
+            "visits[1].staff_count",
+            "expected a whole number",
+        ),
+        (
+            with(|v| v["options"]["threads"] = json!(-2)),
+            "options.threads",
+            "expected a whole number, 0 or more",
+        ),
+    ] {
+        rejects(&json, path, &[words]);
+        let e = parse_problem(&json).unwrap_err();
+        for rust in ["f64", "u64", "usize", "u8", "struct", "Input"] {
+            assert!(!e.message.contains(rust), "{e}");
+        }
+    }
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let text = format!("\u{feff}{}", base());
+    parse_problem(&text).expect("a UTF-8 byte-order mark before the document");
 }

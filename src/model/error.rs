@@ -73,6 +73,12 @@ impl InputError {
             None => path,
         };
         let mut message = inner.to_string();
+        // A missing field is named in the path, so the API's `path` points at it.
+        let path = match missing_field(&message) {
+            Some(field) if path.is_empty() => field.to_string(),
+            Some(field) => format!("{path}.{field}"),
+            None => path,
+        };
         if inner.is_syntax() || inner.is_eof() {
             message = format!("not valid JSON: {message}");
         } else if message.contains("did not match any variant of untagged enum LocationRef") {
@@ -82,10 +88,172 @@ impl InputError {
             message = "a time must be \"HH:MM\", \"HH:MM:SS\" or a number of minutes".to_string();
         } else if message.contains("untagged enum LatenessInput") {
             message = "max_lateness_min must be a number of minutes, \"unbounded\" or null".to_string();
+        } else {
+            message = readable(&message);
         }
         InputError {
             path: FieldPath(path),
             message,
+        }
+    }
+}
+
+/// The field a serde "missing field `x`" message names.
+fn missing_field(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("missing field `")?;
+    rest.split('`').next().filter(|f| !f.is_empty())
+}
+
+/// serde's wording with the Rust type names put in a scheduler's words: `expected f64`
+/// becomes `expected a number`, `expected struct ShiftInput` becomes `expected an object
+/// with start and end`, `map` becomes `an object`. The line and column are dropped: the
+/// path says where.
+pub fn readable(message: &str) -> String {
+    let message = match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(" column ") => &message[..i],
+        _ => message,
+    };
+    let (head, expected) = match message.find(", expected ") {
+        Some(i) => (&message[..i], Some(&message[i + ", expected ".len()..])),
+        None => match message.strip_prefix("expected ") {
+            Some(rest) => ("", Some(rest)),
+            None => (message, None),
+        },
+    };
+    let head = head
+        .replace("invalid type: map", "invalid type: an object")
+        .replace("invalid type: sequence", "invalid type: a list")
+        .replace("invalid type: unit value", "invalid type: null")
+        .replace("invalid type: null", "invalid type: null")
+        .replace("invalid type: floating point", "invalid type: the number")
+        .replace("invalid type: integer", "invalid type: the number")
+        .replace("invalid value: integer", "invalid value: the number")
+        .replace("invalid value: floating point", "invalid value: the number");
+    match expected {
+        None => head,
+        // `unknown field `x`, expected one of `a`, `b`` already reads well.
+        Some(e) if e.starts_with("one of ") || e.starts_with('`') => format!("{head}, expected {e}"),
+        Some(e) if head.is_empty() => format!("expected {}", expected_words(e)),
+        Some(e) => format!("{head}, expected {}", expected_words(e)),
+    }
+}
+
+fn expected_words(e: &str) -> String {
+    let e = e.trim();
+    match e {
+        "f64" | "f32" => return "a number".into(),
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => return "a whole number, 0 or more".into(),
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => return "a whole number".into(),
+        "a sequence" => return "a list [..]".into(),
+        "a map" => return "an object {..}".into(),
+        "a borrowed string" | "a string" | "a str" => return "a string".into(),
+        "a boolean" | "bool" => return "true or false".into(),
+        "a single character" | "char" => return "a single character".into(),
+        _ => {}
+    }
+    if let Some(n) = e.strip_prefix("an array of length ") {
+        return format!("a list of {n} items");
+    }
+    if let Some(rest) = e.strip_prefix("struct ") {
+        let name = rest.split(' ').next().unwrap_or(rest);
+        return describe(name).into();
+    }
+    if let Some(rest) = e.strip_prefix("internally tagged enum ") {
+        return match rest {
+            "TravelInput" => "an object with a \"mode\"".into(),
+            "Step" => "an object with a \"type\"".into(),
+            _ => "an object".into(),
+        };
+    }
+    if e.starts_with("enum ") || e.starts_with("tuple struct ") || e.starts_with("unit struct ") {
+        return "a value of another kind (see SPEC.md)".into();
+    }
+    e.to_string()
+}
+
+/// What each document object is, for "expected ..." messages.
+fn describe(name: &str) -> &'static str {
+    match name {
+        "ProblemInput" => "a problem object {\"staff\": [..], \"visits\": [..], ..}",
+        "StaffInput" => "a staff object with id, shift and start_location",
+        "ShiftInput" => "an object with start and end",
+        "BreakInput" => "an object with earliest, latest and duration_min",
+        "VisitInput" => "a visit object with id, location and duration_min",
+        "LocationInput" => "an object with id, lat and lon",
+        "PointInput" => "an object with lat and lon",
+        "AfterInput" => "an object with visit and min_gap_min or max_gap_min",
+        "BaselineInput" => "an object with routes",
+        "BaselineRouteInput" => "an object with staff and visits",
+        "ObjectiveInput" => "an object of objective weights",
+        "OptionsInput" => "an object with time_limit_s, seed or threads",
+        "Plan" => "a plan object with routes and summary",
+        "RoutePlan" => "a route object with staff and steps",
+        "Unassigned" => "an object with visit and reason",
+        "Summary" => "a summary object",
+        _ => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::readable;
+
+    #[test]
+    fn rust_type_names_become_words() {
+        let cases = [
+            (
+                "invalid type: string \"thirty\", expected f64 at line 1 column 20",
+                "invalid type: string \"thirty\", expected a number",
+            ),
+            (
+                "invalid type: map, expected struct ShiftInput",
+                "invalid type: an object, expected an object with start and end",
+            ),
+            (
+                "invalid type: string \"x\", expected struct ShiftInput",
+                "invalid type: string \"x\", expected an object with start and end",
+            ),
+            (
+                "invalid value: integer `-1`, expected u64",
+                "invalid value: the number `-1`, expected a whole number, 0 or more",
+            ),
+            (
+                "invalid type: floating point `1.5`, expected usize",
+                "invalid type: the number `1.5`, expected a whole number, 0 or more",
+            ),
+            (
+                "invalid length 3, expected struct Plan with 3 elements",
+                "invalid length 3, expected a plan object with routes and summary",
+            ),
+            (
+                "invalid type: string \"nursing\", expected a sequence",
+                "invalid type: string \"nursing\", expected a list [..]",
+            ),
+            (
+                "unknown field `colour`, expected one of `id`, `name`",
+                "unknown field `colour`, expected one of `id`, `name`",
+            ),
+            (
+                "invalid type: sequence, expected struct Whatever",
+                "invalid type: a list, expected an object",
+            ),
+        ];
+        for (serde, ours) in cases {
+            assert_eq!(readable(serde), ours);
+        }
+        for (serde, _) in cases {
+            let out = readable(serde);
+            for word in [
+                "f64",
+                "u64",
+                "usize",
+                "struct ",
+                "ShiftInput",
+                " map,",
+                "sequence",
+            ] {
+                assert!(!out.contains(word), "{out}");
+            }
         }
     }
 }

@@ -20,6 +20,8 @@ pub fn parse_problem(json: &str) -> Result<Problem> {
 
 /// Parses a problem document without validating it.
 pub fn parse_input(json: &str) -> Result<ProblemInput> {
+    // Spreadsheet tools and Windows editors start UTF-8 text with a byte-order mark.
+    let json = json.strip_prefix('\u{feff}').unwrap_or(json);
     // serde would read an array positionally as a struct and blame its first element.
     if json.trim_start().starts_with('[') {
         return err(
