@@ -554,13 +554,37 @@ fn cli_rejects_plans_for_other_staff_with_the_field_path() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("baseline: the problem has no baseline"));
-    for args in [["--rate", "NHSS=0.5"], ["--rate", "NHS"], ["--co2-per-km", "-1"]] {
+    for (args, says) in [
+        (
+            ["--rate", "NHSS=0.5"],
+            "--rate NHSS=: no staff member works for 'NHSS'",
+        ),
+        (["--rate", "NHS"], "is not ORG=GBP_PER_MILE"),
+        (["--co2-per-km", "x"], "is not a number >= 0"),
+        (["--co2-per-km", "9"], "--co2-per-km: 9 is not between 0 and 2"),
+        (
+            ["--days-per-year", "1e308"],
+            "--days-per-year: 1e308 is not between 1 and 366",
+        ),
+        (
+            ["--days-per-year", "400"],
+            "--days-per-year: 400 is not between 1 and 366",
+        ),
+        (
+            ["--days-per-week", "9"],
+            "--days-per-week: 9 is not between 1 and 7",
+        ),
+        (["--rate", "NHS=45"], "--rate NHS=: 45 is not between 0 and 5"),
+    ] {
         let out = bin()
             .args(["report", &problem, "--plan", &plan])
             .args(args)
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(!err.contains("£inf") && err.len() < 400, "{err}");
     }
 }
 
@@ -592,4 +616,62 @@ fn sample_day_report_shows_a_travel_saving() {
         2 * problem.staff.len()
     );
     assert!(html.contains("Contains Royal Mail data"));
+}
+
+#[test]
+fn csv_cells_that_look_like_formulas_are_neutralised() {
+    let mut p: serde_json::Value = serde_json::from_str(&fixture("report_problem.json")).unwrap();
+    for s in p["staff"].as_array_mut().unwrap() {
+        s["organisation"] = serde_json::json!("=HYPERLINK(\"http://evil\",\"x\")");
+    }
+    let problem = carerounds::model::validate(&serde_json::from_value(p).unwrap()).unwrap();
+    let plan: carerounds::model::Plan = serde_json::from_str(&fixture("report_plan.json")).unwrap();
+    let r = Report::new(&problem, &[("@plan".into(), plan)], &Assumptions::default()).unwrap();
+    let csv = carerounds::report::render(&r, carerounds::report::Format::Csv);
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let mut n = 0;
+    for row in rows.records() {
+        let row = row.unwrap();
+        assert!(row[0].starts_with("'@"), "{row:?}");
+        assert!(row[2].starts_with("'="), "{row:?}");
+        n += 1;
+    }
+    assert!(n > 0);
+}
+
+#[tokio::test]
+async fn http_report_refuses_a_rate_for_an_organisation_not_in_the_problem() {
+    use tower::ServiceExt;
+    let dir = tempfile::tempdir().unwrap();
+    let state = carerounds::api::AppState::open(carerounds::api::Config::default(), dir.path()).unwrap();
+    let app = carerounds::api::app(state);
+    let problem: serde_json::Value = serde_json::from_str(&fixture("report_problem.json")).unwrap();
+    let plan: serde_json::Value = serde_json::from_str(&fixture("report_plan.json")).unwrap();
+    for (extra, path, says) in [
+        (
+            serde_json::json!({"gbp_per_mile": {"Hospital": 0.5}}),
+            "gbp_per_mile.Hospital",
+            "no staff member works for 'Hospital'",
+        ),
+        (
+            serde_json::json!({"days_per_year": 1e308}),
+            "days_per_year",
+            "not between 1 and 366",
+        ),
+    ] {
+        let mut body = serde_json::json!({"problem": problem, "plans": [{"name": "p", "plan": plan}]});
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        let req = axum::http::Request::post("/v1/reports")
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(body.to_string()))
+            .unwrap();
+        let resp = app.clone().oneshot(req).await.unwrap();
+        assert_eq!(resp.status(), axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+        let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap();
+        let e: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(e["error"]["path"], path, "{e}");
+        assert!(e["error"]["message"].as_str().unwrap().contains(says), "{e}");
+    }
 }

@@ -109,7 +109,7 @@ pub async fn reports(
                     ApiError::input(&format!("plans[{index}].plan"), &source)
                 }
                 ReportError::Baseline(source) => ApiError::input("problem", &source),
-                other => invalid("", other.to_string()),
+                ReportError::Assumptions(a) => invalid(&a.setting, a.message),
             })?;
     Ok(([(header::CONTENT_TYPE, content_type)], body).into_response())
 }

@@ -137,7 +137,10 @@ pub fn run() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
-            if e.downcast_ref::<BadInput>().is_some() || e.downcast_ref::<std::io::Error>().is_some() {
+            if e.downcast_ref::<BadInput>().is_some()
+                || e.downcast_ref::<report::BadFlag>().is_some()
+                || e.downcast_ref::<std::io::Error>().is_some()
+            {
                 ExitCode::from(2)
             } else {
                 ExitCode::FAILURE

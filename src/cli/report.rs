@@ -5,7 +5,7 @@
 use super::{bad, load_plan, load_problem};
 use anyhow::{Context, Result};
 use carerounds::model::{FieldPath, InputError};
-use carerounds::report::{organisations, render, Assumptions, Format, Report, ReportError};
+use carerounds::report::{render, AssumptionError, Assumptions, Format, Report, ReportError};
 use clap::ValueEnum;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,10 +39,10 @@ pub struct ReportArgs {
     /// car, unknown fuel].
     #[arg(long, value_name = "KG", value_parser = non_negative)]
     co2_per_km: Option<f64>,
-    /// Working days a week, for the weekly extrapolation [default: 5].
+    /// Working days a week, for the weekly extrapolation, 1 to 7 [default: 5].
     #[arg(long, value_name = "DAYS", value_parser = positive)]
     days_per_week: Option<f64>,
-    /// Working days a year, for the yearly extrapolation [default: 230].
+    /// Working days a year, for the yearly extrapolation, 1 to 366 [default: 230].
     #[arg(long, value_name = "DAYS", value_parser = positive)]
     days_per_year: Option<f64>,
 }
@@ -84,21 +84,8 @@ fn parse_rate(s: &str) -> Result<(String, f64), String> {
 /// fatal), 2 for bad input with the field path.
 pub fn run(args: ReportArgs) -> Result<ExitCode> {
     let problem = load_problem(&args.problem)?;
-    let known = organisations(&problem);
     let mut a = Assumptions::default();
     for (org, rate) in &args.rates {
-        if !known.contains(org) {
-            eprintln!(
-                "error: --rate {org}={rate}: no staff member works for '{org}' (organisations in {}: {})",
-                args.problem.display(),
-                known
-                    .iter()
-                    .map(|o| format!("'{o}'"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            return Ok(ExitCode::from(2));
-        }
         a.gbp_per_mile.insert(org.clone(), *rate);
     }
     a.default_gbp_per_mile = args.default_rate.unwrap_or(a.default_gbp_per_mile);
@@ -132,7 +119,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         ),
         ReportError::Plan { index, source, .. } => bad(&args.plans[index], source),
         ReportError::Baseline(source) => bad(&args.problem, source),
-        e @ ReportError::Assumptions(_) => anyhow::Error::new(e),
+        ReportError::Assumptions(e) => anyhow::Error::new(BadFlag(flag_message(&e))),
     })?;
     let format = match args.format {
         ReportFormat::Text => Format::Text,
@@ -149,4 +136,24 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         None => print!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A report setting given on the command line that cannot be used (exit 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub(crate) struct BadFlag(pub String);
+
+/// The setting named as the flag that set it.
+fn flag_message(e: &AssumptionError) -> String {
+    let flag = match e.setting.as_str() {
+        "default_gbp_per_mile" => "--default-rate".to_string(),
+        "co2_kg_per_km" => "--co2-per-km".to_string(),
+        "days_per_week" => "--days-per-week".to_string(),
+        "days_per_year" => "--days-per-year".to_string(),
+        other => match other.strip_prefix("gbp_per_mile.") {
+            Some(org) => format!("--rate {org}="),
+            None => other.to_string(),
+        },
+    };
+    format!("{flag}: {}", e.message)
 }

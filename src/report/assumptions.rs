@@ -78,26 +78,86 @@ impl Assumptions {
             .unwrap_or(self.default_gbp_per_mile)
     }
 
-    /// What is wrong with the values, if anything, naming the setting (`co2_kg_per_km`,
-    /// `gbp_per_mile.NHS`, ...).
-    pub fn problems(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut need = |name: String, v: f64, positive: bool| {
-            let ok = v.is_finite() && if positive { v > 0.0 } else { v >= 0.0 };
-            if !ok {
-                let what = if positive { "> 0" } else { ">= 0" };
-                out.push(format!("{name} is {v}: it must be a number {what}"));
+    /// The first value that cannot be used, naming the setting (`co2_kg_per_km`,
+    /// `gbp_per_mile.NHS`, ...): a rate out of range, or for an organisation no staff
+    /// member of `problem` works for (a typo would otherwise be ignored silently).
+    pub fn check(&self, problem: &Problem) -> Result<(), AssumptionError> {
+        let range = |setting: String, v: f64, lo: f64, hi: f64, unit: &str| {
+            if v.is_finite() && (lo..=hi).contains(&v) {
+                Ok(())
+            } else {
+                Err(AssumptionError {
+                    setting,
+                    message: format!("{} is not between {lo} and {hi} {unit}", shown(v)),
+                })
             }
         };
-        need("default_gbp_per_mile".into(), self.default_gbp_per_mile, false);
+        range(
+            "default_gbp_per_mile".into(),
+            self.default_gbp_per_mile,
+            0.0,
+            MAX_GBP_PER_MILE,
+            "£ per mile",
+        )?;
+        let known = organisations(problem);
         for (org, &r) in &self.gbp_per_mile {
-            need(format!("gbp_per_mile.{org}"), r, false);
+            if !known.contains(org) {
+                return Err(AssumptionError {
+                    setting: format!("gbp_per_mile.{org}"),
+                    message: format!(
+                        "no staff member works for '{org}'; the organisations are {}",
+                        known
+                            .iter()
+                            .map(|o| format!("'{o}'"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                });
+            }
+            range(
+                format!("gbp_per_mile.{org}"),
+                r,
+                0.0,
+                MAX_GBP_PER_MILE,
+                "£ per mile",
+            )?;
         }
-        need("co2_kg_per_km".into(), self.co2_kg_per_km, false);
-        need("days_per_week".into(), self.days_per_week, true);
-        need("days_per_year".into(), self.days_per_year, true);
-        out
+        range(
+            "co2_kg_per_km".into(),
+            self.co2_kg_per_km,
+            0.0,
+            MAX_CO2_KG_PER_KM,
+            "kg CO2e per km",
+        )?;
+        range("days_per_week".into(), self.days_per_week, 1.0, 7.0, "days")?;
+        range("days_per_year".into(), self.days_per_year, 1.0, 366.0, "days")?;
+        Ok(())
     }
+}
+
+/// Highest mileage rate accepted, £ per mile: ten times HMRC's, far above any real rate,
+/// low enough that a slip (45 for 0.45) is caught.
+pub const MAX_GBP_PER_MILE: f64 = 5.0;
+/// Highest emission factor accepted, kg CO2e per km: a large van is about 0.3.
+pub const MAX_CO2_KG_PER_KM: f64 = 2.0;
+
+/// A number as typed: `1e308`, not its 309 digits.
+fn shown(v: f64) -> String {
+    if v.is_finite() && v != 0.0 && !(1e-3..1e6).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
+/// A rate or factor that cannot be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{setting}: {message}")]
+pub struct AssumptionError {
+    /// The setting as the JSON request names it: `gbp_per_mile.NHS`, `days_per_year`.
+    pub setting: String,
+    /// What is wrong.
+    pub message: String,
 }
 
 /// The assumptions section of a report.

@@ -33,9 +33,9 @@ pub enum ReportError {
     /// The baseline given does not fit the problem.
     #[error("baseline plan: {0}")]
     Baseline(#[source] InputError),
-    /// A rate or factor is out of range.
-    #[error("assumptions: {0}")]
-    Assumptions(String),
+    /// A rate or factor is out of range, or names an organisation not in the problem.
+    #[error("{0}")]
+    Assumptions(#[source] super::assumptions::AssumptionError),
 }
 
 /// The whole report: what JSON shows, and what the pictures need besides.
@@ -218,9 +218,7 @@ impl Report {
         plans: &[(String, Plan)],
         a: &Assumptions,
     ) -> Result<Report, ReportError> {
-        if let Some(p) = a.problems().into_iter().next() {
-            return Err(ReportError::Assumptions(p));
-        }
+        a.check(problem).map_err(ReportError::Assumptions)?;
         let travel = TravelMatrix::build(problem);
         let base = Analysis::new(problem, &travel, baseline, a).map_err(ReportError::Baseline)?;
         let orgs = organisations(problem);

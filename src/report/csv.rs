@@ -14,7 +14,7 @@ pub fn render(r: &Report) -> String {
     let mut out = line(&head);
     for p in &r.plans {
         for st in &p.staff {
-            let mut row = vec![p.name.clone(), st.staff.clone(), st.organisation.clone()];
+            let mut row = vec![text(&p.name), text(&st.staff), text(&st.organisation)];
             let c = &st.figures;
             for side in [&c.baseline, &c.plan, &c.delta] {
                 row.extend(
@@ -35,6 +35,18 @@ fn line(cells: &[String]) -> String {
     s
 }
 
+/// A text cell (a name, an id) that a spreadsheet would run as a formula when it starts
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP's advice
+/// on CSV injection). Numbers are written by us and never pass through here, so a
+/// negative change stays a number.
+fn text(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
 /// Quotes a cell that holds a comma, quote or line break (doubling quotes inside).
 fn quote(cell: &str) -> String {
     if cell.contains([',', '"', '\n', '\r']) {
@@ -46,7 +58,16 @@ fn quote(cell: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::quote;
+    use super::{quote, text};
+
+    #[test]
+    fn formulas_in_text_cells_are_neutralised() {
+        for bad in ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx"] {
+            assert!(text(bad).starts_with('\''), "{bad}");
+        }
+        assert_eq!(text("NHS"), "NHS");
+        assert_eq!(text("Ann-Marie"), "Ann-Marie");
+    }
 
     #[test]
     fn quotes_only_when_needed() {

@@ -41,9 +41,9 @@ mod svg;
 mod text;
 
 pub use assumptions::{
-    organisations, Assumptions, AssumptionsReport, MileageRate, TravelAssumption, BASELINE_TIMING,
-    CO2_KG_PER_KM, CO2_SOURCE, DAYS_PER_WEEK, DAYS_PER_YEAR, HMRC_AMAP_GBP_PER_MILE, HMRC_AMAP_SOURCE,
-    KM_PER_MILE,
+    organisations, AssumptionError, Assumptions, AssumptionsReport, MileageRate, TravelAssumption,
+    BASELINE_TIMING, CO2_KG_PER_KM, CO2_SOURCE, DAYS_PER_WEEK, DAYS_PER_YEAR, HMRC_AMAP_GBP_PER_MILE,
+    HMRC_AMAP_SOURCE, KM_PER_MILE,
 };
 pub use baseline::{baseline_plan, NOT_BOOKED};
 pub use build::{
