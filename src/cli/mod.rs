@@ -90,8 +90,13 @@ struct SolveArgs {
     rounding: RoundingArg,
     /// Search until the time limit instead of for a fixed amount of work: uses all the
     /// time, but the plan may differ between runs.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "work")]
     wall_clock: bool,
+    /// A fixed amount of work per thread (work units; 60 million is about a second on the
+    /// reference machine) instead of the one derived from --seconds, which then only
+    /// bounds the time. The same work, seed and threads give the same plan on any machine.
+    #[arg(long, value_name = "UNITS")]
+    work: Option<u64>,
     /// Output format of the plan.
     #[arg(long, value_enum, default_value = "json")]
     out_format: OutFormat,
@@ -249,6 +254,9 @@ fn solve(args: SolveArgs) -> Result<ExitCode> {
     }
     if let Some(t) = args.threads {
         solver = solver.threads(t);
+    }
+    if let Some(w) = args.work {
+        solver = solver.work_budget(w);
     }
     let limit = Duration::from_secs_f64(args.seconds.unwrap_or(problem.options.time_limit_s));
     let bar = progress_bar(limit);
