@@ -503,3 +503,71 @@ async fn reports_over_http() {
         Some("format"),
     );
 }
+
+/// The problem whose ids, names and places must never reach a log.
+const PRIVATE: &str = include_str!("common/private_problem.json");
+fn private() -> Value {
+    serde_json::from_str(PRIVATE).expect("fixture")
+}
+
+fn warnings(plan: &Value) -> Vec<String> {
+    plan["warnings"]
+        .as_array()
+        .map(|w| w.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn threads_and_time_limit_are_capped_with_warnings() {
+    let dir = tempfile::tempdir().expect("dir");
+    let cfg = Config {
+        max_threads: 1,
+        max_time_limit_s: 0.3,
+        ..config()
+    };
+    let app = app(state(dir.path(), cfg));
+    let mut p = private();
+    p["options"]["threads"] = json!(100_000);
+    let t0 = std::time::Instant::now();
+    let (s, plan) = call(&app, "POST", "/v1/plans", Some(&p), None).await;
+    assert_eq!(s, StatusCode::OK, "{plan}");
+    assert!(t0.elapsed() < Duration::from_secs(5), "took {:?}", t0.elapsed());
+    let w = warnings(&plan);
+    assert!(w.iter().any(|m| m.starts_with("options.threads")), "{plan}");
+    assert!(!w.iter().any(|m| m.starts_with("options.time_limit_s")), "{plan}");
+    // A plan with warnings is still a plan the checker accepts.
+    let parsed: Plan = serde_json::from_value(plan).expect("plan");
+    assert!(check(&parse_problem(PRIVATE).expect("problem"), &parsed).is_empty());
+
+    // The time cap: 20 s asked for, 0.3 s allowed; the answer comes in well under 20 s.
+    let mut p = private();
+    p["options"]["time_limit_s"] = json!(20);
+    let t0 = std::time::Instant::now();
+    let (s, plan) = call(&app, "POST", "/v1/plans", Some(&p), None).await;
+    assert_eq!(s, StatusCode::OK, "{plan}");
+    assert!(t0.elapsed() < Duration::from_secs(5), "took {:?}", t0.elapsed());
+    assert!(
+        warnings(&plan)
+            .iter()
+            .any(|m| m.starts_with("options.time_limit_s")),
+        "{plan}"
+    );
+
+    // Jobs: the stored plan carries the warning.
+    let mut p = private();
+    p["options"]["threads"] = json!(100_000);
+    let (s, created) = call(&app, "POST", "/v1/jobs", Some(&p), None).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{created}");
+    let job = wait_final(&app, created["id"].as_str().expect("id"), None).await;
+    assert_eq!(job["status"], "done", "{job}");
+    assert!(
+        warnings(&job["plan"])
+            .iter()
+            .any(|m| m.starts_with("options.threads")),
+        "{job}"
+    );
+    // Without a cap hit there is no warnings field at all.
+    let (s, plan) = call(&app, "POST", "/v1/plans", Some(&private()), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(plan.get("warnings").is_none(), "{plan}");
+}

@@ -3,7 +3,7 @@
 
 use super::auth::Team;
 use super::error::{ApiError, ErrorBody, Json};
-use super::jobs::{solve_blocking, time_limit, CancelOnDrop, CancelOutcome, LiveState};
+use super::jobs::{solve_blocking, CancelOnDrop, CancelOutcome, Caps, LiveState};
 use super::store::{JobRow, JobStatus, Outcome};
 use super::AppState;
 use crate::book::{BookError, Day, Slots};
@@ -123,9 +123,9 @@ pub async fn plans(
     let _running = jobs.run_guard();
     let cancel = Arc::new(AtomicBool::new(false));
     let _stop_if_dropped = CancelOnDrop(cancel.clone());
-    let limit = time_limit(&problem, state.config().max_time_limit_s);
+    let caps = Caps::of(state.config());
     let visits = problem.visits.len();
-    let result = blocking(move || solve_blocking(&problem, limit, cancel, None)).await?;
+    let result = blocking(move || solve_blocking(&problem, caps, cancel, None)).await?;
     drop(permit);
     match result {
         Ok(solved) => {

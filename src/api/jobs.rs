@@ -7,7 +7,7 @@
 //! store only for transitions it decided.
 
 use super::store::{JobStatus, Outcome, Recovered};
-use super::AppState;
+use super::{AppState, Config};
 use crate::check::check;
 use crate::model::{parse_problem, Plan, Problem};
 use crate::solve::{Solved, Solver, StopReason};
@@ -242,15 +242,50 @@ impl Jobs {
     }
 }
 
+/// What this server lets one solve use: a request for more is cut to it by the solver,
+/// which says so in the plan's `warnings` (so clients learn their request was capped).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Caps {
+    /// Most worker threads (`--max-threads`).
+    pub max_threads: usize,
+    /// Longest time limit (`--max-time-limit-s`).
+    pub max_time_limit: Duration,
+}
+
+impl Caps {
+    /// The caps of a server's settings.
+    pub fn of(config: &Config) -> Caps {
+        let s = config.max_time_limit_s;
+        Caps {
+            max_threads: config.max_threads.max(1),
+            // Negative or NaN caps allow nothing; an infinite one allows anything.
+            max_time_limit: Duration::try_from_secs_f64(s).unwrap_or(if s > 0.0 {
+                Duration::MAX
+            } else {
+                Duration::ZERO
+            }),
+        }
+    }
+
+    /// The time limit a problem gets here, seconds (for logs).
+    pub fn limit_s(&self, problem: &Problem) -> f64 {
+        problem
+            .options
+            .time_limit_s
+            .min(self.max_time_limit.as_secs_f64())
+    }
+}
+
 /// Runs a solve to its end and checks the plan. Blocking: call on `spawn_blocking`.
 pub fn solve_blocking(
     problem: &Problem,
-    limit_s: f64,
+    caps: Caps,
     cancel: Arc<AtomicBool>,
     progress: Option<Arc<Mutex<Option<Snapshot>>>>,
 ) -> Result<Solved, String> {
     let mut solver = Solver::new(problem)
-        .time_limit(Duration::from_secs_f64(limit_s))
+        .max_threads(caps.max_threads)
+        .max_time_limit(caps.max_time_limit)
         .cancel_flag(cancel);
     if let Some(p) = progress {
         solver = solver.on_progress(move |pr| {
@@ -272,11 +307,6 @@ pub fn solve_blocking(
         ));
     }
     Ok(solved)
-}
-
-/// The time budget of a problem on this server.
-pub fn time_limit(problem: &Problem, max_s: f64) -> f64 {
-    problem.options.time_limit_s.min(max_s).max(0.0)
 }
 
 /// Name of a stop reason, as stored.
@@ -317,12 +347,12 @@ async fn run_job(state: AppState, id: String, problem: Problem) {
     if let Err(e) = tokio::task::spawn_blocking(move || store.set_running(&sid)).await {
         tracing::error!(job = %id, "store task failed: {e}");
     }
-    let limit = time_limit(&problem, state.0.config.max_time_limit_s);
+    let caps = Caps::of(&state.0.config);
     let visits = problem.visits.len();
-    tracing::info!(job = %id, visits, limit_s = limit, "solve started");
+    tracing::info!(job = %id, visits, limit_s = caps.limit_s(&problem), "solve started");
     let flag = cancel.clone();
     let result =
-        tokio::task::spawn_blocking(move || solve_blocking(&problem, limit, flag, Some(progress))).await;
+        tokio::task::spawn_blocking(move || solve_blocking(&problem, caps, flag, Some(progress))).await;
     let outcome = match result {
         Ok(Ok(solved)) => {
             let secs = solved.elapsed.as_secs_f64();

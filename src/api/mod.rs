@@ -46,6 +46,9 @@ pub struct Config {
     pub max_staff: usize,
     /// Cap on `options.time_limit_s`, seconds.
     pub max_time_limit_s: f64,
+    /// Cap on `options.threads` per solve (default: the cores the server started with, so
+    /// one request cannot ask for more threads than the machine has).
+    pub max_threads: usize,
     /// Largest request body, bytes (413 above).
     pub body_limit: usize,
     /// Longest a request may take (503 after).
@@ -63,6 +66,7 @@ impl Default for Config {
             max_visits: 2000,
             max_staff: 500,
             max_time_limit_s: 30.0,
+            max_threads: crate::solve::machine_threads(),
             body_limit: 16 << 20,
             request_timeout: Duration::from_secs(60),
             shutdown_grace: Duration::from_secs(20),

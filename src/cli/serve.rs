@@ -31,9 +31,14 @@ pub struct ServeArgs {
     /// Most staff in one problem (413 above).
     #[arg(long, default_value_t = 500)]
     max_staff: usize,
-    /// Cap on a problem's options.time_limit_s, seconds.
+    /// Cap on a problem's options.time_limit_s, seconds (a longer one is cut to it and the
+    /// plan's warnings say so).
     #[arg(long, default_value_t = 30.0)]
     max_time_limit_s: f64,
+    /// Cap on a problem's options.threads per solve (default: this machine's cores; at
+    /// most that). A request for more runs on this many and the plan's warnings say so.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    max_threads: Option<u32>,
     /// Largest request body, MiB (413 above).
     #[arg(long, default_value_t = 16)]
     max_body_mib: usize,
@@ -82,6 +87,9 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     };
     if let Some(n) = args.max_concurrent_solves {
         config.max_concurrent_solves = n;
+    }
+    if let Some(n) = args.max_threads {
+        config.max_threads = n as usize;
     }
     let opts = ServeOptions {
         addr: args.addr,
