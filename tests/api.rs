@@ -571,3 +571,38 @@ async fn threads_and_time_limit_are_capped_with_warnings() {
     assert_eq!(s, StatusCode::OK);
     assert!(plan.get("warnings").is_none(), "{plan}");
 }
+
+async fn health(app: &Router) -> Value {
+    call(app, "GET", "/health", None, None).await.1
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_timed_out_plan_request_stops_its_solve() {
+    let dir = tempfile::tempdir().expect("dir");
+    let cfg = Config {
+        request_timeout: Duration::from_secs(1),
+        ..config()
+    };
+    let app = app(state(dir.path(), cfg));
+    let mut long = day::day(60, 8, 2);
+    long["options"]["time_limit_s"] = json!(20);
+    let t0 = std::time::Instant::now();
+    let (s, b) = call(&app, "POST", "/v1/plans", Some(&long), None).await;
+    assert_error(s, &b, StatusCode::SERVICE_UNAVAILABLE, "unavailable", None);
+    assert!(
+        b["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("longer than 1 s"),
+        "{b}"
+    );
+    assert!(t0.elapsed() < Duration::from_secs(3), "took {:?}", t0.elapsed());
+    // The solve was cancelled and gave back its permit (one permit here).
+    let t1 = std::time::Instant::now();
+    while health(&app).await["running"] != 0 {
+        assert!(t1.elapsed() < Duration::from_secs(2), "the solve kept running");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let (s, plan) = call(&app, "POST", "/v1/plans", Some(&private()), None).await;
+    assert_eq!(s, StatusCode::OK, "{plan}");
+}

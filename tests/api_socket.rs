@@ -1,6 +1,7 @@
 //! The server binary over a real socket on 127.0.0.1 (a random port): crash recovery
-//! (`kill -9` and restart), graceful shutdown, the loopback rule without keys, and a
-//! bounded load test (`--ignored`, see scripts/loadtest.sh).
+//! (`kill -9` and restart), graceful shutdown, the loopback rule without keys, solves
+//! stopped when their request times out or its client goes away, and a bounded load test
+//! (`--ignored`, see scripts/loadtest.sh).
 
 #[path = "../benches/common/day.rs"]
 mod day;
@@ -206,6 +207,95 @@ fn without_keys_only_loopback_and_with_keys_bearer_tokens() {
     let (s, body) = http(&server.addr, "POST", "/v1/plans", Some("{nope"), Some("letmein"));
     assert_eq!(s, 400);
     assert_eq!(json_of(&body)["error"]["code"], "malformed_json");
+}
+
+/// Sends a request and leaves the connection open (the caller closes it by dropping it).
+fn send_only(addr: &str, path: &str, body: &str) -> TcpStream {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    let req = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).expect("write");
+    s
+}
+
+fn running(addr: &str) -> u64 {
+    let (s, body) = http(addr, "GET", "/health", None, None);
+    assert_eq!(s, 200, "{body}");
+    json_of(&body)["running"].as_u64().expect("running")
+}
+
+/// CPU seconds the process has used (user + system, all threads), where /proc exists.
+fn cpu_s(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0) // USER_HZ is 100 on Linux
+}
+
+/// Waits up to `within` for no solve to be running, then checks over half a second that
+/// the server is idle, so a solve still going on behind a zero count is caught too.
+fn assert_solve_stopped(server: &Server, within: Duration) {
+    let t0 = Instant::now();
+    while running(&server.addr) != 0 {
+        assert!(t0.elapsed() < within, "a solve is still running after {within:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    if let Some(before) = cpu_s(server.pid()) {
+        std::thread::sleep(Duration::from_millis(500));
+        let used = cpu_s(server.pid()).unwrap_or(before) - before;
+        assert!(
+            used < 0.25,
+            "the server used {used} CPU s in 0.5 s with no solve running"
+        );
+    }
+}
+
+fn long_problem() -> String {
+    let mut long = day::day(60, 8, 2);
+    long["options"]["time_limit_s"] = json!(20);
+    long.to_string()
+}
+
+#[test]
+fn solves_stop_when_their_request_times_out_or_the_client_leaves() {
+    let dir = tempfile::tempdir().expect("dir");
+    let server = Server::start(
+        dir.path(),
+        &["--request-timeout-s", "1", "--max-concurrent-solves", "1"],
+    );
+    let t0 = Instant::now();
+    let (s, body) = http(&server.addr, "POST", "/v1/plans", Some(&long_problem()), None);
+    assert_eq!(s, 503, "{body}");
+    assert_eq!(json_of(&body)["error"]["code"], "unavailable");
+    assert!(
+        t0.elapsed() < Duration::from_secs(3),
+        "503 after {:?}",
+        t0.elapsed()
+    );
+    assert_solve_stopped(&server, Duration::from_secs(2));
+
+    // A client that hangs up while its solve runs.
+    let conn = send_only(&server.addr, "/v1/plans", &long_problem());
+    let t0 = Instant::now();
+    while running(&server.addr) == 0 {
+        assert!(t0.elapsed() < Duration::from_secs(5), "the solve never started");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    drop(conn);
+    assert_solve_stopped(&server, Duration::from_secs(2));
+    // The permit is free again.
+    let (s, body) = http(
+        &server.addr,
+        "POST",
+        "/v1/plans",
+        Some(&small().to_string()),
+        None,
+    );
+    assert_eq!(s, 200, "{body}");
 }
 
 fn peak_rss_kib(pid: u32) -> Option<u64> {

@@ -120,13 +120,19 @@ pub async fn plans(
         .await
         .ok_or_else(|| ApiError::Unavailable("the server is shutting down".into()))?;
     drop(waiting);
-    let _running = jobs.run_guard();
+    let running = jobs.run_guard();
     let cancel = Arc::new(AtomicBool::new(false));
+    // If this future is dropped (the request timed out or its client went away), the
+    // flag stops the solve; the permit and the running count go with the solve itself,
+    // so no other solve starts until this one has really returned.
     let _stop_if_dropped = CancelOnDrop(cancel.clone());
     let caps = Caps::of(state.config());
     let visits = problem.visits.len();
-    let result = blocking(move || solve_blocking(&problem, caps, cancel, None)).await?;
-    drop(permit);
+    let result = blocking(move || {
+        let _held = (permit, running);
+        solve_blocking(&problem, caps, cancel, None)
+    })
+    .await?;
     match result {
         Ok(solved) => {
             let secs = solved.elapsed.as_secs_f64();

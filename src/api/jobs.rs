@@ -65,16 +65,17 @@ pub struct Jobs {
     permits: usize,
     live: Mutex<HashMap<String, Live>>,
     shutting_down: AtomicBool,
-    running: AtomicUsize,
-    waiting: AtomicUsize,
+    running: Arc<AtomicUsize>,
+    waiting: Arc<AtomicUsize>,
     ids: AtomicU64,
     seed: RandomState,
 }
 
-/// Decrements a counter when dropped (a request future dropped by a timeout included).
-pub struct CountGuard<'a>(&'a AtomicUsize);
+/// Decrements a counter when dropped. It owns its counter so that it can travel with a
+/// solve into `spawn_blocking` and outlive the request that started it.
+pub struct CountGuard(Arc<AtomicUsize>);
 
-impl Drop for CountGuard<'_> {
+impl Drop for CountGuard {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);
     }
@@ -101,8 +102,8 @@ impl Jobs {
             permits,
             live: Mutex::new(HashMap::new()),
             shutting_down: AtomicBool::new(false),
-            running: AtomicUsize::new(0),
-            waiting: AtomicUsize::new(0),
+            running: Arc::new(AtomicUsize::new(0)),
+            waiting: Arc::new(AtomicUsize::new(0)),
             ids: AtomicU64::new(0),
             seed: RandomState::new(),
         }
@@ -149,7 +150,7 @@ impl Jobs {
     }
 
     /// Counts one more waiting solve unless `max` are waiting already.
-    pub fn try_wait(&self, max: usize) -> Option<CountGuard<'_>> {
+    pub fn try_wait(&self, max: usize) -> Option<CountGuard> {
         let mut cur = self.waiting.load(Ordering::SeqCst);
         loop {
             if cur >= max {
@@ -159,7 +160,7 @@ impl Jobs {
                 .waiting
                 .compare_exchange(cur, cur + 1, Ordering::SeqCst, Ordering::SeqCst)
             {
-                Ok(_) => return Some(CountGuard(&self.waiting)),
+                Ok(_) => return Some(CountGuard(self.waiting.clone())),
                 Err(now) => cur = now,
             }
         }
@@ -170,10 +171,11 @@ impl Jobs {
         self.sem.clone().acquire_owned().await.ok()
     }
 
-    /// Counts a running solve until the guard drops.
-    pub fn run_guard(&self) -> CountGuard<'_> {
+    /// Counts a running solve until the guard drops: keep it until the solve has really
+    /// returned, not only until its request is answered.
+    pub fn run_guard(&self) -> CountGuard {
         self.running.fetch_add(1, Ordering::SeqCst);
-        CountGuard(&self.running)
+        CountGuard(self.running.clone())
     }
 
     /// The live state of a job in this process.
