@@ -606,3 +606,47 @@ async fn a_timed_out_plan_request_stops_its_solve() {
     let (s, plan) = call(&app, "POST", "/v1/plans", Some(&private()), None).await;
     assert_eq!(s, StatusCode::OK, "{plan}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_job_counts_its_restarts_and_has_no_error() {
+    let dir = tempfile::tempdir().expect("dir");
+    let id = "0123456789abcdef0123456789abcdef";
+    {
+        // A server that crashed while solving: the row says running.
+        let store = carerounds::api::Store::open(dir.path()).expect("store");
+        let mut p = private();
+        p["options"]["time_limit_s"] = json!(1.0);
+        store.insert(id, "local", &p.to_string(), 3).expect("insert");
+        store.set_running(id).expect("running");
+    }
+    let paused = Config {
+        max_concurrent_solves: 0,
+        ..config()
+    };
+    let st = state(dir.path(), paused);
+    st.recover().await.expect("recover");
+    let app1 = app(st);
+    let (s, job) = call(&app1, "GET", &format!("/v1/jobs/{id}"), None, None).await;
+    assert_eq!(s, StatusCode::OK, "{job}");
+    assert_eq!(job["status"], "queued", "{job}");
+    assert_eq!(job["restarts"], 1, "{job}");
+    assert!(job["error"].is_null(), "{job}");
+    drop(app1);
+    let st = state(dir.path(), config());
+    st.recover().await.expect("recover");
+    let app2 = app(st);
+    let mut seen_running = false;
+    let job = loop {
+        let (_, job) = call(&app2, "GET", &format!("/v1/jobs/{id}"), None, None).await;
+        assert_eq!(job["restarts"], 1, "{job}");
+        assert!(job["error"].is_null(), "{job}");
+        if job["status"] == "running" {
+            seen_running = true;
+        }
+        if job["status"] == "done" {
+            break job;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(seen_running, "never saw it running: {job}");
+}

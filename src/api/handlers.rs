@@ -184,7 +184,8 @@ pub struct JobView {
     pub solve_s: Option<f64>,
     /// Why the solver stopped: `completed`, `time_limit`, `cancelled`, `shutdown`.
     pub stop: Option<String>,
-    /// Why it failed, or a note (re-queued after a restart).
+    /// Why it failed, or how a queued job was cancelled (never set by a restart: see
+    /// `restarts`).
     pub error: Option<String>,
     /// Times it was re-queued after a server restart.
     pub restarts: i64,

@@ -6,7 +6,9 @@
 //! by a crash or a stop. They are re-queued (a solve is deterministic for a seed and has
 //! no side effects, so re-running it is safe), counting the restart; a job cut off
 //! [`MAX_RESTARTS`] times is marked `failed` with the reason instead, so one job that
-//! crashes the server cannot crash it forever.
+//! crashes the server cannot crash it forever. The count shows in the job's `restarts`;
+//! its `error` stays empty while it runs again (it is not an error, and a client polling
+//! for `error` would take it for one).
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -303,7 +305,7 @@ impl Store {
             )?;
             tx.execute(
                 "UPDATE jobs SET status = 'queued', restarts = restarts + 1, started_ms = NULL,
-                 error = 're-queued after a server restart' WHERE status = 'running'",
+                 error = NULL WHERE status = 'running'",
                 [],
             )?;
             let requeued: Vec<String> = {
@@ -334,6 +336,13 @@ mod tests {
             let store = Store::open(dir.path()).expect("reopen");
             let r = store.recover().expect("recover");
             assert_eq!(r.requeued, ["a", "b"], "round {round}");
+            let b = store.get("b", "north").expect("get").expect("row");
+            assert_eq!(
+                (b.status, b.restarts),
+                (JobStatus::Queued, round),
+                "round {round}"
+            );
+            assert_eq!(b.error, None, "a restart is not an error");
             store.set_running("b").expect("running");
         }
         let store = Store::open(dir.path()).expect("reopen");
