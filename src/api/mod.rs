@@ -11,6 +11,7 @@
 pub mod auth;
 pub mod error;
 pub mod handlers;
+pub mod job_routes;
 pub mod jobs;
 pub mod metrics;
 pub mod openapi;
@@ -135,10 +136,10 @@ pub fn app(state: AppState) -> Router {
     let limit = state.config().body_limit;
     Router::new()
         .route("/v1/plans", post(handlers::plans))
-        .route("/v1/jobs", post(handlers::create_job))
+        .route("/v1/jobs", post(job_routes::create_job))
         .route(
             "/v1/jobs/{id}",
-            get(handlers::get_job).delete(handlers::delete_job),
+            get(job_routes::get_job).delete(job_routes::delete_job),
         )
         .route("/v1/slots", post(handlers::slots))
         .route("/v1/check", post(handlers::check))
