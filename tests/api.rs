@@ -271,6 +271,9 @@ async fn keys_and_team_isolation() {
         };
         assert_eq!(s, want, "{method} {key:?}: {b}");
     }
+    // South's DELETE erased nothing.
+    let (s, b) = call(&app, "GET", &format!("/v1/jobs/{id}"), None, Some(NORTH)).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
     // Health, metrics and the document need no key.
     let (s, _) = call(&app, "GET", "/health", None, None).await;
     assert_eq!(s, StatusCode::OK);
@@ -291,10 +294,14 @@ async fn job_lifecycle_and_cancel() {
     assert!(job["created_at"].as_str().is_some_and(|t| t.ends_with('Z')));
     let plan: Plan = serde_json::from_value(job["plan"].clone()).expect("plan");
     assert!(check(&parse_problem(&p.to_string()).expect("problem"), &plan).is_empty());
-    // DELETE on a finished job changes nothing.
-    let (s, again) = call(&app, "DELETE", &format!("/v1/jobs/{id}"), None, None).await;
+    // DELETE on a finished job erases it: problem, plan and row.
+    let (s, erased) = call(&app, "DELETE", &format!("/v1/jobs/{id}"), None, None).await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(again["status"], "done");
+    assert_eq!(erased, json!({"id": id, "status": "erased"}));
+    let (s, b) = call(&app, "GET", &format!("/v1/jobs/{id}"), None, None).await;
+    assert_error(s, &b, StatusCode::NOT_FOUND, "not_found", None);
+    let (s, b) = call(&app, "DELETE", &format!("/v1/jobs/{id}"), None, None).await;
+    assert_error(s, &b, StatusCode::NOT_FOUND, "not_found", None);
 
     // A long search, stopped while running, keeps its best plan.
     let mut long = day::day(60, 8, 2);
@@ -608,6 +615,147 @@ async fn a_timed_out_plan_request_stops_its_solve() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finished_jobs_expire_after_the_retention_period() {
+    let dir = tempfile::tempdir().expect("dir");
+    let st = state(
+        dir.path(),
+        Config {
+            retain_days: 7,
+            ..config()
+        },
+    );
+    let app = app(st.clone());
+    let (_, a) = call(&app, "POST", "/v1/jobs", Some(&private()), None).await;
+    let a = a["id"].as_str().expect("id").to_string();
+    assert_eq!(wait_final(&app, &a, None).await["status"], "done");
+    let day_ms = 86_400_000;
+    let now = carerounds::api::store::now_ms();
+    // Within the period the sweep keeps it; past it, the job is gone.
+    assert_eq!(st.sweep(now + 6 * day_ms).await.expect("sweep"), 0);
+    let (s, _) = call(&app, "GET", &format!("/v1/jobs/{a}"), None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(st.sweep(now + 8 * day_ms).await.expect("sweep"), 1);
+    let (s, b) = call(&app, "GET", &format!("/v1/jobs/{a}"), None, None).await;
+    assert_error(s, &b, StatusCode::NOT_FOUND, "not_found", None);
+    assert_eq!(st.0.store.problem(&a).expect("store"), None);
+    let (_, list) = call(&app, "GET", "/v1/jobs", None, None).await;
+    assert_eq!(list["jobs"], json!([]), "{list}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn job_list_is_the_teams_own_newest_first_in_pages() {
+    let dir = tempfile::tempdir().expect("dir");
+    let cfg = Config {
+        keys: Some(Keys::from_plain(&[("north", NORTH), ("south", SOUTH)])),
+        max_concurrent_solves: 0,
+        ..config()
+    };
+    let app = app(state(dir.path(), cfg));
+    let mut north = Vec::new();
+    let mut south = Vec::new();
+    for i in 0..5 {
+        let (key, ids) = if i % 2 == 0 {
+            (NORTH, &mut north)
+        } else {
+            (SOUTH, &mut south)
+        };
+        let (s, c) = call(&app, "POST", "/v1/jobs", Some(&small()), Some(key)).await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{c}");
+        ids.push(c["id"].as_str().expect("id").to_string());
+    }
+    north.reverse();
+    south.reverse();
+    // North, two to a page: its three jobs, newest first, and nothing of south's.
+    let (s, page) = call(&app, "GET", "/v1/jobs?limit=2", None, Some(NORTH)).await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    let jobs = page["jobs"].as_array().expect("jobs");
+    assert_eq!(jobs.len(), 2);
+    for j in jobs {
+        for key in [
+            "id",
+            "status",
+            "visits",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "objective",
+            "stop",
+            "restarts",
+        ] {
+            assert!(j.get(key).is_some(), "{key} missing: {j}");
+        }
+        assert!(j.get("plan").is_none() && j.get("problem").is_none(), "{j}");
+    }
+    let cursor = page["next_cursor"].as_str().expect("a next page").to_string();
+    let (s, rest) = call(
+        &app,
+        "GET",
+        &format!("/v1/jobs?limit=2&cursor={cursor}"),
+        None,
+        Some(NORTH),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{rest}");
+    assert!(rest["next_cursor"].is_null(), "{rest}");
+    let ids: Vec<String> = jobs
+        .iter()
+        .chain(rest["jobs"].as_array().expect("jobs"))
+        .map(|j| j["id"].as_str().expect("id").to_string())
+        .collect();
+    assert_eq!(ids, north);
+    let (_, all) = call(&app, "GET", "/v1/jobs", None, Some(SOUTH)).await;
+    let ids: Vec<&str> = all["jobs"]
+        .as_array()
+        .expect("jobs")
+        .iter()
+        .map(|j| j["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(ids, south);
+    // North's cursor does not open south's jobs to north, nor north's to south.
+    let (_, other) = call(
+        &app,
+        "GET",
+        &format!("/v1/jobs?cursor={cursor}"),
+        None,
+        Some(SOUTH),
+    )
+    .await;
+    for j in other["jobs"].as_array().expect("jobs") {
+        assert!(
+            south.contains(&j["id"].as_str().expect("id").to_string()),
+            "{other}"
+        );
+    }
+    // Errors.
+    let (s, b) = call(&app, "GET", "/v1/jobs", None, None).await;
+    assert_error(s, &b, StatusCode::UNAUTHORIZED, "unauthorized", None);
+    for (q, path) in [
+        ("limit=0", Some("limit")),
+        ("limit=501", Some("limit")),
+        ("limit=ten", Some("limit")),
+        ("cursor=nope", Some("cursor")),
+        ("limt=5", None),
+    ] {
+        let (s, b) = call(&app, "GET", &format!("/v1/jobs?{q}"), None, Some(NORTH)).await;
+        assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", path);
+    }
+    let (s, _) = call(&app, "GET", "/v1/jobs?limit=500", None, Some(NORTH)).await;
+    assert_eq!(s, StatusCode::OK);
+    // The OpenAPI document has the listing.
+    let (_, doc) = call(&app, "GET", "/openapi.json", None, None).await;
+    assert!(
+        doc["paths"]["/v1/jobs"]["get"].is_object(),
+        "GET /v1/jobs missing"
+    );
+    for schema in ["JobList", "JobSummary", "Deleted", "JobErased"] {
+        assert!(
+            doc["components"]["schemas"][schema].is_object(),
+            "{schema} missing"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restarted_job_counts_its_restarts_and_has_no_error() {
     let dir = tempfile::tempdir().expect("dir");
     let id = "0123456789abcdef0123456789abcdef";
@@ -649,4 +797,6 @@ async fn a_restarted_job_counts_its_restarts_and_has_no_error() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
     assert!(seen_running, "never saw it running: {job}");
+    let (_, list) = call(&app2, "GET", "/v1/jobs", None, None).await;
+    assert_eq!(list["jobs"][0]["restarts"], 1, "{list}");
 }

@@ -1,10 +1,12 @@
 //! Every error the API returns has one shape, `{"error": {"code", "message", "path"}}`,
-//! including malformed JSON (the [`Json`] extractor) and unknown routes.
+//! including malformed JSON (the [`Json`] extractor), a bad query string (the [`Query`]
+//! extractor) and unknown routes.
 
 use crate::model::InputError;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
@@ -187,6 +189,25 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = Bytes::from_request(req, state).await.map_err(body_rejection)?;
         parse_json(&bytes).map(Json)
+    }
+}
+
+/// A query string whose rejections are [`ApiError`]s (422), for `T` with
+/// `deny_unknown_fields` so that a misspelt parameter is an error, not ignored.
+#[derive(Debug, Clone)]
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| Query(q.0))
+            .map_err(|e| ApiError::Invalid {
+                path: String::new(),
+                message: e.body_text(),
+            })
     }
 }
 

@@ -20,7 +20,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 pub use super::job_routes::{
-    __path_create_job, __path_delete_job, __path_get_job, create_job, delete_job, get_job, rfc3339,
+    __path_create_job, __path_delete_job, __path_get_job, __path_list_jobs, create_job, delete_job, get_job,
+    list_jobs, rfc3339,
 };
 
 type Result<T> = std::result::Result<T, ApiError>;
@@ -382,7 +383,8 @@ pub async fn not_found() -> ApiError {
     ApiError::NotFound("no such route; see /openapi.json".into())
 }
 
-/// Known route, wrong method.
+/// Known route, wrong method. Names the route for the request log and metrics (this
+/// fallback runs outside /// Known route, wrong method.
 pub async fn method_not_allowed() -> ApiError {
     ApiError::MethodNotAllowed
 }

@@ -7,6 +7,9 @@
 //! also wait for one of `max_concurrent_solves` permits, which is the job queue.
 //!
 //! Logs carry job ids, sizes, statuses and timings, never client names, ids or places.
+//!
+//! Finished jobs are kept for `retain_days` and then erased with their problem and plan
+//! ([`AppState::sweep`], at start and every hour), or at once by `DELETE /v1/jobs/{id}`.
 
 pub mod auth;
 pub mod error;
@@ -50,6 +53,9 @@ pub struct Config {
     /// Cap on `options.threads` per solve (default: the cores the server started with, so
     /// one request cannot ask for more threads than the machine has).
     pub max_threads: usize,
+    /// Finished jobs (done, failed, cancelled) are erased this many days after they
+    /// finished, with their problem and plan (at least 1).
+    pub retain_days: u32,
     /// Largest request body, bytes (413 above).
     pub body_limit: usize,
     /// Longest a request may take (503 after).
@@ -68,12 +74,16 @@ impl Default for Config {
             max_staff: 500,
             max_time_limit_s: 30.0,
             max_threads: crate::solve::machine_threads(),
+            retain_days: 30,
             body_limit: 16 << 20,
             request_timeout: Duration::from_secs(60),
             shutdown_grace: Duration::from_secs(20),
         }
     }
 }
+
+/// How often expired jobs are swept (besides once at start).
+pub const RETENTION_SWEEP: Duration = Duration::from_secs(3600);
 
 /// Shared server state.
 pub struct Shared {
@@ -114,6 +124,47 @@ impl AppState {
         &self.0.config
     }
 
+    /// How long finished jobs are kept.
+    pub fn retention(&self) -> Duration {
+        Duration::from_secs(86_400 * u64::from(self.config().retain_days.max(1)))
+    }
+
+    /// Erases the finished jobs older than the retention period as of `now_ms` (Unix
+    /// milliseconds; [`store::now_ms`] but in tests), with their problems and plans.
+    pub async fn sweep(&self, now_ms: i64) -> anyhow::Result<usize> {
+        let store = self.0.store.clone();
+        let retain = self.retention();
+        let n = tokio::task::spawn_blocking(move || store.sweep(now_ms, retain))
+            .await
+            .map_err(|e| anyhow::anyhow!("retention task failed: {e}"))?
+            .map_err(|e| anyhow::anyhow!("cannot erase expired jobs: {e}"))?;
+        if n > 0 {
+            tracing::info!(
+                erased = n,
+                retain_days = self.config().retain_days,
+                "expired jobs erased"
+            );
+        }
+        Ok(n)
+    }
+
+    /// Sweeps every [`RETENTION_SWEEP`] from now on (the first sweep is the caller's, at
+    /// start), so a server that runs for months still keeps data no longer than it says.
+    pub fn spawn_retention(&self) -> tokio::task::JoinHandle<()> {
+        let state = self.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(RETENTION_SWEEP);
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            every.tick().await;
+            loop {
+                every.tick().await;
+                if let Err(e) = state.sweep(store::now_ms()).await {
+                    tracing::error!("{e:#}");
+                }
+            }
+        })
+    }
+
     /// Re-queues jobs cut off by the last stop (see [`store`]). Call once, before serving.
     pub async fn recover(&self) -> anyhow::Result<()> {
         let store = self.0.store.clone();
@@ -136,7 +187,10 @@ pub fn app(state: AppState) -> Router {
     let limit = state.config().body_limit;
     Router::new()
         .route("/v1/plans", post(handlers::plans))
-        .route("/v1/jobs", post(job_routes::create_job))
+        .route(
+            "/v1/jobs",
+            post(job_routes::create_job).get(job_routes::list_jobs),
+        )
         .route(
             "/v1/jobs/{id}",
             get(job_routes::get_job).delete(job_routes::delete_job),
@@ -208,6 +262,9 @@ pub async fn serve(
     }
     let state = AppState::open(opts.config, &opts.data_dir)?;
     state.recover().await?;
+    // Expired data goes before anyone can read it, then hourly.
+    state.sweep(store::now_ms()).await?;
+    let retention = state.spawn_retention();
     let listener = tokio::net::TcpListener::bind(opts.addr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", opts.addr))?;
@@ -225,6 +282,7 @@ pub async fn serve(
         running = state.0.jobs.running(),
         "stopped accepting; draining solves"
     );
+    retention.abort();
     state.0.jobs.drain(state.config().shutdown_grace).await;
     tracing::info!("shut down");
     Ok(())

@@ -39,6 +39,10 @@ pub struct ServeArgs {
     /// most that). A request for more runs on this many and the plan's warnings say so.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     max_threads: Option<u32>,
+    /// Days finished jobs (done, failed, cancelled) are kept, with their problem and plan,
+    /// before they are erased (swept at start and hourly); at least 1.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+    retain_days: u32,
     /// Largest request body, MiB (413 above).
     #[arg(long, default_value_t = 16)]
     max_body_mib: usize,
@@ -80,6 +84,7 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         max_visits: args.max_visits,
         max_staff: args.max_staff,
         max_time_limit_s: args.max_time_limit_s,
+        retain_days: args.retain_days,
         body_limit: args.max_body_mib.saturating_mul(1 << 20),
         request_timeout: secs("request-timeout-s", args.request_timeout_s)?,
         shutdown_grace: secs("shutdown-grace-s", args.shutdown_grace_s)?,
