@@ -517,6 +517,20 @@ fn private() -> Value {
     serde_json::from_str(PRIVATE).expect("fixture")
 }
 
+/// A request with any headers; answers status, headers and the JSON body (or null).
+async fn send(app: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
+    let resp = app.clone().oneshot(req).await.expect("response");
+    let (status, headers) = (resp.status(), resp.headers().clone());
+    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    (
+        status,
+        headers,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
 fn warnings(plan: &Value) -> Vec<String> {
     plan["warnings"]
         .as_array()
@@ -799,4 +813,99 @@ async fn a_restarted_job_counts_its_restarts_and_has_no_error() {
     assert!(seen_running, "never saw it running: {job}");
     let (_, list) = call(&app2, "GET", "/v1/jobs", None, None).await;
     assert_eq!(list["jobs"][0]["restarts"], 1, "{list}");
+}
+
+fn request(method: &str, uri: &str, content_type: Option<&str>, body: &str) -> Request<Body> {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(t) = content_type {
+        req = req.header("content-type", t);
+    }
+    req.body(Body::from(body.to_string())).expect("request")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn more_errors_have_the_json_shape() {
+    let dir = tempfile::tempdir().expect("dir");
+    let paused = Config {
+        max_concurrent_solves: 0,
+        max_queued: 1,
+        ..config()
+    };
+    let app = app(state(dir.path(), paused));
+    let shape = |s: StatusCode, b: &Value, want: StatusCode, code: &str| assert_error(s, b, want, code, None);
+    // 414: a long job id, a long query; both before any routing or authentication.
+    let long = "a".repeat(9 * 1024);
+    for uri in [
+        format!("/v1/jobs/{long}"),
+        format!("/health?x={long}"),
+        format!("/nowhere/{long}"),
+    ] {
+        let (s, _, b) = send(&app, request("GET", &uri, None, "")).await;
+        shape(s, &b, StatusCode::URI_TOO_LONG, "uri_too_long");
+    }
+    // A URI just under the limit is routed as usual.
+    let (s, _, b) = send(
+        &app,
+        request("GET", &format!("/v1/jobs/{}", "a".repeat(8000)), None, ""),
+    )
+    .await;
+    shape(s, &b, StatusCode::NOT_FOUND, "not_found");
+    // 415: no Content-Type, or not JSON; JSON with parameters is fine.
+    let body = small().to_string();
+    for t in [
+        None,
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+    ] {
+        let (s, _, b) = send(&app, request("POST", "/v1/jobs", t, &body)).await;
+        shape(
+            s,
+            &b,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        );
+    }
+    let (s, _, b) = send(
+        &app,
+        request("POST", "/v1/check", Some("application/json; charset=utf-8"), "{"),
+    )
+    .await;
+    shape(s, &b, StatusCode::BAD_REQUEST, "malformed_json");
+    // 429 with Retry-After.
+    let (s, _, _) = send(&app, request("POST", "/v1/jobs", Some("application/json"), &body)).await;
+    assert_eq!(s, StatusCode::ACCEPTED);
+    let (s, h, b) = send(&app, request("POST", "/v1/jobs", Some("application/json"), &body)).await;
+    shape(s, &b, StatusCode::TOO_MANY_REQUESTS, "too_many_requests");
+    let after: u64 = h["retry-after"]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("seconds");
+    assert!(after >= 1, "{h:?}");
+    // 404 for a job id that is not UTF-8 or not an id (axum would answer plain text 400).
+    for uri in ["/v1/jobs/%FF%FE", "/v1/jobs/%2F", "/v1/jobs/xyz"] {
+        let (s, _, b) = send(&app, request("DELETE", uri, None, "")).await;
+        shape(s, &b, StatusCode::NOT_FOUND, "not_found");
+    }
+    // 405 for other methods, OPTIONS included.
+    for (m, uri) in [
+        ("PUT", "/v1/jobs"),
+        ("OPTIONS", "/v1/plans"),
+        ("PATCH", "/v1/jobs/0123456789abcdef0123456789abcdef"),
+    ] {
+        let (s, _, b) = send(&app, request(m, uri, None, "")).await;
+        shape(s, &b, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+    }
+    // Every one of these was counted, unrouted ones under "unmatched".
+    let (_, _, _) = send(&app, request("GET", "/metrics", None, "")).await;
+    let resp = app
+        .clone()
+        .oneshot(request("GET", "/metrics", None, ""))
+        .await
+        .expect("metrics");
+    let text = axum::body::to_bytes(resp.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    let text = String::from_utf8_lossy(&text);
+    assert!(text.contains("route=\"unmatched\",status=\"414\""), "{text}");
 }

@@ -1,7 +1,7 @@
 //! The server binary over a real socket on 127.0.0.1 (a random port): crash recovery
 //! (`kill -9` and restart), graceful shutdown, the loopback rule without keys, solves
-//! stopped when their request times out or its client goes away, and a bounded load test
-//! (`--ignored`, see scripts/loadtest.sh).
+//! stopped when their request times out or its client goes away, requests hyper refuses
+//! before routing, and a bounded load test (`--ignored`, see scripts/loadtest.sh).
 
 #[path = "../benches/common/day.rs"]
 mod day;
@@ -296,6 +296,66 @@ fn solves_stop_when_their_request_times_out_or_the_client_leaves() {
         None,
     );
     assert_eq!(s, 200, "{body}");
+}
+
+/// Writes raw bytes (ignoring a server that hangs up early) and reads the answer.
+fn raw_http(addr: &str, bytes: &[u8]) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    let _ = s.write_all(bytes);
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    parse_response(&raw)
+}
+
+#[test]
+fn requests_hyper_refuses_still_get_json_errors() {
+    let dir = tempfile::tempdir().expect("dir");
+    let server = Server::start(dir.path(), &[]);
+    let code = |body: &str| json_of(body)["error"]["code"].as_str().unwrap_or("").to_string();
+    // Over our 8 KiB limit: the router's 414.
+    let (s, body) = http(
+        &server.addr,
+        "GET",
+        &format!("/v1/jobs/{}", "a".repeat(20_000)),
+        None,
+        None,
+    );
+    assert_eq!((s, code(&body).as_str()), (414, "uri_too_long"), "{body}");
+    // 100 KB: past what hyper parses at all; its 414 gets the same body.
+    let (s, body) = http(
+        &server.addr,
+        "GET",
+        &format!("/v1/jobs/{}", "a".repeat(100_000)),
+        None,
+        None,
+    );
+    assert_eq!((s, code(&body).as_str()), (414, "uri_too_long"), "{body}");
+    // Headers over hyper's buffer: 431.
+    let big = format!(
+        "GET /health HTTP/1.1\r\nHost: x\r\nX-Pad: {}\r\n\r\n",
+        "p".repeat(600_000)
+    );
+    let (s, body) = raw_http(&server.addr, big.as_bytes());
+    assert_eq!((s, code(&body).as_str()), (431, "headers_too_large"), "{body}");
+    // Not HTTP.
+    let (s, body) = raw_http(&server.addr, b"HELLO THERE\r\n\r\n");
+    assert_eq!((s, code(&body).as_str()), (400, "malformed_request"), "{body}");
+    // The server is fine, and keep-alive answers still pass through untouched.
+    let (s, body) = http(&server.addr, "GET", "/health", None, None);
+    assert_eq!(s, 200, "{body}");
+    let two = "GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    let mut s = TcpStream::connect(&server.addr).expect("connect");
+    s.write_all(two.as_bytes()).expect("write");
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).expect("read");
+    let text = String::from_utf8_lossy(&raw);
+    assert!(text.starts_with("HTTP/1.1 200 OK"), "{text}");
+    assert!(
+        text.contains("HTTP/1.1 404 Not Found") && text.contains("\"not_found\""),
+        "{text}"
+    );
 }
 
 fn peak_rss_kib(pid: u32) -> Option<u64> {

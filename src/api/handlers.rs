@@ -98,8 +98,9 @@ pub struct PlanDoc(serde_json::Value);
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "Missing or unknown API key", body = ErrorBody),
         (status = 413, description = "Body or problem too large", body = ErrorBody),
+        (status = 415, description = "Body not declared application/json", body = ErrorBody),
         (status = 422, description = "Invalid problem, with the field path", body = ErrorBody),
-        (status = 429, description = "Too many solves waiting", body = ErrorBody),
+        (status = 429, description = "Too many solves waiting; see Retry-After", body = ErrorBody),
         (status = 503, description = "Solving paused, shutting down, or timed out", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn plans(
@@ -384,7 +385,13 @@ pub async fn not_found() -> ApiError {
 }
 
 /// Known route, wrong method. Names the route for the request log and metrics (this
-/// fallback runs outside /// Known route, wrong method.
-pub async fn method_not_allowed() -> ApiError {
+/// fallback runs outside the route layer that does so for the route's own methods).
+pub async fn method_not_allowed(
+    route: Option<axum::extract::MatchedPath>,
+    log: Option<axum::Extension<super::requests::RequestLog>>,
+) -> ApiError {
+    if let (Some(route), Some(axum::Extension(log))) = (route, log) {
+        log.set_route(route.as_str());
+    }
     ApiError::MethodNotAllowed
 }

@@ -117,7 +117,8 @@ impl<S: Send + Sync> FromRequestParts<S> for JobId {
     responses(
         (status = 202, description = "Queued", body = JobCreated),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody),
-        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, description = "Queue full; see Retry-After", body = ErrorBody), (status = 503, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create_job(
     State(state): State<AppState>,

@@ -6,7 +6,8 @@
 //! graceful shutdown. CPU work (solves, slots, checks) runs on `spawn_blocking`; solves
 //! also wait for one of `max_concurrent_solves` permits, which is the job queue.
 //!
-//! Logs carry job ids, sizes, statuses and timings, never client names, ids or places.
+//! Logs carry job ids, teams, sizes, statuses and timings, never client names, ids or
+//! places: one line per request ([`requests`]) and a few per solve.
 //!
 //! Finished jobs are kept for `retain_days` and then erased with their problem and plan
 //! ([`AppState::sweep`], at start and every hour), or at once by `DELETE /v1/jobs/{id}`.
@@ -19,17 +20,17 @@ pub mod jobs;
 pub mod metrics;
 pub mod openapi;
 pub mod reports;
+pub mod requests;
 pub mod store;
+pub mod transport;
 
-use axum::extract::{MatchedPath, Request, State};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::middleware;
 use axum::routing::{get, post};
 use axum::Router;
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub use auth::Keys;
 pub use error::{ApiError, Json};
@@ -201,35 +202,12 @@ pub fn app(state: AppState) -> Router {
         .route("/health", get(handlers::health))
         .route("/metrics", get(handlers::metrics))
         .route("/openapi.json", get(handlers::openapi))
-        .route_layer(middleware::from_fn_with_state(state.clone(), track))
+        .route_layer(middleware::from_fn(requests::mark_route))
         .fallback(handlers::not_found)
         .method_not_allowed_fallback(handlers::method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(limit))
+        .layer(middleware::from_fn_with_state(state.clone(), requests::track))
         .with_state(state)
-}
-
-/// Times out, counts and logs every routed request.
-async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let t0 = Instant::now();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_string(), |m| m.as_str().to_string());
-    let method = req.method().as_str().to_string();
-    let timeout = state.config().request_timeout;
-    let resp = match tokio::time::timeout(timeout, next.run(req)).await {
-        Ok(r) => r,
-        Err(_) => ApiError::Unavailable(format!(
-            "the request took longer than {} s",
-            timeout.as_secs_f64()
-        ))
-        .into_response(),
-    };
-    let secs = t0.elapsed().as_secs_f64();
-    let status = resp.status().as_u16();
-    state.0.metrics.request(&method, &route, status, secs);
-    tracing::info!(%method, %route, status, ms = secs * 1e3, "request");
-    resp
 }
 
 /// Whether `addr` is a loopback address (what an unauthenticated server may bind).
@@ -274,7 +252,7 @@ pub async fn serve(
     tracing::info!(addr = %local, auth = state.config().keys.is_some(), "listening");
     // Tests and scripts read this line to find a random port.
     println!("carerounds listening on http://{local}");
-    axum::serve(listener, app(state.clone()))
+    axum::serve(transport::JsonErrors(listener), app(state.clone()))
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(|e| anyhow::anyhow!("server error: {e}"))?;
