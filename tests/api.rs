@@ -1,5 +1,6 @@
 //! The HTTP API through `Router::oneshot` (no socket): every endpoint, every error code,
-//! auth and team isolation, the job lifecycle, cancel and restart recovery.
+//! auth and team isolation, the job lifecycle, cancel and restart recovery, listing,
+//! erasure and retention, the server's threads and time caps, and what the logs hold.
 
 #[path = "../benches/common/day.rs"]
 mod day;
@@ -513,6 +514,27 @@ async fn reports_over_http() {
 
 /// The problem whose ids, names and places must never reach a log.
 const PRIVATE: &str = include_str!("common/private_problem.json");
+/// Strings of [`PRIVATE`] (ids, names, coordinate digits) to look for in logs.
+const PRIVATE_STRINGS: [&str; 17] = [
+    "Quokka",
+    "Xylophone",
+    "Wolfgang",
+    "Hildegard",
+    "Fennimore",
+    "Ptarmigan",
+    "Marmaduke",
+    "Hieronymus",
+    "Perpetua",
+    "Ferdinand",
+    "6612345",
+    "7298765",
+    "6598761",
+    "7276543",
+    "6734567",
+    "7154321",
+    "6987123",
+];
+
 fn private() -> Value {
     serde_json::from_str(PRIVATE).expect("fixture")
 }
@@ -908,4 +930,112 @@ async fn more_errors_have_the_json_shape() {
         .expect("body");
     let text = String::from_utf8_lossy(&text);
     assert!(text.contains("route=\"unmatched\",status=\"414\""), "{text}");
+}
+
+/// Collects everything the test binary logs (all threads: the solve runs on others).
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|p| p.into_inner())).to_string()
+    }
+}
+
+/// The process-wide log capture (a global subscriber: spawned tasks and blocking threads
+/// log too). Other tests' lines land here as well; the assertions look only for this
+/// test's team and strings.
+fn captured_logs() -> Captured {
+    static CAPTURE: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
+    CAPTURE
+        .get_or_init(|| {
+            let c = Captured::default();
+            let writer = c.clone();
+            let subscriber = tracing_subscriber::fmt()
+                .with_max_level(tracing::Level::DEBUG)
+                .with_ansi(false)
+                .with_writer(move || writer.clone())
+                .finish();
+            tracing::subscriber::set_global_default(subscriber).expect("one global subscriber");
+            c
+        })
+        .clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_name_the_team_and_nothing_about_clients() {
+    let logs = captured_logs();
+    let dir = tempfile::tempdir().expect("dir");
+    let key = "logcheck-key-0123456789";
+    let cfg = Config {
+        keys: Some(Keys::from_plain(&[("team-logcheck-7", key)])),
+        ..config()
+    };
+    let app = app(state(dir.path(), cfg));
+    let p = private();
+    let (s, plan) = call(&app, "POST", "/v1/plans", Some(&p), Some(key)).await;
+    assert_eq!(s, StatusCode::OK, "{plan}");
+    let (s, c) = call(
+        &app,
+        "POST",
+        "/v1/check",
+        Some(&json!({"problem": p, "plan": plan})),
+        Some(key),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    let (s, created) = call(&app, "POST", "/v1/jobs", Some(&p), Some(key)).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{created}");
+    let id = created["id"].as_str().expect("id").to_string();
+    assert_eq!(wait_final(&app, &id, Some(key)).await["status"], "done");
+    let visit = json!({"id": "visit-Marmaduke-9", "client": "client-Perpetua-Smythe",
+                       "location": {"lat": 52.6734567, "lon": -0.7154321}, "duration_min": 10});
+    let (s, _) = call(
+        &app,
+        "POST",
+        "/v1/slots",
+        Some(&json!({"problem": p, "plan": plan, "visit": visit})),
+        Some(key),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    // Invalid input whose error message names a private id: the client sees it, logs do not.
+    let mut bad = private();
+    bad["visits"][0]["excluded_staff"] = json!(["staff-Ferdinand-Unknown"]);
+    let (s, b) = call(&app, "POST", "/v1/plans", Some(&bad), Some(key)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    let (s, _) = call(&app, "GET", "/health", None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    let text = logs.text();
+    let mine: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("team=team-logcheck-7"))
+        .collect();
+    assert!(mine.len() >= 6, "request lines name the team:\n{text}");
+    assert!(
+        mine.iter()
+            .any(|l| l.contains("route=/v1/jobs/{id}") && l.contains("status=200")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.contains("route=/health") && l.contains("team=-")),
+        "{text}"
+    );
+    for secret in PRIVATE_STRINGS.iter().chain([&key]) {
+        assert!(!text.contains(secret), "logs contain {secret:?}:\n{text}");
+    }
 }

@@ -1,7 +1,7 @@
 //! The server binary over a real socket on 127.0.0.1 (a random port): crash recovery
 //! (`kill -9` and restart), graceful shutdown, the loopback rule without keys, solves
-//! stopped when their request times out or its client goes away, requests hyper refuses
-//! before routing, and a bounded load test (`--ignored`, see scripts/loadtest.sh).
+//! stopped when their request times out or its client goes away, long URIs, the log
+//! file's contents, and a bounded load test (`--ignored`, see scripts/loadtest.sh).
 
 #[path = "../benches/common/day.rs"]
 mod day;
@@ -19,13 +19,23 @@ struct Server {
 
 impl Server {
     fn start(data: &std::path::Path, extra: &[&str]) -> Server {
+        Server::spawn(data, extra, "warn", Stdio::inherit())
+    }
+
+    /// A server logging at info level into `log` (a file: not a terminal).
+    fn logged(data: &std::path::Path, extra: &[&str], log: &std::path::Path) -> Server {
+        let file = std::fs::File::create(log).expect("log file");
+        Server::spawn(data, extra, "info", Stdio::from(file))
+    }
+
+    fn spawn(data: &std::path::Path, extra: &[&str], level: &str, stderr: Stdio) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_carerounds"))
             .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
             .arg(data)
-            .args(["--log", "warn"])
+            .args(["--log", level])
             .args(extra)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("start the server");
         let out = child.stdout.take().expect("stdout");
@@ -356,6 +366,105 @@ fn requests_hyper_refuses_still_get_json_errors() {
         text.contains("HTTP/1.1 404 Not Found") && text.contains("\"not_found\""),
         "{text}"
     );
+}
+
+const PRIVATE: &str = include_str!("common/private_problem.json");
+
+#[test]
+fn the_log_file_has_teams_but_no_client_data_and_no_colour() {
+    let dir = tempfile::tempdir().expect("dir");
+    let keys = dir.path().join("keys.json");
+    // sha256("letmein")
+    std::fs::write(
+        &keys,
+        r#"[{"team": "north", "key_sha256": "1c8bfe8f801d79745c4631d09fff36c82aa37fc4cce4fc946683d7b336b63032"}]"#,
+    )
+    .expect("keys");
+    let log = dir.path().join("server.log");
+    let mut server = Server::logged(
+        &dir.path().join("data"),
+        &["--keys", keys.to_str().expect("path")],
+        &log,
+    );
+    let key = Some("letmein");
+    let (s, plan) = http(&server.addr, "POST", "/v1/plans", Some(PRIVATE), key);
+    assert_eq!(s, 200, "{plan}");
+    let check = format!(r#"{{"problem": {PRIVATE}, "plan": {plan}}}"#);
+    let (s, body) = http(&server.addr, "POST", "/v1/check", Some(&check), key);
+    assert_eq!(s, 200, "{body}");
+    let (s, body) = http(&server.addr, "POST", "/v1/jobs", Some(PRIVATE), key);
+    assert_eq!(s, 202, "{body}");
+    let id = json_of(&body)["id"].as_str().expect("id").to_string();
+    let t0 = Instant::now();
+    loop {
+        let (_, body) = http(&server.addr, "GET", &format!("/v1/jobs/{id}"), None, key);
+        if json_of(&body)["status"] == "done" {
+            break;
+        }
+        assert!(t0.elapsed() < Duration::from_secs(30), "{body}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let (s, _) = http(&server.addr, "GET", "/v1/jobs", None, key);
+    assert_eq!(s, 200);
+    let (s, _) = http(&server.addr, "GET", "/health", None, None);
+    assert_eq!(s, 200);
+    let (s, _) = http(&server.addr, "POST", "/v1/plans", Some(PRIVATE), Some("wrong"));
+    assert_eq!(s, 401);
+    let status = Command::new("kill")
+        .args(["-TERM", &server.pid().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let t0 = Instant::now();
+    while server.child.try_wait().expect("wait").is_none() {
+        assert!(t0.elapsed() < Duration::from_secs(30), "server did not stop");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let text = std::fs::read_to_string(&log).expect("log");
+    assert!(!text.contains('\x1b'), "colour codes in a log file:\n{text}");
+    let requests: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains(" request ") || l.ends_with("request"))
+        .collect();
+    assert!(
+        requests
+            .iter()
+            .any(|l| l.contains("team=north") && l.contains("route=/v1/plans")),
+        "{text}"
+    );
+    assert!(
+        requests
+            .iter()
+            .any(|l| l.contains("team=-") && l.contains("route=/health")),
+        "{text}"
+    );
+    assert!(
+        requests
+            .iter()
+            .any(|l| l.contains("team=-") && l.contains("status=401")),
+        "{text}"
+    );
+    for secret in [
+        "Quokka",
+        "Xylophone",
+        "Wolfgang",
+        "Hildegard",
+        "Fennimore",
+        "Ptarmigan",
+        "Marmaduke",
+        "Hieronymus",
+        "Perpetua",
+        "6612345",
+        "7298765",
+        "6598761",
+        "7276543",
+        "6734567",
+        "7154321",
+        "6987123",
+        "letmein",
+    ] {
+        assert!(!text.contains(secret), "the log contains {secret:?}:\n{text}");
+    }
 }
 
 fn peak_rss_kib(pid: u32) -> Option<u64> {

@@ -2,6 +2,7 @@
 
 use anyhow::{Context, Result};
 use carerounds::api::{self, Config, Keys, ServeOptions};
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -71,6 +72,8 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     tracing_subscriber::fmt()
         .with_max_level(args.log)
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, never into log files or journald.
+        .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .init();
     let keys = args.keys.as_deref().map(Keys::load).transpose()?;
