@@ -1,6 +1,7 @@
 //! The server binary over a real socket on 127.0.0.1 (a random port): crash recovery
-//! (`kill -9` and restart), graceful shutdown, the loopback rule without keys, and a
-//! bounded load test (`--ignored`, see scripts/loadtest.sh).
+//! (`kill -9` and restart), graceful shutdown, the loopback rule without keys, solves
+//! stopped when their request times out or its client goes away, long URIs, the log
+//! file's contents, and a bounded load test (`--ignored`, see scripts/loadtest.sh).
 
 #[path = "../benches/common/day.rs"]
 mod day;
@@ -18,13 +19,23 @@ struct Server {
 
 impl Server {
     fn start(data: &std::path::Path, extra: &[&str]) -> Server {
+        Server::spawn(data, extra, "warn", Stdio::inherit())
+    }
+
+    /// A server logging at info level into `log` (a file: not a terminal).
+    fn logged(data: &std::path::Path, extra: &[&str], log: &std::path::Path) -> Server {
+        let file = std::fs::File::create(log).expect("log file");
+        Server::spawn(data, extra, "info", Stdio::from(file))
+    }
+
+    fn spawn(data: &std::path::Path, extra: &[&str], level: &str, stderr: Stdio) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_carerounds"))
             .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
             .arg(data)
-            .args(["--log", "warn"])
+            .args(["--log", level])
             .args(extra)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("start the server");
         let out = child.stdout.take().expect("stdout");
@@ -206,6 +217,254 @@ fn without_keys_only_loopback_and_with_keys_bearer_tokens() {
     let (s, body) = http(&server.addr, "POST", "/v1/plans", Some("{nope"), Some("letmein"));
     assert_eq!(s, 400);
     assert_eq!(json_of(&body)["error"]["code"], "malformed_json");
+}
+
+/// Sends a request and leaves the connection open (the caller closes it by dropping it).
+fn send_only(addr: &str, path: &str, body: &str) -> TcpStream {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    let req = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).expect("write");
+    s
+}
+
+fn running(addr: &str) -> u64 {
+    let (s, body) = http(addr, "GET", "/health", None, None);
+    assert_eq!(s, 200, "{body}");
+    json_of(&body)["running"].as_u64().expect("running")
+}
+
+/// CPU seconds the process has used (user + system, all threads), where /proc exists.
+fn cpu_s(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0) // USER_HZ is 100 on Linux
+}
+
+/// Waits up to `within` for no solve to be running, then checks over half a second that
+/// the server is idle, so a solve still going on behind a zero count is caught too.
+fn assert_solve_stopped(server: &Server, within: Duration) {
+    let t0 = Instant::now();
+    while running(&server.addr) != 0 {
+        assert!(t0.elapsed() < within, "a solve is still running after {within:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    if let Some(before) = cpu_s(server.pid()) {
+        std::thread::sleep(Duration::from_millis(500));
+        let used = cpu_s(server.pid()).unwrap_or(before) - before;
+        assert!(
+            used < 0.25,
+            "the server used {used} CPU s in 0.5 s with no solve running"
+        );
+    }
+}
+
+fn long_problem() -> String {
+    let mut long = day::day(60, 8, 2);
+    long["options"]["time_limit_s"] = json!(20);
+    long.to_string()
+}
+
+#[test]
+fn solves_stop_when_their_request_times_out_or_the_client_leaves() {
+    let dir = tempfile::tempdir().expect("dir");
+    let server = Server::start(
+        dir.path(),
+        &["--request-timeout-s", "1", "--max-concurrent-solves", "1"],
+    );
+    let t0 = Instant::now();
+    let (s, body) = http(&server.addr, "POST", "/v1/plans", Some(&long_problem()), None);
+    assert_eq!(s, 503, "{body}");
+    assert_eq!(json_of(&body)["error"]["code"], "unavailable");
+    assert!(
+        t0.elapsed() < Duration::from_secs(3),
+        "503 after {:?}",
+        t0.elapsed()
+    );
+    assert_solve_stopped(&server, Duration::from_secs(2));
+
+    // A client that hangs up while its solve runs.
+    let conn = send_only(&server.addr, "/v1/plans", &long_problem());
+    let t0 = Instant::now();
+    while running(&server.addr) == 0 {
+        assert!(t0.elapsed() < Duration::from_secs(5), "the solve never started");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    drop(conn);
+    assert_solve_stopped(&server, Duration::from_secs(2));
+    // The permit is free again.
+    let (s, body) = http(
+        &server.addr,
+        "POST",
+        "/v1/plans",
+        Some(&small().to_string()),
+        None,
+    );
+    assert_eq!(s, 200, "{body}");
+}
+
+/// Writes raw bytes (ignoring a server that hangs up early) and reads the answer.
+fn raw_http(addr: &str, bytes: &[u8]) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    let _ = s.write_all(bytes);
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    parse_response(&raw)
+}
+
+#[test]
+fn requests_hyper_refuses_still_get_json_errors() {
+    let dir = tempfile::tempdir().expect("dir");
+    let server = Server::start(dir.path(), &[]);
+    let code = |body: &str| json_of(body)["error"]["code"].as_str().unwrap_or("").to_string();
+    // Over our 8 KiB limit: the router's 414.
+    let (s, body) = http(
+        &server.addr,
+        "GET",
+        &format!("/v1/jobs/{}", "a".repeat(20_000)),
+        None,
+        None,
+    );
+    assert_eq!((s, code(&body).as_str()), (414, "uri_too_long"), "{body}");
+    // 100 KB: past what hyper parses at all; its 414 gets the same body.
+    let (s, body) = http(
+        &server.addr,
+        "GET",
+        &format!("/v1/jobs/{}", "a".repeat(100_000)),
+        None,
+        None,
+    );
+    assert_eq!((s, code(&body).as_str()), (414, "uri_too_long"), "{body}");
+    // Headers over hyper's buffer: 431.
+    let big = format!(
+        "GET /health HTTP/1.1\r\nHost: x\r\nX-Pad: {}\r\n\r\n",
+        "p".repeat(600_000)
+    );
+    let (s, body) = raw_http(&server.addr, big.as_bytes());
+    assert_eq!((s, code(&body).as_str()), (431, "headers_too_large"), "{body}");
+    // Not HTTP.
+    let (s, body) = raw_http(&server.addr, b"HELLO THERE\r\n\r\n");
+    assert_eq!((s, code(&body).as_str()), (400, "malformed_request"), "{body}");
+    // The server is fine, and keep-alive answers still pass through untouched.
+    let (s, body) = http(&server.addr, "GET", "/health", None, None);
+    assert_eq!(s, 200, "{body}");
+    let two = "GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    let mut s = TcpStream::connect(&server.addr).expect("connect");
+    s.write_all(two.as_bytes()).expect("write");
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).expect("read");
+    let text = String::from_utf8_lossy(&raw);
+    assert!(text.starts_with("HTTP/1.1 200 OK"), "{text}");
+    assert!(
+        text.contains("HTTP/1.1 404 Not Found") && text.contains("\"not_found\""),
+        "{text}"
+    );
+}
+
+const PRIVATE: &str = include_str!("common/private_problem.json");
+
+#[test]
+fn the_log_file_has_teams_but_no_client_data_and_no_colour() {
+    let dir = tempfile::tempdir().expect("dir");
+    let keys = dir.path().join("keys.json");
+    // sha256("letmein")
+    std::fs::write(
+        &keys,
+        r#"[{"team": "north", "key_sha256": "1c8bfe8f801d79745c4631d09fff36c82aa37fc4cce4fc946683d7b336b63032"}]"#,
+    )
+    .expect("keys");
+    let log = dir.path().join("server.log");
+    let mut server = Server::logged(
+        &dir.path().join("data"),
+        &["--keys", keys.to_str().expect("path")],
+        &log,
+    );
+    let key = Some("letmein");
+    let (s, plan) = http(&server.addr, "POST", "/v1/plans", Some(PRIVATE), key);
+    assert_eq!(s, 200, "{plan}");
+    let check = format!(r#"{{"problem": {PRIVATE}, "plan": {plan}}}"#);
+    let (s, body) = http(&server.addr, "POST", "/v1/check", Some(&check), key);
+    assert_eq!(s, 200, "{body}");
+    let (s, body) = http(&server.addr, "POST", "/v1/jobs", Some(PRIVATE), key);
+    assert_eq!(s, 202, "{body}");
+    let id = json_of(&body)["id"].as_str().expect("id").to_string();
+    let t0 = Instant::now();
+    loop {
+        let (_, body) = http(&server.addr, "GET", &format!("/v1/jobs/{id}"), None, key);
+        if json_of(&body)["status"] == "done" {
+            break;
+        }
+        assert!(t0.elapsed() < Duration::from_secs(30), "{body}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let (s, _) = http(&server.addr, "GET", "/v1/jobs", None, key);
+    assert_eq!(s, 200);
+    let (s, _) = http(&server.addr, "GET", "/health", None, None);
+    assert_eq!(s, 200);
+    let (s, _) = http(&server.addr, "POST", "/v1/plans", Some(PRIVATE), Some("wrong"));
+    assert_eq!(s, 401);
+    let status = Command::new("kill")
+        .args(["-TERM", &server.pid().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let t0 = Instant::now();
+    while server.child.try_wait().expect("wait").is_none() {
+        assert!(t0.elapsed() < Duration::from_secs(30), "server did not stop");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let text = std::fs::read_to_string(&log).expect("log");
+    assert!(!text.contains('\x1b'), "colour codes in a log file:\n{text}");
+    let requests: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains(" request ") || l.ends_with("request"))
+        .collect();
+    assert!(
+        requests
+            .iter()
+            .any(|l| l.contains("team=north") && l.contains("route=/v1/plans")),
+        "{text}"
+    );
+    assert!(
+        requests
+            .iter()
+            .any(|l| l.contains("team=-") && l.contains("route=/health")),
+        "{text}"
+    );
+    assert!(
+        requests
+            .iter()
+            .any(|l| l.contains("team=-") && l.contains("status=401")),
+        "{text}"
+    );
+    for secret in [
+        "Quokka",
+        "Xylophone",
+        "Wolfgang",
+        "Hildegard",
+        "Fennimore",
+        "Ptarmigan",
+        "Marmaduke",
+        "Hieronymus",
+        "Perpetua",
+        "6612345",
+        "7298765",
+        "6598761",
+        "7276543",
+        "6734567",
+        "7154321",
+        "6987123",
+        "letmein",
+    ] {
+        assert!(!text.contains(secret), "the log contains {secret:?}:\n{text}");
+    }
 }
 
 fn peak_rss_kib(pid: u32) -> Option<u64> {

@@ -2,6 +2,7 @@
 //! and a presented key's digest is compared with every configured digest in constant time.
 
 use super::error::ApiError;
+use super::requests::RequestLog;
 use super::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
@@ -107,20 +108,29 @@ impl FromRequestParts<AppState> for Team {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let Some(keys) = &state.config().keys else {
-            return Ok(Team(LOCAL_TEAM.to_string()));
-        };
-        let token = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .ok_or(ApiError::Unauthorized)?;
-        keys.team(token)
-            .map(|t| Team(t.to_string()))
-            .ok_or(ApiError::Unauthorized)
+        let team = team_of(parts, state)?;
+        // The request's log line names the team (never the key).
+        if let Some(log) = parts.extensions.get::<RequestLog>() {
+            log.set_team(&team.0);
+        }
+        Ok(team)
     }
+}
+
+fn team_of(parts: &Parts, state: &AppState) -> Result<Team, ApiError> {
+    let Some(keys) = &state.config().keys else {
+        return Ok(Team(LOCAL_TEAM.to_string()));
+    };
+    let token = parts
+        .headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .ok_or(ApiError::Unauthorized)?;
+    keys.team(token)
+        .map(|t| Team(t.to_string()))
+        .ok_or(ApiError::Unauthorized)
 }
 
 #[cfg(test)]

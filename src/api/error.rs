@@ -1,10 +1,12 @@
 //! Every error the API returns has one shape, `{"error": {"code", "message", "path"}}`,
-//! including malformed JSON (the [`Json`] extractor) and unknown routes.
+//! including malformed JSON and a missing Content-Type (the [`Json`] extractor), a bad
+//! query string (the [`Query`] extractor), unknown routes and overlong URIs.
 
 use crate::model::InputError;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
@@ -42,9 +44,15 @@ pub enum ApiError {
         /// Which limit.
         message: String,
     },
-    /// 429: too many solves waiting.
+    /// 429: too many solves waiting; answered with `Retry-After`.
     #[error("{0}")]
     TooMany(String),
+    /// 414: the URI is longer than the server accepts (the limit in bytes).
+    #[error("the URI is longer than this server accepts ({0} bytes)")]
+    UriTooLong(usize),
+    /// 415: a body that is not declared `application/json`.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     /// 503: the server is shutting down, solving is paused, or the request took too long.
     #[error("{0}")]
     Unavailable(String),
@@ -74,6 +82,8 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::UriTooLong(_) => StatusCode::URI_TOO_LONG,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -89,6 +99,8 @@ impl ApiError {
             ApiError::NotFound(_) => "not_found",
             ApiError::TooLarge { .. } => "too_large",
             ApiError::TooMany(_) => "too_many_requests",
+            ApiError::UriTooLong(_) => "uri_too_long",
+            ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Internal => "internal",
@@ -124,7 +136,9 @@ pub struct ErrorBody {
 #[derive(Debug, Clone, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// Machine-readable: `malformed_json`, `invalid_input`, `unauthorized`, `not_found`,
-    /// `too_large`, `too_many_requests`, `unavailable`, `method_not_allowed`, `internal`.
+    /// `too_large`, `too_many_requests`, `uri_too_long`, `unsupported_media_type`,
+    /// `unavailable`, `method_not_allowed`, `internal`; and for requests that are not
+    /// HTTP the server can parse, `malformed_request`, `headers_too_large`.
     pub code: String,
     /// For people.
     pub message: String,
@@ -132,13 +146,24 @@ pub struct ErrorDetail {
     pub path: Option<String>,
 }
 
+/// Seconds a client told 429 should wait before retrying (`Retry-After`): about one
+/// short solve, so a polite client neither hammers a full queue nor waits long.
+pub const RETRY_AFTER_S: u64 = 2;
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
         let mut resp = (status, axum::Json(self.body())).into_response();
-        if matches!(self, ApiError::Unauthorized) {
-            resp.headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        match self {
+            ApiError::Unauthorized => {
+                resp.headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            ApiError::TooMany(_) => {
+                resp.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_S));
+            }
+            _ => {}
         }
         resp
     }
@@ -176,17 +201,60 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
-/// A JSON body whose rejections are [`ApiError`]s: 400 for bad JSON, 422 with the field
-/// path for a document that does not fit, 413 over the body limit.
+/// A JSON body whose rejections are [`ApiError`]s: 415 unless declared JSON, 400 for
+/// bad JSON, 422 with the field path for a document that does not fit, 413 over the body
+/// limit.
 #[derive(Debug, Clone)]
 pub struct Json<T>(pub T);
+
+/// Whether a Content-Type declares JSON: `application/json` or `application/*+json`,
+/// with or without parameters.
+pub fn is_json_type(value: &str) -> bool {
+    let essence = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json"
+        || essence
+            .strip_prefix("application/")
+            .is_some_and(|sub| sub.ends_with("+json"))
+}
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        // Requiring the header is what makes a browser ask before it posts across
+        // origins: a page cannot make a visitor's browser start solves on a server
+        // without keys on their machine with a "simple" text/plain or typeless POST.
+        let declared = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(is_json_type);
+        if !declared {
+            return Err(ApiError::UnsupportedMediaType(
+                "send the body with Content-Type: application/json".into(),
+            ));
+        }
         let bytes = Bytes::from_request(req, state).await.map_err(body_rejection)?;
         parse_json(&bytes).map(Json)
+    }
+}
+
+/// A query string whose rejections are [`ApiError`]s (422), for `T` with
+/// `deny_unknown_fields` so that a misspelt parameter is an error, not ignored.
+#[derive(Debug, Clone)]
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| Query(q.0))
+            .map_err(|e| ApiError::Invalid {
+                path: String::new(),
+                message: e.body_text(),
+            })
     }
 }
 

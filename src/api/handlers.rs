@@ -1,22 +1,28 @@
 //! Request handlers. Each parses with the [`Json`] extractor (errors with field paths),
-//! checks the server's size limits, and hands CPU work to `spawn_blocking`.
+//! checks the server's size limits, and hands CPU work to `spawn_blocking`. The job
+//! endpoints are in [`super::job_routes`] (re-exported here for the OpenAPI document).
 
 use super::auth::Team;
 use super::error::{ApiError, ErrorBody, Json};
-use super::jobs::{solve_blocking, time_limit, CancelOnDrop, CancelOutcome, LiveState};
-use super::store::{JobRow, JobStatus, Outcome};
+use super::jobs::{solve_blocking, CancelOnDrop, Caps};
+use super::store::JobStatus;
 use super::AppState;
 use crate::book::{BookError, Day, Slots};
 use crate::check::check as check_plan;
 use crate::model::input::{ProblemInput, TravelInput, VisitInput};
 use crate::model::{validate, FieldPath, InputError, Plan, Problem};
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::extract::State;
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
+
+pub use super::job_routes::{
+    __path_create_job, __path_delete_job, __path_get_job, __path_list_jobs, create_job, delete_job, get_job,
+    list_jobs, rfc3339,
+};
 
 type Result<T> = std::result::Result<T, ApiError>;
 
@@ -29,7 +35,7 @@ pub(super) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + '
 }
 
 /// Runs a store call off the async workers.
-async fn db<T: Send + 'static>(
+pub(super) async fn db<T: Send + 'static>(
     state: &AppState,
     f: impl FnOnce(&super::Store) -> rusqlite::Result<T> + Send + 'static,
 ) -> Result<T> {
@@ -92,8 +98,9 @@ pub struct PlanDoc(serde_json::Value);
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "Missing or unknown API key", body = ErrorBody),
         (status = 413, description = "Body or problem too large", body = ErrorBody),
+        (status = 415, description = "Body not declared application/json", body = ErrorBody),
         (status = 422, description = "Invalid problem, with the field path", body = ErrorBody),
-        (status = 429, description = "Too many solves waiting", body = ErrorBody),
+        (status = 429, description = "Too many solves waiting; see Retry-After", body = ErrorBody),
         (status = 503, description = "Solving paused, shutting down, or timed out", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn plans(
@@ -120,13 +127,19 @@ pub async fn plans(
         .await
         .ok_or_else(|| ApiError::Unavailable("the server is shutting down".into()))?;
     drop(waiting);
-    let _running = jobs.run_guard();
+    let running = jobs.run_guard();
     let cancel = Arc::new(AtomicBool::new(false));
+    // If this future is dropped (the request timed out or its client went away), the
+    // flag stops the solve; the permit and the running count go with the solve itself,
+    // so no other solve starts until this one has really returned.
     let _stop_if_dropped = CancelOnDrop(cancel.clone());
-    let limit = time_limit(&problem, state.config().max_time_limit_s);
+    let caps = Caps::of(state.config());
     let visits = problem.visits.len();
-    let result = blocking(move || solve_blocking(&problem, limit, cancel, None)).await?;
-    drop(permit);
+    let result = blocking(move || {
+        let _held = (permit, running);
+        solve_blocking(&problem, caps, cancel, None)
+    })
+    .await?;
     match result {
         Ok(solved) => {
             let secs = solved.elapsed.as_secs_f64();
@@ -178,7 +191,8 @@ pub struct JobView {
     pub solve_s: Option<f64>,
     /// Why the solver stopped: `completed`, `time_limit`, `cancelled`, `shutdown`.
     pub stop: Option<String>,
-    /// Why it failed, or a note (re-queued after a restart).
+    /// Why it failed, or how a queued job was cancelled (never set by a restart: see
+    /// `restarts`).
     pub error: Option<String>,
     /// Times it was re-queued after a server restart.
     pub restarts: i64,
@@ -196,184 +210,6 @@ pub struct JobProgress {
     pub best_objective: Option<f64>,
     /// Required visits the best plan so far leaves out.
     pub unassigned: Option<usize>,
-}
-
-fn view(state: &AppState, row: JobRow) -> Result<JobView> {
-    let mut status = row.status;
-    let mut progress = None;
-    if !status.is_final() {
-        if let Some(LiveState::Running(snap, elapsed_s)) = state.0.jobs.live_state(&row.id) {
-            status = JobStatus::Running;
-            progress = Some(JobProgress {
-                elapsed_s,
-                best_objective: snap.map(|s| s.objective),
-                unassigned: snap.map(|s| s.unassigned),
-            });
-        }
-    }
-    let plan = match &row.plan {
-        Some(text) => Some(serde_json::from_str(text).map_err(|e| {
-            tracing::error!(job = %row.id, "stored plan is not JSON: {e}");
-            ApiError::Internal
-        })?),
-        None => None,
-    };
-    Ok(JobView {
-        id: row.id,
-        status,
-        visits: row.visits,
-        created_at: rfc3339(row.created_ms),
-        started_at: row.started_ms.map(rfc3339),
-        finished_at: row.finished_ms.map(rfc3339),
-        progress,
-        objective: row.objective,
-        solve_s: row.solve_s,
-        stop: row.stop,
-        error: row.error,
-        restarts: row.restarts,
-        plan,
-    })
-}
-
-/// Unix milliseconds as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
-pub fn rfc3339(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let milli = ms.rem_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let tod = secs.rem_euclid(86_400);
-    // Civil from days (H. Hinnant).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{milli:03}Z",
-        tod / 3600,
-        (tod / 60) % 60,
-        tod % 60
-    )
-}
-
-fn valid_id(id: &str) -> bool {
-    id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-fn no_job() -> ApiError {
-    ApiError::NotFound("no such job".into())
-}
-
-/// Queues a solve and answers at once with its id.
-#[utoipa::path(post, path = "/v1/jobs", tag = "jobs",
-    request_body(content = ProblemDoc, description = "A problem (SPEC.md)"),
-    responses(
-        (status = 202, description = "Queued", body = JobCreated),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody),
-        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn create_job(
-    State(state): State<AppState>,
-    Team(team): Team,
-    Json(input): Json<ProblemInput>,
-) -> Result<Response> {
-    let problem = validated(&state, &input, "")?;
-    let jobs = &state.0.jobs;
-    if jobs.shutting_down() {
-        return Err(ApiError::Unavailable("the server is shutting down".into()));
-    }
-    if jobs.waiting() >= state.config().max_queued {
-        return Err(ApiError::TooMany("too many jobs are queued; retry later".into()));
-    }
-    let json = serde_json::to_string(&input).map_err(|e| {
-        tracing::error!("cannot encode a problem: {e}");
-        ApiError::Internal
-    })?;
-    drop(input);
-    let id = jobs.new_id();
-    let visits = problem.visits.len();
-    let (sid, steam) = (id.clone(), team.clone());
-    db(&state, move |s| s.insert(&sid, &steam, &json, visits)).await?;
-    tracing::info!(job = %id, visits, "job queued");
-    jobs.spawn(&state, id.clone(), problem);
-    let mut resp = (
-        StatusCode::ACCEPTED,
-        axum::Json(JobCreated {
-            id: id.clone(),
-            status: JobStatus::Queued,
-        }),
-    )
-        .into_response();
-    if let Ok(v) = HeaderValue::from_str(&format!("/v1/jobs/{id}")) {
-        resp.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(resp)
-}
-
-async fn load(state: &AppState, id: &str, team: &str) -> Result<JobRow> {
-    if !valid_id(id) {
-        return Err(no_job());
-    }
-    let (sid, steam) = (id.to_string(), team.to_string());
-    db(state, move |s| s.get(&sid, &steam)).await?.ok_or_else(no_job)
-}
-
-/// A job's status, progress and, when done, its plan. Other teams' jobs are 404.
-#[utoipa::path(get, path = "/v1/jobs/{id}", tag = "jobs",
-    params(("id" = String, Path, description = "Job id")),
-    responses((status = 200, body = JobView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn get_job(
-    State(state): State<AppState>,
-    Team(team): Team,
-    Path(id): Path<String>,
-) -> Result<Response> {
-    let row = load(&state, &id, &team).await?;
-    Ok(axum::Json(view(&state, row)?).into_response())
-}
-
-/// Stops a job: a queued one is cancelled; a running one stops its search and keeps the
-/// best plan found (the answer waits up to 5 s for that). A finished job is unchanged.
-#[utoipa::path(delete, path = "/v1/jobs/{id}", tag = "jobs",
-    params(("id" = String, Path, description = "Job id")),
-    responses((status = 200, body = JobView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn delete_job(
-    State(state): State<AppState>,
-    Team(team): Team,
-    Path(id): Path<String>,
-) -> Result<Response> {
-    let row = load(&state, &id, &team).await?;
-    if row.status.is_final() {
-        return Ok(axum::Json(view(&state, row)?).into_response());
-    }
-    match state.0.jobs.cancel(&id) {
-        CancelOutcome::WasQueued | CancelOutcome::NotLive => {
-            let outcome = Outcome {
-                status: JobStatus::Cancelled,
-                plan: None,
-                error: Some("cancelled before its solve started".into()),
-                stop: Some("cancelled".into()),
-                objective: None,
-                solve_s: None,
-            };
-            let sid = id.clone();
-            db(&state, move |s| s.finish(&sid, &outcome)).await?;
-            tracing::info!(job = %id, "job cancelled while queued");
-        }
-        CancelOutcome::Stopping => {
-            tracing::info!(job = %id, "job stopping");
-            let deadline = Instant::now() + Duration::from_secs(5);
-            while state.0.jobs.live_state(&id).is_some() && Instant::now() < deadline {
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }
-        }
-    }
-    let row = load(&state, &id, &team).await?;
-    Ok(axum::Json(view(&state, row)?).into_response())
 }
 
 /// `POST /v1/slots` body.
@@ -548,7 +384,14 @@ pub async fn not_found() -> ApiError {
     ApiError::NotFound("no such route; see /openapi.json".into())
 }
 
-/// Known route, wrong method.
-pub async fn method_not_allowed() -> ApiError {
+/// Known route, wrong method. Names the route for the request log and metrics (this
+/// fallback runs outside the route layer that does so for the route's own methods).
+pub async fn method_not_allowed(
+    route: Option<axum::extract::MatchedPath>,
+    log: Option<axum::Extension<super::requests::RequestLog>>,
+) -> ApiError {
+    if let (Some(route), Some(axum::Extension(log))) = (route, log) {
+        log.set_route(route.as_str());
+    }
     ApiError::MethodNotAllowed
 }

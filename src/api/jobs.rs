@@ -7,7 +7,7 @@
 //! store only for transitions it decided.
 
 use super::store::{JobStatus, Outcome, Recovered};
-use super::AppState;
+use super::{AppState, Config};
 use crate::check::check;
 use crate::model::{parse_problem, Plan, Problem};
 use crate::solve::{Solved, Solver, StopReason};
@@ -65,16 +65,17 @@ pub struct Jobs {
     permits: usize,
     live: Mutex<HashMap<String, Live>>,
     shutting_down: AtomicBool,
-    running: AtomicUsize,
-    waiting: AtomicUsize,
+    running: Arc<AtomicUsize>,
+    waiting: Arc<AtomicUsize>,
     ids: AtomicU64,
     seed: RandomState,
 }
 
-/// Decrements a counter when dropped (a request future dropped by a timeout included).
-pub struct CountGuard<'a>(&'a AtomicUsize);
+/// Decrements a counter when dropped. It owns its counter so that it can travel with a
+/// solve into `spawn_blocking` and outlive the request that started it.
+pub struct CountGuard(Arc<AtomicUsize>);
 
-impl Drop for CountGuard<'_> {
+impl Drop for CountGuard {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);
     }
@@ -101,8 +102,8 @@ impl Jobs {
             permits,
             live: Mutex::new(HashMap::new()),
             shutting_down: AtomicBool::new(false),
-            running: AtomicUsize::new(0),
-            waiting: AtomicUsize::new(0),
+            running: Arc::new(AtomicUsize::new(0)),
+            waiting: Arc::new(AtomicUsize::new(0)),
             ids: AtomicU64::new(0),
             seed: RandomState::new(),
         }
@@ -149,7 +150,7 @@ impl Jobs {
     }
 
     /// Counts one more waiting solve unless `max` are waiting already.
-    pub fn try_wait(&self, max: usize) -> Option<CountGuard<'_>> {
+    pub fn try_wait(&self, max: usize) -> Option<CountGuard> {
         let mut cur = self.waiting.load(Ordering::SeqCst);
         loop {
             if cur >= max {
@@ -159,7 +160,7 @@ impl Jobs {
                 .waiting
                 .compare_exchange(cur, cur + 1, Ordering::SeqCst, Ordering::SeqCst)
             {
-                Ok(_) => return Some(CountGuard(&self.waiting)),
+                Ok(_) => return Some(CountGuard(self.waiting.clone())),
                 Err(now) => cur = now,
             }
         }
@@ -170,10 +171,11 @@ impl Jobs {
         self.sem.clone().acquire_owned().await.ok()
     }
 
-    /// Counts a running solve until the guard drops.
-    pub fn run_guard(&self) -> CountGuard<'_> {
+    /// Counts a running solve until the guard drops: keep it until the solve has really
+    /// returned, not only until its request is answered.
+    pub fn run_guard(&self) -> CountGuard {
         self.running.fetch_add(1, Ordering::SeqCst);
-        CountGuard(&self.running)
+        CountGuard(self.running.clone())
     }
 
     /// The live state of a job in this process.
@@ -242,15 +244,50 @@ impl Jobs {
     }
 }
 
+/// What this server lets one solve use: a request for more is cut to it by the solver,
+/// which says so in the plan's `warnings` (so clients learn their request was capped).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Caps {
+    /// Most worker threads (`--max-threads`).
+    pub max_threads: usize,
+    /// Longest time limit (`--max-time-limit-s`).
+    pub max_time_limit: Duration,
+}
+
+impl Caps {
+    /// The caps of a server's settings.
+    pub fn of(config: &Config) -> Caps {
+        let s = config.max_time_limit_s;
+        Caps {
+            max_threads: config.max_threads.max(1),
+            // Negative or NaN caps allow nothing; an infinite one allows anything.
+            max_time_limit: Duration::try_from_secs_f64(s).unwrap_or(if s > 0.0 {
+                Duration::MAX
+            } else {
+                Duration::ZERO
+            }),
+        }
+    }
+
+    /// The time limit a problem gets here, seconds (for logs).
+    pub fn limit_s(&self, problem: &Problem) -> f64 {
+        problem
+            .options
+            .time_limit_s
+            .min(self.max_time_limit.as_secs_f64())
+    }
+}
+
 /// Runs a solve to its end and checks the plan. Blocking: call on `spawn_blocking`.
 pub fn solve_blocking(
     problem: &Problem,
-    limit_s: f64,
+    caps: Caps,
     cancel: Arc<AtomicBool>,
     progress: Option<Arc<Mutex<Option<Snapshot>>>>,
 ) -> Result<Solved, String> {
     let mut solver = Solver::new(problem)
-        .time_limit(Duration::from_secs_f64(limit_s))
+        .max_threads(caps.max_threads)
+        .max_time_limit(caps.max_time_limit)
         .cancel_flag(cancel);
     if let Some(p) = progress {
         solver = solver.on_progress(move |pr| {
@@ -272,11 +309,6 @@ pub fn solve_blocking(
         ));
     }
     Ok(solved)
-}
-
-/// The time budget of a problem on this server.
-pub fn time_limit(problem: &Problem, max_s: f64) -> f64 {
-    problem.options.time_limit_s.min(max_s).max(0.0)
 }
 
 /// Name of a stop reason, as stored.
@@ -317,12 +349,12 @@ async fn run_job(state: AppState, id: String, problem: Problem) {
     if let Err(e) = tokio::task::spawn_blocking(move || store.set_running(&sid)).await {
         tracing::error!(job = %id, "store task failed: {e}");
     }
-    let limit = time_limit(&problem, state.0.config.max_time_limit_s);
+    let caps = Caps::of(&state.0.config);
     let visits = problem.visits.len();
-    tracing::info!(job = %id, visits, limit_s = limit, "solve started");
+    tracing::info!(job = %id, visits, limit_s = caps.limit_s(&problem), "solve started");
     let flag = cancel.clone();
     let result =
-        tokio::task::spawn_blocking(move || solve_blocking(&problem, limit, flag, Some(progress))).await;
+        tokio::task::spawn_blocking(move || solve_blocking(&problem, caps, flag, Some(progress))).await;
     let outcome = match result {
         Ok(Ok(solved)) => {
             let secs = solved.elapsed.as_secs_f64();

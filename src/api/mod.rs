@@ -6,26 +6,31 @@
 //! graceful shutdown. CPU work (solves, slots, checks) runs on `spawn_blocking`; solves
 //! also wait for one of `max_concurrent_solves` permits, which is the job queue.
 //!
-//! Logs carry job ids, sizes, statuses and timings, never client names, ids or places.
+//! Logs carry job ids, teams, sizes, statuses and timings, never client names, ids or
+//! places: one line per request ([`requests`]) and a few per solve.
+//!
+//! Finished jobs are kept for `retain_days` and then erased with their problem and plan
+//! ([`AppState::sweep`], at start and every hour), or at once by `DELETE /v1/jobs/{id}`.
 
 pub mod auth;
 pub mod error;
 pub mod handlers;
+pub mod job_routes;
 pub mod jobs;
 pub mod metrics;
 pub mod openapi;
 pub mod reports;
+pub mod requests;
 pub mod store;
+pub mod transport;
 
-use axum::extract::{MatchedPath, Request, State};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::middleware;
 use axum::routing::{get, post};
 use axum::Router;
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub use auth::Keys;
 pub use error::{ApiError, Json};
@@ -46,6 +51,12 @@ pub struct Config {
     pub max_staff: usize,
     /// Cap on `options.time_limit_s`, seconds.
     pub max_time_limit_s: f64,
+    /// Cap on `options.threads` per solve (default: the cores the server started with, so
+    /// one request cannot ask for more threads than the machine has).
+    pub max_threads: usize,
+    /// Finished jobs (done, failed, cancelled) are erased this many days after they
+    /// finished, with their problem and plan (at least 1).
+    pub retain_days: u32,
     /// Largest request body, bytes (413 above).
     pub body_limit: usize,
     /// Longest a request may take (503 after).
@@ -63,12 +74,17 @@ impl Default for Config {
             max_visits: 2000,
             max_staff: 500,
             max_time_limit_s: 30.0,
+            max_threads: crate::solve::machine_threads(),
+            retain_days: 30,
             body_limit: 16 << 20,
             request_timeout: Duration::from_secs(60),
             shutdown_grace: Duration::from_secs(20),
         }
     }
 }
+
+/// How often expired jobs are swept (besides once at start).
+pub const RETENTION_SWEEP: Duration = Duration::from_secs(3600);
 
 /// Shared server state.
 pub struct Shared {
@@ -109,6 +125,47 @@ impl AppState {
         &self.0.config
     }
 
+    /// How long finished jobs are kept.
+    pub fn retention(&self) -> Duration {
+        Duration::from_secs(86_400 * u64::from(self.config().retain_days.max(1)))
+    }
+
+    /// Erases the finished jobs older than the retention period as of `now_ms` (Unix
+    /// milliseconds; [`store::now_ms`] but in tests), with their problems and plans.
+    pub async fn sweep(&self, now_ms: i64) -> anyhow::Result<usize> {
+        let store = self.0.store.clone();
+        let retain = self.retention();
+        let n = tokio::task::spawn_blocking(move || store.sweep(now_ms, retain))
+            .await
+            .map_err(|e| anyhow::anyhow!("retention task failed: {e}"))?
+            .map_err(|e| anyhow::anyhow!("cannot erase expired jobs: {e}"))?;
+        if n > 0 {
+            tracing::info!(
+                erased = n,
+                retain_days = self.config().retain_days,
+                "expired jobs erased"
+            );
+        }
+        Ok(n)
+    }
+
+    /// Sweeps every [`RETENTION_SWEEP`] from now on (the first sweep is the caller's, at
+    /// start), so a server that runs for months still keeps data no longer than it says.
+    pub fn spawn_retention(&self) -> tokio::task::JoinHandle<()> {
+        let state = self.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(RETENTION_SWEEP);
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            every.tick().await;
+            loop {
+                every.tick().await;
+                if let Err(e) = state.sweep(store::now_ms()).await {
+                    tracing::error!("{e:#}");
+                }
+            }
+        })
+    }
+
     /// Re-queues jobs cut off by the last stop (see [`store`]). Call once, before serving.
     pub async fn recover(&self) -> anyhow::Result<()> {
         let store = self.0.store.clone();
@@ -131,10 +188,13 @@ pub fn app(state: AppState) -> Router {
     let limit = state.config().body_limit;
     Router::new()
         .route("/v1/plans", post(handlers::plans))
-        .route("/v1/jobs", post(handlers::create_job))
+        .route(
+            "/v1/jobs",
+            post(job_routes::create_job).get(job_routes::list_jobs),
+        )
         .route(
             "/v1/jobs/{id}",
-            get(handlers::get_job).delete(handlers::delete_job),
+            get(job_routes::get_job).delete(job_routes::delete_job),
         )
         .route("/v1/slots", post(handlers::slots))
         .route("/v1/check", post(handlers::check))
@@ -142,35 +202,12 @@ pub fn app(state: AppState) -> Router {
         .route("/health", get(handlers::health))
         .route("/metrics", get(handlers::metrics))
         .route("/openapi.json", get(handlers::openapi))
-        .route_layer(middleware::from_fn_with_state(state.clone(), track))
+        .route_layer(middleware::from_fn(requests::mark_route))
         .fallback(handlers::not_found)
         .method_not_allowed_fallback(handlers::method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(limit))
+        .layer(middleware::from_fn_with_state(state.clone(), requests::track))
         .with_state(state)
-}
-
-/// Times out, counts and logs every routed request.
-async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let t0 = Instant::now();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_string(), |m| m.as_str().to_string());
-    let method = req.method().as_str().to_string();
-    let timeout = state.config().request_timeout;
-    let resp = match tokio::time::timeout(timeout, next.run(req)).await {
-        Ok(r) => r,
-        Err(_) => ApiError::Unavailable(format!(
-            "the request took longer than {} s",
-            timeout.as_secs_f64()
-        ))
-        .into_response(),
-    };
-    let secs = t0.elapsed().as_secs_f64();
-    let status = resp.status().as_u16();
-    state.0.metrics.request(&method, &route, status, secs);
-    tracing::info!(%method, %route, status, ms = secs * 1e3, "request");
-    resp
 }
 
 /// Whether `addr` is a loopback address (what an unauthenticated server may bind).
@@ -203,6 +240,9 @@ pub async fn serve(
     }
     let state = AppState::open(opts.config, &opts.data_dir)?;
     state.recover().await?;
+    // Expired data goes before anyone can read it, then hourly.
+    state.sweep(store::now_ms()).await?;
+    let retention = state.spawn_retention();
     let listener = tokio::net::TcpListener::bind(opts.addr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", opts.addr))?;
@@ -212,7 +252,7 @@ pub async fn serve(
     tracing::info!(addr = %local, auth = state.config().keys.is_some(), "listening");
     // Tests and scripts read this line to find a random port.
     println!("carerounds listening on http://{local}");
-    axum::serve(listener, app(state.clone()))
+    axum::serve(transport::JsonErrors(listener), app(state.clone()))
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(|e| anyhow::anyhow!("server error: {e}"))?;
@@ -220,6 +260,7 @@ pub async fn serve(
         running = state.0.jobs.running(),
         "stopped accepting; draining solves"
     );
+    retention.abort();
     state.0.jobs.drain(state.config().shutdown_grace).await;
     tracing::info!("shut down");
     Ok(())

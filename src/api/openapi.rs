@@ -39,6 +39,7 @@ impl Modify for BearerAuth {
     paths(
         super::handlers::plans,
         super::handlers::create_job,
+        super::handlers::list_jobs,
         super::handlers::get_job,
         super::handlers::delete_job,
         super::handlers::slots,

@@ -6,13 +6,21 @@
 //! by a crash or a stop. They are re-queued (a solve is deterministic for a seed and has
 //! no side effects, so re-running it is safe), counting the restart; a job cut off
 //! [`MAX_RESTARTS`] times is marked `failed` with the reason instead, so one job that
-//! crashes the server cannot crash it forever.
+//! crashes the server cannot crash it forever. The count shows in the job's `restarts`;
+//! its `error` stays empty while it runs again (it is not an error, and a client polling
+//! for `error` would take it for one).
+//!
+//! Retention ([`Store::sweep`], [`Store::erase`]): finished jobs are deleted with their
+//! problem and plan after the server's retention period, or at once on request. The
+//! connection runs with `secure_delete`, so deleted rows are overwritten with zeros rather
+//! than left in free pages until a VACUUM, and the WAL is checkpointed and truncated after
+//! each deletion so that old copies of the pages do not linger in the log either.
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::Mutex;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// A job cut off this many times by restarts is failed rather than re-queued.
 pub const MAX_RESTARTS: i64 = 3;
@@ -145,6 +153,13 @@ type Result<T> = rusqlite::Result<T>;
 const COLUMNS: &str =
     "id, team, status, visits, plan, error, stop, objective, solve_s, created_ms, started_ms, finished_ms, restarts";
 
+/// [`COLUMNS`] without the plan (listings never read plan bodies).
+const LIST_COLUMNS: &str =
+    "id, team, status, visits, NULL, error, stop, objective, solve_s, created_ms, started_ms, finished_ms, restarts";
+
+/// Statuses a job never leaves: what retention and erasure may delete.
+const FINAL: &str = "('done', 'failed', 'cancelled')";
+
 fn row(r: &rusqlite::Row) -> Result<JobRow> {
     let status: String = r.get(2)?;
     Ok(JobRow {
@@ -178,6 +193,7 @@ impl Store {
     fn init(conn: Connection) -> Result<Store> {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "secure_delete", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(
             "CREATE TABLE IF NOT EXISTS jobs (
@@ -196,7 +212,8 @@ impl Store {
                 finished_ms INTEGER,
                 restarts INTEGER NOT NULL DEFAULT 0
             );
-            CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status, created_ms);",
+            CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status, created_ms);
+            CREATE INDEX IF NOT EXISTS jobs_team ON jobs(team, created_ms, id);",
         )?;
         Ok(Store {
             conn: Mutex::new(conn),
@@ -283,6 +300,66 @@ impl Store {
         })
     }
 
+    /// A page of `team`'s jobs, newest first (by creation time, then id), without plans:
+    /// at most `limit`, and only those before `before` (the last row of the previous page).
+    pub fn list(&self, team: &str, limit: usize, before: Option<(i64, &str)>) -> Result<Vec<JobRow>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.with(|c| {
+            let rows = match before {
+                None => {
+                    let mut st = c.prepare_cached(&format!(
+                        "SELECT {LIST_COLUMNS} FROM jobs WHERE team = ?1
+                         ORDER BY created_ms DESC, id DESC LIMIT ?2"
+                    ))?;
+                    let rows = st.query_map(params![team, limit], row)?;
+                    rows.collect()
+                }
+                Some((created_ms, id)) => {
+                    let mut st = c.prepare_cached(&format!(
+                        "SELECT {LIST_COLUMNS} FROM jobs WHERE team = ?1 AND (created_ms, id) < (?2, ?3)
+                         ORDER BY created_ms DESC, id DESC LIMIT ?4"
+                    ))?;
+                    let rows = st.query_map(params![team, created_ms, id, limit], row)?;
+                    rows.collect()
+                }
+            };
+            rows
+        })
+    }
+
+    /// Deletes a finished job of `team` with its problem and plan; false when there is no
+    /// such finished job (unknown, another team's, or still queued or running).
+    pub fn erase(&self, id: &str, team: &str) -> Result<bool> {
+        self.with(|c| {
+            let n = c.execute(
+                &format!("DELETE FROM jobs WHERE id = ?1 AND team = ?2 AND status IN {FINAL}"),
+                params![id, team],
+            )?;
+            if n > 0 {
+                truncate_wal(c)?;
+            }
+            Ok(n > 0)
+        })
+    }
+
+    /// Deletes every job that finished more than `retain` before `now_ms` (Unix ms), with
+    /// its problem and plan; returns how many. Queued and running jobs are never deleted.
+    pub fn sweep(&self, now_ms: i64, retain: Duration) -> Result<usize> {
+        let cutoff = now_ms.saturating_sub(i64::try_from(retain.as_millis()).unwrap_or(i64::MAX));
+        self.with(|c| {
+            let n = c.execute(
+                &format!(
+                    "DELETE FROM jobs WHERE status IN {FINAL} AND COALESCE(finished_ms, created_ms) < ?1"
+                ),
+                params![cutoff],
+            )?;
+            if n > 0 {
+                truncate_wal(c)?;
+            }
+            Ok(n)
+        })
+    }
+
     /// Re-queues jobs cut off by a crash or stop (see the module docs); returns the
     /// queued jobs to run, oldest first, and those failed.
     pub fn recover(&self) -> Result<Recovered> {
@@ -303,7 +380,7 @@ impl Store {
             )?;
             tx.execute(
                 "UPDATE jobs SET status = 'queued', restarts = restarts + 1, started_ms = NULL,
-                 error = 're-queued after a server restart' WHERE status = 'running'",
+                 error = NULL WHERE status = 'running'",
                 [],
             )?;
             let requeued: Vec<String> = {
@@ -315,6 +392,12 @@ impl Store {
             Ok(Recovered { requeued, failed })
         })
     }
+}
+
+/// Moves the log into the database and empties it, so the pages that held deleted rows
+/// (still in the log as they were before the deletion) are gone from disk.
+fn truncate_wal(c: &Connection) -> Result<()> {
+    c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
 }
 
 #[cfg(test)]
@@ -334,6 +417,13 @@ mod tests {
             let store = Store::open(dir.path()).expect("reopen");
             let r = store.recover().expect("recover");
             assert_eq!(r.requeued, ["a", "b"], "round {round}");
+            let b = store.get("b", "north").expect("get").expect("row");
+            assert_eq!(
+                (b.status, b.restarts),
+                (JobStatus::Queued, round),
+                "round {round}"
+            );
+            assert_eq!(b.error, None, "a restart is not an error");
             store.set_running("b").expect("running");
         }
         let store = Store::open(dir.path()).expect("reopen");
@@ -343,5 +433,86 @@ mod tests {
         let b = store.get("b", "north").expect("get").expect("row");
         assert_eq!(b.status, JobStatus::Failed);
         assert!(b.error.unwrap_or_default().contains("3 times"));
+    }
+
+    fn finished(store: &Store, id: &str) {
+        let o = Outcome {
+            status: JobStatus::Done,
+            plan: Some("{}".into()),
+            error: None,
+            stop: Some("completed".into()),
+            objective: Some(1.0),
+            solve_s: Some(0.1),
+        };
+        store.finish(id, &o).expect("finish");
+    }
+
+    #[test]
+    fn sweep_deletes_only_finished_jobs_past_retention() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(dir.path()).expect("open");
+        for id in ["done", "queued", "running"] {
+            store.insert(id, "north", "{}", 1).expect("insert");
+        }
+        finished(&store, "done");
+        store.set_running("running").expect("running");
+        let day = Duration::from_secs(86_400);
+        let now = now_ms();
+        // Within the period nothing goes; a day past it only the finished job goes.
+        assert_eq!(store.sweep(now + 29 * 86_400_000, 30 * day).expect("sweep"), 0);
+        assert_eq!(store.sweep(now + 31 * 86_400_000, 30 * day).expect("sweep"), 1);
+        assert!(store.get("done", "north").expect("get").is_none());
+        assert!(store.problem("done").expect("problem").is_none());
+        for id in ["queued", "running"] {
+            assert!(store.get(id, "north").expect("get").is_some(), "{id} kept");
+        }
+        assert_eq!(store.sweep(now + 365 * 86_400_000, day).expect("sweep"), 0);
+    }
+
+    #[test]
+    fn erase_leaves_nothing_on_disk() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(dir.path()).expect("open");
+        let secret = "Client-Marmaduke-Quokka-Secret";
+        let problem = format!(r#"{{"name": "{secret}", "pad": "{}"}}"#, "y".repeat(20_000));
+        store.insert("j1", "north", &problem, 1).expect("insert");
+        store.insert("j2", "north", "{}", 1).expect("insert");
+        // Not finished: not erased.
+        assert!(!store.erase("j1", "north").expect("erase"));
+        finished(&store, "j1");
+        assert!(!store.erase("j1", "south").expect("other team"));
+        assert!(store.erase("j1", "north").expect("erase"));
+        assert!(store.get("j1", "north").expect("get").is_none());
+        assert!(!store.erase("j1", "north").expect("twice"));
+        for name in ["jobs.sqlite3", "jobs.sqlite3-wal"] {
+            let bytes = std::fs::read(dir.path().join(name)).unwrap_or_default();
+            let found = bytes.windows(secret.len()).any(|w| w == secret.as_bytes());
+            assert!(!found, "{name} still holds the erased problem");
+        }
+        assert!(store.get("j2", "north").expect("get").is_some());
+    }
+
+    #[test]
+    fn list_pages_newest_first_per_team() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(dir.path()).expect("open");
+        for i in 0..5 {
+            store.insert(&format!("n{i}"), "north", "{}", i).expect("insert");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        store.insert("s0", "south", "{}", 1).expect("insert");
+        finished(&store, "n4");
+        let first = store.list("north", 2, None).expect("list");
+        let ids: Vec<&str> = first.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["n4", "n3"]);
+        assert!(first[0].plan.is_none(), "listings carry no plan");
+        let last = &first[1];
+        let rest = store
+            .list("north", 10, Some((last.created_ms, &last.id)))
+            .expect("list");
+        let ids: Vec<&str> = rest.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["n2", "n1", "n0"]);
+        let south = store.list("south", 10, None).expect("list");
+        assert_eq!(south.len(), 1);
     }
 }

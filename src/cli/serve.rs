@@ -2,6 +2,7 @@
 
 use anyhow::{Context, Result};
 use carerounds::api::{self, Config, Keys, ServeOptions};
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,9 +32,18 @@ pub struct ServeArgs {
     /// Most staff in one problem (413 above).
     #[arg(long, default_value_t = 500)]
     max_staff: usize,
-    /// Cap on a problem's options.time_limit_s, seconds.
+    /// Cap on a problem's options.time_limit_s, seconds (a longer one is cut to it and the
+    /// plan's warnings say so).
     #[arg(long, default_value_t = 30.0)]
     max_time_limit_s: f64,
+    /// Cap on a problem's options.threads per solve (default: this machine's cores; at
+    /// most that). A request for more runs on this many and the plan's warnings say so.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    max_threads: Option<u32>,
+    /// Days finished jobs (done, failed, cancelled) are kept, with their problem and plan,
+    /// before they are erased (swept at start and hourly); at least 1.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+    retain_days: u32,
     /// Largest request body, MiB (413 above).
     #[arg(long, default_value_t = 16)]
     max_body_mib: usize,
@@ -62,6 +72,8 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     tracing_subscriber::fmt()
         .with_max_level(args.log)
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, never into log files or journald.
+        .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .init();
     let keys = args.keys.as_deref().map(Keys::load).transpose()?;
@@ -75,6 +87,7 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         max_visits: args.max_visits,
         max_staff: args.max_staff,
         max_time_limit_s: args.max_time_limit_s,
+        retain_days: args.retain_days,
         body_limit: args.max_body_mib.saturating_mul(1 << 20),
         request_timeout: secs("request-timeout-s", args.request_timeout_s)?,
         shutdown_grace: secs("shutdown-grace-s", args.shutdown_grace_s)?,
@@ -82,6 +95,9 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     };
     if let Some(n) = args.max_concurrent_solves {
         config.max_concurrent_solves = n;
+    }
+    if let Some(n) = args.max_threads {
+        config.max_threads = n as usize;
     }
     let opts = ServeOptions {
         addr: args.addr,
