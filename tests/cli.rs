@@ -14,7 +14,10 @@ fn one_visit(extra_staff: Value, options: Value) -> Value {
         "id": "ann", "shift": {"start": "08:00", "end": "16:00"},
         "start_location": {"lat": 52.67, "lon": -0.73}
     });
-    staff.as_object_mut().unwrap().extend(extra_staff.as_object().unwrap().clone());
+    staff
+        .as_object_mut()
+        .unwrap()
+        .extend(extra_staff.as_object().unwrap().clone());
     json!({
         "staff": [staff],
         "visits": [{"id": "v1", "location": {"lat": 52.66, "lon": -0.72}, "duration_min": 30}],
@@ -31,7 +34,10 @@ fn write(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
 #[test]
 fn admin_time_longer_than_the_shift_is_bad_input_not_an_internal_error() {
     let dir = tempfile::tempdir().unwrap();
-    let p = one_visit(json!({"shift": {"start": "09:00", "end": "09:00"}, "admin_min": 60}), json!({}));
+    let p = one_visit(
+        json!({"shift": {"start": "09:00", "end": "09:00"}, "admin_min": 60}),
+        json!({}),
+    );
     let path = write(dir.path(), "p.json", &p.to_string());
     for cmd in ["solve", "validate"] {
         let out = bin().arg(cmd).arg(&path).output().unwrap();
@@ -54,9 +60,18 @@ fn thousands_of_threads_are_capped_at_the_cores() {
     assert!(out.status.success(), "{err}");
     // Was 7 s with 3,000 threads; a generous bound that only a regression can break.
     assert!(took < Duration::from_secs(3), "took {took:?}");
-    assert!(err.contains("warning: options.threads: 3000 threads were asked for"), "{err}");
+    assert!(
+        err.contains("warning: options.threads: 3000 threads were asked for"),
+        "{err}"
+    );
     let plan: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(plan["warnings"][0].as_str().unwrap().starts_with("options.threads"), "{plan}");
+    assert!(
+        plan["warnings"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("options.threads"),
+        "{plan}"
+    );
 }
 
 #[test]
@@ -68,7 +83,16 @@ fn a_time_limit_is_kept_on_a_large_instance() {
     for seconds in ["0.05", "0.5"] {
         let t0 = Instant::now();
         let out = bin()
-            .args(["solve", "--format", "solomon", file, "--threads", "1", "--seconds", seconds])
+            .args([
+                "solve",
+                "--format",
+                "solomon",
+                file,
+                "--threads",
+                "1",
+                "--seconds",
+                seconds,
+            ])
             .output()
             .unwrap();
         let took = t0.elapsed().as_secs_f64();
@@ -96,5 +120,10 @@ fn type_errors_are_in_words() {
     let out = bin().arg("validate").arg(&path).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2));
-    assert!(err.contains("staff[0].shift: invalid type: string \"08:00-16:00\", expected an object with start and end"), "{err}");
+    assert!(
+        err.contains(
+            "staff[0].shift: invalid type: string \"08:00-16:00\", expected an object with start and end"
+        ),
+        "{err}"
+    );
 }

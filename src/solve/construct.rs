@@ -40,13 +40,18 @@ fn twins(inst: &Instance) -> Vec<Vec<usize>> {
 
 /// Builds a plan by regret insertion.
 pub fn construct(inst: &Instance) -> Solution {
-    construct_within(inst, &|| false)
+    construct_within(inst, &|| false, &|| false)
 }
 
 /// Regret insertion until `halt` says time is up; the visits still open then go in one
 /// by one at their cheapest place (no regret look-ahead), so a run on a large day with a
-/// short time limit still returns a whole plan within its limit.
-pub fn construct_within(inst: &Instance, halt: &dyn Fn() -> bool) -> Solution {
+/// short time limit still returns a whole plan within its limit. When `cancelled` says so
+/// the visits still open stay unplanned: whoever cancelled wants the answer now.
+pub fn construct_within(
+    inst: &Instance,
+    time_up: &dyn Fn() -> bool,
+    cancelled: &dyn Fn() -> bool,
+) -> Solution {
     let nv = inst.visits.len();
     let nr = inst.staff.len();
     let mut sol = Solution::empty(inst);
@@ -57,8 +62,12 @@ pub fn construct_within(inst: &Instance, halt: &dyn Fn() -> bool) -> Solution {
     let mut dirty_routes: Vec<bool> = vec![true; nr];
     let twins = twins(inst);
     while !open.is_empty() {
-        if halt() {
-            greedy(inst, &mut sol, &open);
+        if cancelled() {
+            sol.unassigned.extend(open.iter().copied());
+            break;
+        }
+        if time_up() {
+            greedy(inst, &mut sol, &open, cancelled);
             break;
         }
         let empty_twin: Vec<bool> = (0..nr)
@@ -154,12 +163,14 @@ pub fn construct_within(inst: &Instance, halt: &dyn Fn() -> bool) -> Solution {
 }
 
 /// Inserts `open` in order, required visits first, each at its cheapest place.
-fn greedy(inst: &Instance, sol: &mut Solution, open: &[usize]) {
+fn greedy(inst: &Instance, sol: &mut Solution, open: &[usize], cancelled: &dyn Fn() -> bool) {
     let mut todo = open.to_vec();
     todo.sort_by_key(|&v| (!inst.visits[v].required, v));
     let mut never = || false;
     for v in todo {
-        let placed = if inst.visits[v].double {
+        let placed = if cancelled() {
+            false
+        } else if inst.visits[v].double {
             match options_double(inst, sol, v).into_iter().next() {
                 Some(opt) => {
                     commit_double(inst, sol, v, opt);

@@ -211,10 +211,10 @@ impl<'a> Solver<'a> {
         let travel = self.travel.unwrap_or_else(|| TravelMatrix::build(self.problem));
         let inst = Instance::with_travel(self.problem, travel);
         let construct_until = limit.as_secs_f64() * CONSTRUCTION_SHARE;
-        let start = construct::construct_within(&inst, &|| {
-            self.cancel.load(std::sync::atomic::Ordering::Relaxed)
-                || t0.elapsed().as_secs_f64() >= construct_until
-        });
+        let start =
+            construct::construct_within(&inst, &|| t0.elapsed().as_secs_f64() >= construct_until, &|| {
+                self.cancel.load(std::sync::atomic::Ordering::Relaxed)
+            });
         debug_assert_eq!(start.consistent(&inst), Ok(()), "construction");
         let report = |sol: &solution::Solution, elapsed: f64| {
             if let Some(f) = &self.progress {
