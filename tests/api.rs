@@ -1039,3 +1039,73 @@ async fn logs_name_the_team_and_nothing_about_clients() {
         assert!(!text.contains(secret), "logs contain {secret:?}:\n{text}");
     }
 }
+
+/// Visit ids per staff member, in order: what a plan decides.
+fn rounds(plan: &Value) -> Vec<(String, Vec<String>)> {
+    plan["routes"]
+        .as_array()
+        .expect("routes")
+        .iter()
+        .map(|r| {
+            let visits = r["steps"]
+                .as_array()
+                .expect("steps")
+                .iter()
+                .filter(|s| s["type"] == "visit")
+                .map(|s| s["visit"].as_str().expect("visit").to_string())
+                .collect();
+            (r["staff"].as_str().expect("staff").to_string(), visits)
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_job_resumes_from_its_stored_best_plan() {
+    let dir = tempfile::tempdir().expect("dir");
+    let id = "fedcba9876543210fedcba9876543210";
+    // No time to search after the restart: what comes back is what the job started from.
+    let mut p = day::day(40, 5, 7);
+    p["options"]["time_limit_s"] = json!(0.0);
+    p["options"]["threads"] = json!(1);
+    let problem = parse_problem(&p.to_string()).expect("problem");
+    let best = carerounds::solve::Solver::new(&problem)
+        .threads(1)
+        .time_limit(Duration::from_secs(30))
+        .work_budget(3_000_000)
+        .run()
+        .plan;
+    let cold = carerounds::solve::Solver::new(&problem).threads(1).run().plan;
+    let best_json = serde_json::to_value(&best).expect("json");
+    assert_ne!(
+        rounds(&best_json),
+        rounds(&serde_json::to_value(&cold).expect("json")),
+        "the test needs a stored plan that differs from a cold start"
+    );
+    {
+        let store = carerounds::api::Store::open(dir.path()).expect("store");
+        store.insert(id, "local", &p.to_string(), 40).expect("insert");
+        store.set_running(id).expect("running");
+        store
+            .set_checkpoint(id, &best_json.to_string())
+            .expect("checkpoint");
+    }
+    let st = state(dir.path(), config());
+    st.recover().await.expect("recover");
+    let app = app(st);
+    let job = loop {
+        let (_, job) = call(&app, "GET", &format!("/v1/jobs/{id}"), None, None).await;
+        if job["status"] == "done" {
+            break job;
+        }
+        assert!(job["status"] == "queued" || job["status"] == "running", "{job}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(job["restarts"], 1, "{job}");
+    assert_eq!(
+        rounds(&job["plan"]),
+        rounds(&best_json),
+        "resumed from the stored plan"
+    );
+    let plan: Plan = serde_json::from_value(job["plan"].clone()).expect("plan");
+    assert!(check(&problem, &plan).is_empty());
+}

@@ -88,3 +88,43 @@ fn bundled_solomon_instances_solve_feasibly() {
         }
     }
 }
+
+#[test]
+fn a_search_started_from_a_plan_keeps_its_rounds_or_improves_them() {
+    let p = sample_day();
+    let first = Solver::new(&p)
+        .time_limit(Duration::from_secs(60))
+        .work_budget(3_000_000)
+        .threads(1)
+        .run()
+        .plan;
+    // No time at all: the plan comes back as it was given.
+    let same = Solver::new(&p)
+        .time_limit(Duration::ZERO)
+        .threads(1)
+        .start_from(first.clone())
+        .run()
+        .plan;
+    assert_eq!(same.routes, first.routes);
+    assert_feasible(&p, &same);
+    // Some more work: never worse than where it started.
+    let more = Solver::new(&p)
+        .time_limit(Duration::from_secs(60))
+        .work_budget(3_000_000)
+        .threads(1)
+        .start_from(first.clone())
+        .run()
+        .plan;
+    assert_feasible(&p, &more);
+    assert!(more.summary.objective <= first.summary.objective + 1e-6);
+    // A plan the problem cannot keep (an unknown staff member) is ignored, not trusted.
+    let mut wrong = first.clone();
+    wrong.routes[0].staff = "nobody".into();
+    let fresh = Solver::new(&p)
+        .time_limit(Duration::from_millis(200))
+        .threads(1)
+        .start_from(wrong)
+        .run()
+        .plan;
+    assert_feasible(&p, &fresh);
+}

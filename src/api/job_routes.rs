@@ -143,7 +143,7 @@ pub async fn create_job(
     let (sid, steam) = (id.clone(), team.clone());
     db(&state, move |s| s.insert(&sid, &steam, &json, visits)).await?;
     tracing::info!(job = %id, visits, "job queued");
-    jobs.spawn(&state, id.clone(), problem);
+    jobs.spawn(&state, id.clone(), problem, None);
     let mut resp = (
         StatusCode::ACCEPTED,
         axum::Json(JobCreated {

@@ -205,8 +205,9 @@ impl Jobs {
         }
     }
 
-    /// Starts a queued job's task.
-    pub fn spawn(&self, state: &AppState, id: String, problem: Problem) {
+    /// Starts a queued job's task; `resume_from` is the best plan it had stored before a
+    /// restart, if any.
+    pub fn spawn(&self, state: &AppState, id: String, problem: Problem, resume_from: Option<Plan>) {
         let live = Live {
             cancel: Arc::new(AtomicBool::new(false)),
             running: false,
@@ -215,7 +216,7 @@ impl Jobs {
         };
         lock(&self.live).insert(id.clone(), live);
         self.waiting.fetch_add(1, Ordering::SeqCst);
-        tokio::spawn(run_job(state.clone(), id, problem));
+        tokio::spawn(run_job(state.clone(), id, problem, resume_from));
     }
 
     /// After the listener closed: lets running solves finish within `grace`, then stops
@@ -278,18 +279,56 @@ impl Caps {
     }
 }
 
+/// What a job's solve reports to and resumes from.
+pub struct JobHooks {
+    /// Where its progress snapshot goes.
+    pub progress: Arc<Mutex<Option<Snapshot>>>,
+    /// Where its best plan so far is kept (see `super::checkpoints`).
+    pub store: Arc<super::Store>,
+    /// The job.
+    pub id: String,
+    /// The best plan it had stored before a restart, to resume from.
+    pub resume_from: Option<Plan>,
+}
+
 /// Runs a solve to its end and checks the plan. Blocking: call on `spawn_blocking`.
 pub fn solve_blocking(
     problem: &Problem,
     caps: Caps,
     cancel: Arc<AtomicBool>,
-    progress: Option<Arc<Mutex<Option<Snapshot>>>>,
+    job: Option<JobHooks>,
 ) -> Result<Solved, String> {
     let mut solver = Solver::new(problem)
         .max_threads(caps.max_threads)
         .max_time_limit(caps.max_time_limit)
         .cancel_flag(cancel);
-    if let Some(p) = progress {
+    if let Some(JobHooks {
+        progress: p,
+        store,
+        id,
+        resume_from,
+    }) = job
+    {
+        if let Some(plan) = resume_from {
+            solver = solver.start_from(plan);
+        }
+        let last = Mutex::new(None::<Instant>);
+        solver = solver.on_checkpoint(move |plan| {
+            // At most once a second: each write is the whole plan.
+            let mut last = lock(&last);
+            if last.is_some_and(|t| t.elapsed() < Duration::from_secs(1)) {
+                return;
+            }
+            *last = Some(Instant::now());
+            match serde_json::to_string(plan) {
+                Ok(json) => {
+                    if let Err(e) = store.set_checkpoint(&id, &json) {
+                        tracing::warn!(job = %id, "cannot store the best plan so far: {e}");
+                    }
+                }
+                Err(e) => tracing::warn!(job = %id, "cannot encode the best plan so far: {e}"),
+            }
+        });
         solver = solver.on_progress(move |pr| {
             *lock(&p) = Some(Snapshot {
                 objective: pr.objective,
@@ -320,7 +359,7 @@ pub fn stop_name(stop: StopReason) -> &'static str {
     }
 }
 
-async fn run_job(state: AppState, id: String, problem: Problem) {
+async fn run_job(state: AppState, id: String, problem: Problem, resume_from: Option<Plan>) {
     let jobs = &state.0.jobs;
     let permit = jobs.permit().await;
     let claimed = {
@@ -353,8 +392,13 @@ async fn run_job(state: AppState, id: String, problem: Problem) {
     let visits = problem.visits.len();
     tracing::info!(job = %id, visits, limit_s = caps.limit_s(&problem), "solve started");
     let flag = cancel.clone();
-    let result =
-        tokio::task::spawn_blocking(move || solve_blocking(&problem, caps, flag, Some(progress))).await;
+    let hooks = JobHooks {
+        progress,
+        store: state.0.store.clone(),
+        id: id.clone(),
+        resume_from,
+    };
+    let result = tokio::task::spawn_blocking(move || solve_blocking(&problem, caps, flag, Some(hooks))).await;
     let outcome = match result {
         Ok(Ok(solved)) => {
             let secs = solved.elapsed.as_secs_f64();
@@ -434,8 +478,19 @@ pub async fn resume(state: &AppState, recovered: Recovered) {
         };
         match parse_problem(&text) {
             Ok(problem) => {
-                tracing::info!(job = %id, visits = problem.visits.len(), "job re-queued after restart");
-                state.0.jobs.spawn(state, id, problem);
+                let store = state.0.store.clone();
+                let sid = id.clone();
+                let best = match tokio::task::spawn_blocking(move || store.checkpoint(&sid)).await {
+                    Ok(Ok(Some(json))) => serde_json::from_str::<Plan>(&json).ok(),
+                    _ => None,
+                };
+                tracing::info!(
+                    job = %id,
+                    visits = problem.visits.len(),
+                    resumes = best.is_some(),
+                    "job re-queued after restart"
+                );
+                state.0.jobs.spawn(state, id, problem, best);
             }
             Err(e) => {
                 let store = state.0.store.clone();

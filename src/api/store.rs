@@ -215,12 +215,13 @@ impl Store {
             CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status, created_ms);
             CREATE INDEX IF NOT EXISTS jobs_team ON jobs(team, created_ms, id);",
         )?;
+        super::checkpoints::migrate(&conn)?;
         Ok(Store {
             conn: Mutex::new(conn),
         })
     }
 
-    fn with<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    pub(super) fn with<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         // A panic while holding the lock leaves the connection usable: SQLite rolls back.
         let guard = self.conn.lock().unwrap_or_else(|p| p.into_inner());
         f(&guard)
@@ -275,7 +276,7 @@ impl Store {
         self.with(|c| {
             c.execute(
                 "UPDATE jobs SET status = ?2, plan = ?3, error = ?4, stop = ?5, objective = ?6, solve_s = ?7,
-                 finished_ms = ?8 WHERE id = ?1",
+                 finished_ms = ?8, best_plan = NULL WHERE id = ?1",
                 params![
                     id,
                     o.status.as_str(),

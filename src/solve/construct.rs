@@ -163,7 +163,7 @@ pub fn construct_within(
 }
 
 /// Inserts `open` in order, required visits first, each at its cheapest place.
-fn greedy(inst: &Instance, sol: &mut Solution, open: &[usize], cancelled: &dyn Fn() -> bool) {
+pub(crate) fn greedy(inst: &Instance, sol: &mut Solution, open: &[usize], cancelled: &dyn Fn() -> bool) {
     let mut todo = open.to_vec();
     todo.sort_by_key(|&v| (!inst.visits[v].required, v));
     let mut never = || false;

@@ -22,6 +22,7 @@ pub mod ruin;
 pub mod search;
 pub mod solution;
 pub mod swap_star;
+pub mod warm;
 
 use crate::model::{Plan, Problem};
 use crate::travel::TravelMatrix;
@@ -68,6 +69,7 @@ pub struct Solved {
 }
 
 type ProgressFn<'a> = Box<dyn Fn(&Progress) + Send + Sync + 'a>;
+type CheckpointFn<'a> = Box<dyn Fn(&Plan) + Send + Sync + 'a>;
 
 /// A configured solver run: `Solver::new(&problem).seed(1).run()`.
 pub struct Solver<'a> {
@@ -82,6 +84,8 @@ pub struct Solver<'a> {
     work: Option<u64>,
     max_threads: usize,
     max_time_limit: Option<Duration>,
+    warm: Option<Plan>,
+    checkpoint: Option<CheckpointFn<'a>>,
 }
 
 /// The cores of this machine: the most worker threads a run uses unless
@@ -114,6 +118,8 @@ impl<'a> Solver<'a> {
             work: None,
             max_threads: machine_threads(),
             max_time_limit: None,
+            warm: None,
+            checkpoint: None,
         }
     }
     /// Wall-clock limit.
@@ -197,6 +203,20 @@ impl<'a> Solver<'a> {
         self.cancel = flag;
         self
     }
+    /// Start the search from this plan's rounds (staff and order kept, visits it leaves
+    /// out inserted greedily) instead of constructing one; a plan that breaks a hard rule
+    /// of the problem is ignored and the run constructs as usual.
+    pub fn start_from(mut self, plan: Plan) -> Self {
+        self.warm = Some(plan);
+        self
+    }
+    /// Called with the best plan so far whenever it improves (at the search's exchange
+    /// points, at most a few dozen times a run), e.g. to store it so that a job cut off
+    /// by a restart resumes from it. Its unassigned visits carry a placeholder reason.
+    pub fn on_checkpoint(mut self, f: impl Fn(&Plan) + Send + Sync + 'a) -> Self {
+        self.checkpoint = Some(Box::new(f));
+        self
+    }
     /// Called whenever the best plan improves.
     pub fn on_progress(mut self, f: impl Fn(&Progress) + Send + Sync + 'a) -> Self {
         self.progress = Some(Box::new(f));
@@ -211,12 +231,25 @@ impl<'a> Solver<'a> {
         let travel = self.travel.unwrap_or_else(|| TravelMatrix::build(self.problem));
         let inst = Instance::with_travel(self.problem, travel);
         let construct_until = limit.as_secs_f64() * CONSTRUCTION_SHARE;
-        let start =
+        let warm = self
+            .warm
+            .as_ref()
+            .and_then(|p| warm::start_from(self.problem, &inst, p));
+        let start = warm.unwrap_or_else(|| {
             construct::construct_within(&inst, &|| t0.elapsed().as_secs_f64() >= construct_until, &|| {
                 self.cancel.load(std::sync::atomic::Ordering::Relaxed)
-            });
+            })
+        });
         debug_assert_eq!(start.consistent(&inst), Ok(()), "construction");
         let report = |sol: &solution::Solution, elapsed: f64| {
+            if let Some(f) = &self.checkpoint {
+                let reasons: Vec<(usize, String)> = sol
+                    .unassigned
+                    .iter()
+                    .map(|&v| (v, "not placed yet: the search was still running".to_string()))
+                    .collect();
+                f(&output::to_plan(self.problem, &inst, sol, &reasons));
+            }
             if let Some(f) = &self.progress {
                 f(&Progress {
                     elapsed: Duration::from_secs_f64(elapsed),

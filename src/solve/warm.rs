@@ -1,0 +1,138 @@
+//! Starting the search from a plan instead of from scratch: a job resumed after a restart
+//! continues from the best plan it had stored, and re-planning starts from the day as
+//! booked. The plan's rounds are taken as they are (staff and order), re-timed under
+//! every hard rule; a plan that breaks one (an ineligible staff member, a round that
+//! cannot be timed, a double-handed visit served once) is refused, so the caller falls
+//! back to constructing a plan.
+
+use super::construct;
+use super::couple::{settle, Lower};
+use super::instance::Instance;
+use super::solution::Solution;
+use crate::model::{Plan, Problem, Step};
+
+/// The rounds of `plan` as visit indices per staff member, or `None` when the plan names
+/// staff or visits the problem does not have, or serves a visit more often than it needs.
+pub fn rounds_of(problem: &Problem, plan: &Plan) -> Option<Vec<Vec<usize>>> {
+    let mut rounds = vec![Vec::new(); problem.staff.len()];
+    let mut seen = vec![false; problem.staff.len()];
+    let mut served = vec![0usize; problem.visits.len()];
+    for r in &plan.routes {
+        let s = problem.staff_index(&r.staff)?;
+        if std::mem::replace(&mut seen[s], true) {
+            return None;
+        }
+        for step in &r.steps {
+            if let Step::Visit { visit, .. } = step {
+                let v = problem.visit_index(visit)?;
+                served[v] += 1;
+                if served[v] > problem.visits[v].staff_count.get() {
+                    return None;
+                }
+                rounds[s].push(v);
+            }
+        }
+    }
+    Some(rounds)
+}
+
+/// A solution holding `rounds`, timed with couplings settled, when they keep every hard
+/// rule; visits not in them are unassigned. A double-handed visit must be in two rounds
+/// or in none. With `booked` starts (per visit, −∞ where none), tied visits (double-handed,
+/// gaps) start no earlier than booked: the fixed point a plan's own timing reached, which
+/// settling from scratch need not find again.
+pub fn from_rounds(inst: &Instance, rounds: Vec<Vec<usize>>, booked: Option<&[f64]>) -> Option<Solution> {
+    if rounds.len() != inst.staff.len() {
+        return None;
+    }
+    let mut count = vec![0usize; inst.visits.len()];
+    for (r, round) in rounds.iter().enumerate() {
+        let mut load = 0.0;
+        for &v in round {
+            let vd = inst.visits.get(v)?;
+            if !vd.eligible[r] {
+                return None;
+            }
+            count[v] += 1;
+            load += vd.demand;
+        }
+        if load > inst.staff[r].capacity + 1e-9 {
+            return None;
+        }
+    }
+    let needed = |v: usize| if inst.visits[v].double { 2 } else { 1 };
+    if (0..inst.visits.len()).any(|v| count[v] != 0 && count[v] != needed(v)) {
+        return None;
+    }
+    let mut sol = Solution::empty(inst);
+    for (v, &c) in count.iter().enumerate() {
+        sol.placed[v] = c > 0;
+    }
+    sol.unassigned = (0..inst.visits.len()).filter(|&v| !sol.placed[v]).collect();
+    sol.routes = rounds;
+    match booked {
+        None if !sol.resettle(inst) => return None,
+        None => {}
+        Some(starts) => settle_from(inst, &mut sol, starts)?,
+    }
+    sol.consistent(inst).ok()?;
+    Some(sol)
+}
+
+/// The plan's rounds with every visit it leaves out inserted where it is cheapest, or
+/// `None` when the plan cannot be kept (see [`from_rounds`]).
+pub fn start_from(problem: &Problem, inst: &Instance, plan: &Plan) -> Option<Solution> {
+    let rounds = rounds_of(problem, plan)?;
+    let starts = starts_of(problem, plan);
+    let mut sol = from_rounds(inst, rounds, Some(&starts))?;
+    let open = std::mem::take(&mut sol.unassigned);
+    construct::greedy(inst, &mut sol, &open, &|| false);
+    sol.unassigned.sort_unstable();
+    Some(sol)
+}
+
+/// Each visit's start in `plan` (−∞ for visits it does not make).
+pub fn starts_of(problem: &Problem, plan: &Plan) -> Vec<f64> {
+    let mut starts = vec![f64::NEG_INFINITY; problem.visits.len()];
+    for r in &plan.routes {
+        for step in &r.steps {
+            if let Step::Visit { visit, start, .. } = step {
+                if let Some(v) = problem.visit_index(visit) {
+                    starts[v] = starts[v].max(start.0);
+                }
+            }
+        }
+    }
+    starts
+}
+
+/// Times every round with tied visits starting no earlier than `booked`, settles the
+/// couplings and keeps their starts as the solution's lower bounds (as
+/// [`Solution::resettle`] does from scratch).
+fn settle_from(inst: &Instance, sol: &mut Solution, booked: &[f64]) -> Option<()> {
+    let coupled = sol.coupled(inst);
+    let mut lower = Lower::new(inst.visits.len());
+    for &v in &coupled {
+        lower.0[v] = booked
+            .get(v)
+            .copied()
+            .unwrap_or(f64::NEG_INFINITY)
+            .max(lower.0[v]);
+    }
+    let mut timings = sol.timings.clone();
+    let mut dirty = vec![true; sol.routes.len()];
+    settle(inst, &sol.routes, &mut lower, &mut timings, &mut dirty, &coupled).ok()?;
+    for t in &timings {
+        for s in &t.stops {
+            if inst.visits[s.visit].coupled() {
+                lower.0[s.visit] = lower.0[s.visit].max(s.start);
+            }
+        }
+    }
+    sol.lower = lower;
+    sol.timings = timings;
+    for r in 0..sol.routes.len() {
+        sol.refresh_slack(inst, r);
+    }
+    Some(())
+}
