@@ -181,6 +181,8 @@ pub fn join_path(a: &str, b: &str) -> String {
 
 /// Parses a JSON body into `T`, naming the field of any error.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // A UTF-8 byte-order mark (spreadsheet tools, Windows editors) is not an error.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let syntax = matches!(
@@ -269,5 +271,14 @@ pub fn body_rejection(e: BytesRejection) -> ApiError {
         ApiError::MalformedJson {
             message: format!("cannot read the request body: {e}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_byte_order_mark_is_not_malformed_json() {
+        let v: serde_json::Value = super::parse_json(b"\xEF\xBB\xBF{\"a\": 1}").expect("parsed");
+        assert_eq!(v["a"], 1);
     }
 }
