@@ -124,7 +124,6 @@ pub fn readable(message: &str) -> String {
         .replace("invalid type: map", "invalid type: an object")
         .replace("invalid type: sequence", "invalid type: a list")
         .replace("invalid type: unit value", "invalid type: null")
-        .replace("invalid type: null", "invalid type: null")
         .replace("invalid type: floating point", "invalid type: the number")
         .replace("invalid type: integer", "invalid type: the number")
         .replace("invalid value: integer", "invalid value: the number")
