@@ -467,11 +467,13 @@ fn the_log_file_has_teams_but_no_client_data_and_no_colour() {
     }
 }
 
-fn peak_rss_kib(pid: u32) -> Option<u64> {
+/// A field of `/proc/PID/status` in KiB (`VmHWM`: peak resident set, `VmRSS`: now),
+/// where /proc exists.
+fn proc_status_kib(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
@@ -483,87 +485,636 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i]
 }
 
-/// Bounded load test on loopback: `LOAD_SECONDS` (default 20) per phase at
-/// `LOAD_CONCURRENCY` (default 4) clients; slots on a 300-visit day, then plans on a
-/// 60-visit day. Prints throughput, p50/p99 latency, errors and the server's peak RSS.
+/// An answer as the load test sees it.
+struct Reply {
+    status: u16,
+    content_type: Option<String>,
+    retry_after: Option<String>,
+    body: String,
+}
+
+/// One request on a fresh connection, like [`http`], but an error instead of a panic when
+/// no (parsable) answer comes back, and the headers the load test checks. Without
+/// `json_type` the request has no Content-Type.
+fn load_http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+    json_type: bool,
+) -> Result<Reply, String> {
+    let sock: std::net::SocketAddr = addr.parse().map_err(|e| format!("address {addr}: {e}"))?;
+    let mut s =
+        TcpStream::connect_timeout(&sock, Duration::from_secs(10)).map_err(|e| format!("connect: {e}"))?;
+    // Longer than the server's own request timeout (60 s), so a hang shows as one.
+    s.set_read_timeout(Some(Duration::from_secs(90)))
+        .map_err(|e| e.to_string())?;
+    s.set_write_timeout(Some(Duration::from_secs(30)))
+        .map_err(|e| e.to_string())?;
+    let body = body.unwrap_or("");
+    let ctype = if json_type {
+        "Content-Type: application/json\r\n"
+    } else {
+        ""
+    };
+    // One write, so that the body does not wait for the head's ACK (Nagle).
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{ctype}Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).map_err(|e| format!("write: {e}"))?;
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).map_err(|e| format!("read: {e}"))?;
+    let text = String::from_utf8_lossy(&raw);
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| format!("no complete response head in {} bytes", raw.len()))?;
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| format!("no status line: {:?}", &head[..head.len().min(80)]))?;
+    let mut content_type = None;
+    let mut retry_after = None;
+    let mut chunked = false;
+    for line in lines {
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        let value = value.trim().to_string();
+        match name.trim().to_ascii_lowercase().as_str() {
+            "content-type" => content_type = Some(value),
+            "retry-after" => retry_after = Some(value),
+            "transfer-encoding" => chunked = value.to_ascii_lowercase().contains("chunked"),
+            _ => {}
+        }
+    }
+    let body = if chunked { dechunk(body) } else { body.to_string() };
+    Ok(Reply {
+        status,
+        content_type,
+        retry_after,
+        body,
+    })
+}
+
+/// What a load-test client does in one iteration.
+#[derive(Debug, Clone, Copy)]
+enum Op {
+    /// `POST /v1/plans`, the small day (0.2 s, one thread).
+    Plan,
+    /// `POST /v1/jobs` (the small day), up to five `GET /v1/jobs/{id}` 50 ms apart (until
+    /// it is final), then `DELETE /v1/jobs/{id}`.
+    Job,
+    /// `GET /v1/jobs`.
+    List,
+    /// `POST /v1/slots`, the 300-visit day and one of 32 new visits.
+    Slots,
+    /// `POST /v1/check`, the 300-visit day and its plan.
+    Check,
+    /// Bad JSON: 400.
+    Malformed,
+    /// JSON, but a negative visit duration: 422.
+    Invalid,
+    /// No such route: 404.
+    NoRoute,
+    /// A body without Content-Type: 415.
+    NoType,
+    /// A 20 KB URI: 414.
+    LongUri,
+    /// A route without that method: 405.
+    WrongMethod,
+}
+
+/// The traffic mix: client `c` does `MIX[(i + 3 c) % 20]` in its iteration `i`, so the 16
+/// clients start at 16 different places in it and every run sends the same requests.
+const MIX: [Op; 20] = [
+    Op::Slots,
+    Op::Plan,
+    Op::Check,
+    Op::List,
+    Op::Slots,
+    Op::Malformed,
+    Op::Job,
+    Op::Slots,
+    Op::Invalid,
+    Op::Check,
+    Op::Slots,
+    Op::NoRoute,
+    Op::Plan,
+    Op::Slots,
+    Op::NoType,
+    Op::List,
+    Op::Job,
+    Op::LongUri,
+    Op::Check,
+    Op::WrongMethod,
+];
+
+/// Endpoints in the order the report lists them (method + route template; the bad
+/// requests say what is wrong with them).
+const ENDPOINTS: [&str; 13] = [
+    "POST /v1/plans",
+    "POST /v1/jobs",
+    "GET /v1/jobs/{id}",
+    "DELETE /v1/jobs/{id}",
+    "GET /v1/jobs",
+    "POST /v1/slots",
+    "POST /v1/check",
+    "POST /v1/plans (malformed JSON)",
+    "POST /v1/plans (invalid problem)",
+    "GET /v1/nowhere (unknown route)",
+    "POST /v1/check (no Content-Type)",
+    "GET /v1/jobs/{20 KB id} (long URI)",
+    "PUT /v1/plans (wrong method)",
+];
+
+/// Latencies (ms) and statuses of one endpoint.
+#[derive(Default)]
+struct EndpointStats {
+    lat_ms: Vec<f64>,
+    statuses: std::collections::BTreeMap<u16, usize>,
+}
+
+/// What went wrong, by kind; every count but the 429s and 503s must be 0.
+#[derive(Default)]
+struct Tally {
+    endpoints: std::collections::BTreeMap<&'static str, EndpointStats>,
+    /// 5xx other than a 503 `unavailable`, or a 503 with another code.
+    server_errors: usize,
+    /// Requests that got no answer (refused, reset, timed out, not HTTP).
+    no_response: usize,
+    /// Error answers (4xx, 5xx) that are not JSON `{"error": {"code", "message"}}`.
+    non_json_errors: usize,
+    /// 2xx answers whose body is not JSON (or a job answer without its id).
+    bad_bodies: usize,
+    /// Statuses other than the expected ones (and 429/503 where allowed).
+    unexpected: usize,
+    /// 429 answers (all must carry Retry-After).
+    too_many: usize,
+    /// 429 answers without Retry-After.
+    no_retry_after: usize,
+    /// 503 answers.
+    unavailable: usize,
+    /// The first few failures, with their request.
+    examples: Vec<String>,
+}
+
+impl Tally {
+    fn fail(&mut self, what: String) {
+        if self.examples.len() < 20 {
+            self.examples.push(what);
+        }
+    }
+
+    fn failures(&self) -> usize {
+        self.server_errors
+            + self.no_response
+            + self.non_json_errors
+            + self.bad_bodies
+            + self.unexpected
+            + self.no_retry_after
+    }
+
+    fn merge(&mut self, other: Tally) {
+        for (k, v) in other.endpoints {
+            let e = self.endpoints.entry(k).or_default();
+            e.lat_ms.extend(v.lat_ms);
+            for (s, n) in v.statuses {
+                *e.statuses.entry(s).or_default() += n;
+            }
+        }
+        self.server_errors += other.server_errors;
+        self.no_response += other.no_response;
+        self.non_json_errors += other.non_json_errors;
+        self.bad_bodies += other.bad_bodies;
+        self.unexpected += other.unexpected;
+        self.too_many += other.too_many;
+        self.no_retry_after += other.no_retry_after;
+        self.unavailable += other.unavailable;
+        for e in other.examples {
+            self.fail(e);
+        }
+    }
+
+    /// Sends one request, times it and classifies the answer; the JSON body of an
+    /// expected 2xx answer.
+    #[allow(clippy::too_many_arguments)]
+    fn send(
+        &mut self,
+        addr: &str,
+        label: &'static str,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        json_type: bool,
+        expect: u16,
+        may_429: bool,
+    ) -> Option<Value> {
+        let shown = |body: &str| body.chars().take(300).collect::<String>();
+        let what = || {
+            format!(
+                "{method} {} ({} body bytes{})",
+                path.chars().take(60).collect::<String>(),
+                body.map_or(0, str::len),
+                if json_type { "" } else { ", no Content-Type" }
+            )
+        };
+        let t = Instant::now();
+        let reply = load_http(addr, method, path, body, json_type);
+        let ms = t.elapsed().as_secs_f64() * 1e3;
+        let stats = self.endpoints.entry(label).or_default();
+        stats.lat_ms.push(ms);
+        let reply = match reply {
+            Ok(r) => r,
+            Err(e) => {
+                *stats.statuses.entry(0).or_default() += 1;
+                self.no_response += 1;
+                self.fail(format!(
+                    "{label}: no response after {ms:.0} ms ({e}) to {}",
+                    what()
+                ));
+                return None;
+            }
+        };
+        *stats.statuses.entry(reply.status).or_default() += 1;
+        let status = reply.status;
+        let json: Option<Value> = serde_json::from_str(&reply.body).ok();
+        if status >= 400 {
+            let code = json.as_ref().and_then(|j| j["error"]["code"].as_str());
+            let message = json.as_ref().and_then(|j| j["error"]["message"].as_str());
+            let typed = reply
+                .content_type
+                .as_deref()
+                .is_some_and(|t| t.starts_with("application/json"));
+            if code.is_none() || message.is_none() || !typed {
+                self.non_json_errors += 1;
+                self.fail(format!(
+                    "{label}: {status} not a JSON error (Content-Type {:?}): {} to {}",
+                    reply.content_type,
+                    shown(&reply.body),
+                    what()
+                ));
+            }
+            match status {
+                503 => {
+                    self.unavailable += 1;
+                    if code.is_some_and(|c| c != "unavailable") {
+                        self.server_errors += 1;
+                        self.fail(format!("{label}: 503 {} to {}", shown(&reply.body), what()));
+                    }
+                    return None;
+                }
+                429 if may_429 => {
+                    self.too_many += 1;
+                    if reply.retry_after.is_none() {
+                        self.no_retry_after += 1;
+                        self.fail(format!("{label}: 429 without Retry-After to {}", what()));
+                    }
+                    return None;
+                }
+                s if s >= 500 => {
+                    self.server_errors += 1;
+                    self.fail(format!("{label}: {status} {} to {}", shown(&reply.body), what()));
+                    return None;
+                }
+                _ => {}
+            }
+        }
+        if status != expect {
+            self.unexpected += 1;
+            self.fail(format!(
+                "{label}: {status} (expected {expect}) {} to {}",
+                shown(&reply.body),
+                what()
+            ));
+            return None;
+        }
+        if status < 300 && json.is_none() {
+            self.bad_bodies += 1;
+            self.fail(format!(
+                "{label}: {status} body not JSON: {} to {}",
+                shown(&reply.body),
+                what()
+            ));
+        }
+        json
+    }
+}
+
+/// The fixed requests the clients send.
+struct LoadBodies {
+    plan: String,
+    invalid: String,
+    slots: Vec<String>,
+    check: String,
+    long_uri: String,
+}
+
+/// One iteration of one client.
+fn load_op(t: &mut Tally, addr: &str, op: Op, i: usize, b: &LoadBodies) {
+    match op {
+        Op::Plan => {
+            t.send(
+                addr,
+                ENDPOINTS[0],
+                "POST",
+                "/v1/plans",
+                Some(&b.plan),
+                true,
+                200,
+                true,
+            );
+        }
+        Op::Job => {
+            let Some(job) = t.send(
+                addr,
+                ENDPOINTS[1],
+                "POST",
+                "/v1/jobs",
+                Some(&b.plan),
+                true,
+                202,
+                true,
+            ) else {
+                return;
+            };
+            let Some(id) = job["id"].as_str() else {
+                t.bad_bodies += 1;
+                t.fail(format!("POST /v1/jobs: 202 without an id: {job}"));
+                return;
+            };
+            let path = format!("/v1/jobs/{id}");
+            for _ in 0..5 {
+                let view = t.send(addr, ENDPOINTS[2], "GET", &path, None, true, 200, false);
+                let status = view
+                    .as_ref()
+                    .and_then(|v| v["status"].as_str().map(str::to_string));
+                if matches!(status.as_deref(), None | Some("done" | "failed" | "cancelled")) {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            t.send(addr, ENDPOINTS[3], "DELETE", &path, None, true, 200, false);
+        }
+        Op::List => {
+            t.send(addr, ENDPOINTS[4], "GET", "/v1/jobs", None, true, 200, false);
+        }
+        Op::Slots => {
+            let body = &b.slots[i % b.slots.len()];
+            t.send(
+                addr,
+                ENDPOINTS[5],
+                "POST",
+                "/v1/slots",
+                Some(body),
+                true,
+                200,
+                false,
+            );
+        }
+        Op::Check => {
+            t.send(
+                addr,
+                ENDPOINTS[6],
+                "POST",
+                "/v1/check",
+                Some(&b.check),
+                true,
+                200,
+                false,
+            );
+        }
+        Op::Malformed => {
+            let body = r#"{"staff": [{"id": "s1",, }"#;
+            t.send(
+                addr,
+                ENDPOINTS[7],
+                "POST",
+                "/v1/plans",
+                Some(body),
+                true,
+                400,
+                false,
+            );
+        }
+        Op::Invalid => {
+            t.send(
+                addr,
+                ENDPOINTS[8],
+                "POST",
+                "/v1/plans",
+                Some(&b.invalid),
+                true,
+                422,
+                false,
+            );
+        }
+        Op::NoRoute => {
+            t.send(addr, ENDPOINTS[9], "GET", "/v1/nowhere", None, true, 404, false);
+        }
+        Op::NoType => {
+            // A small body, read whole by the server before it answers.
+            t.send(
+                addr,
+                ENDPOINTS[10],
+                "POST",
+                "/v1/check",
+                Some("{}"),
+                false,
+                415,
+                false,
+            );
+        }
+        Op::LongUri => {
+            t.send(addr, ENDPOINTS[11], "GET", &b.long_uri, None, true, 414, false);
+        }
+        Op::WrongMethod => {
+            t.send(addr, ENDPOINTS[12], "PUT", "/v1/plans", None, true, 405, false);
+        }
+    }
+}
+
+/// Bounded load test on loopback, mixed traffic: `LOAD_CONCURRENCY` clients (default 16)
+/// at the same time for `LOAD_SECONDS` (default 60), each looping over [`MIX`]: plans
+/// and jobs on a 60-visit day, job polls, deletes and listings, slots and checks on a
+/// 300-visit day, and bad requests (400, 422, 404, 415, 414, 405), against a server with
+/// one solve at a time on one thread. Prints per endpoint requests, statuses and
+/// p50/p99/max latency, the 429/503 answers, every failure and the server's peak RSS
+/// (`LOAD` lines), then asserts no server error (5xx other than 503, no answer, a panic
+/// or error in the server log) and no error that is not JSON.
 #[test]
 #[ignore = "load test: run with scripts/loadtest.sh (release build)"]
 fn load_test() {
     let secs: u64 = std::env::var("LOAD_SECONDS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(20);
+        .unwrap_or(60);
     let conc: usize = std::env::var("LOAD_CONCURRENCY")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(4);
+        .unwrap_or(16);
     let dir = tempfile::tempdir().expect("dir");
-    let server = Server::start(
-        dir.path(),
-        &["--max-concurrent-solves", "1", "--max-queued", "1000"],
-    );
+    let flags = [
+        "--max-concurrent-solves",
+        "1",
+        "--max-queued",
+        "64",
+        "--max-threads",
+        "1",
+    ];
+    let log_path = dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).expect("log file");
+    let server = Server::spawn(&dir.path().join("data"), &flags, "warn", Stdio::from(log));
     let addr = server.addr.clone();
+    let pid = server.pid();
+    let rss_start = proc_status_kib(pid, "VmRSS").unwrap_or(0);
 
-    let mut problem = day::day(300, 30, 42);
-    problem["options"]["time_limit_s"] = json!(1);
-    let (s, plan) = http(&addr, "POST", "/v1/plans", Some(&problem.to_string()), None);
-    assert_eq!(s, 200, "{plan}");
-    let plan = json_of(&plan);
-    let bodies: Vec<String> = (0..32)
-        .map(|k| json!({"problem": problem, "plan": plan, "visit": day::new_visit(k), "k": 5}).to_string())
-        .collect();
+    let mut day300 = day::day(300, 30, 42);
+    day300["options"]["time_limit_s"] = json!(1);
+    let (s, plan300) = http(&addr, "POST", "/v1/plans", Some(&day300.to_string()), None);
+    assert_eq!(s, 200, "{plan300}");
+    let plan300 = json_of(&plan300);
     let mut small_day = day::day(60, 8, 3);
     small_day["options"]["time_limit_s"] = json!(0.2);
-    let plan_body = small_day.to_string();
-
-    let run = |name: &str, path: &str, make: &(dyn Fn(usize) -> String + Sync)| {
-        let deadline = Instant::now() + Duration::from_secs(secs);
-        let results: Vec<(Vec<f64>, usize)> = std::thread::scope(|sc| {
-            let handles: Vec<_> = (0..conc)
-                .map(|c| {
-                    let addr = addr.clone();
-                    sc.spawn(move || {
-                        let mut lat = Vec::new();
-                        let mut errors = 0;
-                        let mut i = c;
-                        while Instant::now() < deadline {
-                            let body = make(i);
-                            let t = Instant::now();
-                            let (s, _) = http(&addr, "POST", path, Some(&body), None);
-                            lat.push(t.elapsed().as_secs_f64() * 1e3);
-                            if s != 200 {
-                                errors += 1;
-                            }
-                            i += conc;
-                        }
-                        (lat, errors)
-                    })
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().expect("client")).collect()
-        });
-        let mut lat: Vec<f64> = results.iter().flat_map(|r| r.0.iter().copied()).collect();
-        let errors: usize = results.iter().map(|r| r.1).sum();
-        lat.sort_by(f64::total_cmp);
-        println!(
-            "LOAD {name}: {} requests in {secs} s at concurrency {conc}: {:.1} req/s, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms, errors {errors}, body {} KiB",
-            lat.len(),
-            lat.len() as f64 / secs as f64,
-            percentile(&lat, 0.5),
-            percentile(&lat, 0.99),
-            lat.last().copied().unwrap_or(f64::NAN),
-            make(0).len() / 1024
-        );
-        assert_eq!(errors, 0, "{name}: errors under load");
+    small_day["options"]["threads"] = json!(1);
+    let mut invalid = small_day.clone();
+    invalid["visits"][0]["duration_min"] = json!(-30);
+    let bodies = LoadBodies {
+        plan: small_day.to_string(),
+        invalid: invalid.to_string(),
+        slots: (0..32)
+            .map(|k| {
+                json!({"problem": day300, "plan": plan300, "visit": day::new_visit(k), "k": 5}).to_string()
+            })
+            .collect(),
+        check: json!({"problem": day300, "plan": plan300}).to_string(),
+        long_uri: format!("/v1/jobs/{}", "a".repeat(20_000)),
     };
-    run("slots (300 visits, 30 staff)", "/v1/slots", &|i| {
-        bodies[i % bodies.len()].clone()
+
+    let t0 = Instant::now();
+    let deadline = t0 + Duration::from_secs(secs);
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let (tally, rss_samples, wall_s) = std::thread::scope(|sc| {
+        // VmRSS once a second until the clients are done.
+        let sampler = sc.spawn(|| {
+            let mut samples = Vec::new();
+            let mut next = Instant::now();
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                if Instant::now() >= next {
+                    samples.extend(proc_status_kib(pid, "VmRSS"));
+                    next += Duration::from_secs(1);
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            samples
+        });
+        let clients: Vec<_> = (0..conc)
+            .map(|c| {
+                let (addr, bodies) = (&addr, &bodies);
+                sc.spawn(move || {
+                    let mut t = Tally::default();
+                    let mut i = 0;
+                    while Instant::now() < deadline {
+                        load_op(&mut t, addr, MIX[(i + 3 * c) % MIX.len()], i, bodies);
+                        i += 1;
+                    }
+                    t
+                })
+            })
+            .collect();
+        let mut tally = Tally::default();
+        for h in clients {
+            tally.merge(h.join().expect("client thread"));
+        }
+        let wall_s = t0.elapsed().as_secs_f64();
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        (tally, sampler.join().expect("sampler"), wall_s)
     });
-    run("plans (60 visits, 8 staff, 0.2 s limit)", "/v1/plans", &|_| {
-        plan_body.clone()
-    });
+
+    // The server is still up and answers.
+    let mut tally = tally;
+    let (s, body) = http(&addr, "GET", "/health", None, None);
+    if s != 200 {
+        tally.server_errors += 1;
+        tally.fail(format!("GET /health after the load: {s} {body}"));
+    }
+    let peak_kib = proc_status_kib(pid, "VmHWM").unwrap_or(0);
+    let rss_end = proc_status_kib(pid, "VmRSS").unwrap_or(0);
+    let log_text = std::fs::read_to_string(&log_path).unwrap_or_default();
+    let log_bad: Vec<&str> = log_text
+        .lines()
+        .filter(|l| l.contains("ERROR") || l.contains("panicked"))
+        .collect();
+    tally.server_errors += log_bad.len();
+
     println!(
-        "LOAD server peak RSS: {} MiB",
-        peak_rss_kib(server.pid()).unwrap_or(0) / 1024
+        "LOAD mixed traffic: {conc} clients at once for {secs} s ({wall_s:.1} s until the last answer), one connection per request; server {}",
+        flags.join(" ")
     );
+    println!("LOAD | endpoint | requests | req/s | p50 ms | p99 ms | max ms | statuses |");
+    println!("LOAD |---|---|---|---|---|---|---|");
+    let mut total = 0;
+    for label in ENDPOINTS {
+        let Some(e) = tally.endpoints.get_mut(label) else {
+            println!("LOAD | `{label}` | 0 | | | | | |");
+            continue;
+        };
+        e.lat_ms.sort_by(f64::total_cmp);
+        total += e.lat_ms.len();
+        let statuses: Vec<String> = e
+            .statuses
+            .iter()
+            .map(|(s, n)| {
+                if *s == 0 {
+                    format!("no answer × {n}")
+                } else {
+                    format!("{s} × {n}")
+                }
+            })
+            .collect();
+        println!(
+            "LOAD | `{label}` | {} | {:.1} | {:.1} | {:.1} | {:.1} | {} |",
+            e.lat_ms.len(),
+            e.lat_ms.len() as f64 / wall_s,
+            percentile(&e.lat_ms, 0.5),
+            percentile(&e.lat_ms, 0.99),
+            e.lat_ms.last().copied().unwrap_or(f64::NAN),
+            statuses.join(", ")
+        );
+    }
+    println!("LOAD total: {total} requests, {:.1} req/s", total as f64 / wall_s);
+    println!(
+        "LOAD overload answers: 429 × {} ({} without Retry-After), 503 × {}",
+        tally.too_many, tally.no_retry_after, tally.unavailable
+    );
+    println!(
+        "LOAD server errors: {} (5xx other than 503 or a 503 not `unavailable`, plus {} ERROR/panic lines in the server log); no answer: {}; non-JSON errors: {}; non-JSON 2xx bodies: {}; unexpected statuses: {}",
+        tally.server_errors,
+        log_bad.len(),
+        tally.no_response,
+        tally.non_json_errors,
+        tally.bad_bodies,
+        tally.unexpected
+    );
+    for e in &tally.examples {
+        println!("LOAD failure: {e}");
+    }
+    for l in log_bad.iter().take(20) {
+        println!("LOAD server log: {l}");
+    }
+    let max_sampled = rss_samples.iter().copied().max().unwrap_or(0);
+    println!(
+        "LOAD server RSS: peak (VmHWM) {:.1} MiB; VmRSS {:.1} MiB at start, {:.1} MiB max of {} samples 1 s apart, {:.1} MiB at the end",
+        peak_kib as f64 / 1024.0,
+        rss_start as f64 / 1024.0,
+        max_sampled as f64 / 1024.0,
+        rss_samples.len(),
+        rss_end as f64 / 1024.0
+    );
+    assert_eq!(tally.server_errors, 0, "server errors under load");
+    assert_eq!(tally.no_response, 0, "requests without an answer under load");
+    assert_eq!(tally.non_json_errors, 0, "error answers that are not JSON");
+    assert_eq!(tally.failures(), 0, "failures under load (see the LOAD lines)");
 }
