@@ -226,10 +226,15 @@ impl Solution {
     /// Re-times every round from unbounded starts and re-settles couplings; returns
     /// whether that succeeded (otherwise nothing changes).
     pub fn resettle(&mut self, inst: &Instance) -> bool {
+        self.settle_from(inst, Lower::new(inst.visits.len()))
+    }
+
+    /// As [`Solution::resettle`], with tied visits starting no earlier than `lower`
+    /// (a plan's own starts, when a search resumes from it).
+    pub fn settle_from(&mut self, inst: &Instance, mut lower: Lower) -> bool {
         let coupled: Vec<usize> = (0..inst.visits.len())
             .filter(|&v| self.placed[v] && inst.visits[v].coupled())
             .collect();
-        let mut lower = Lower::new(inst.visits.len());
         let mut timings = self.timings.clone();
         let mut dirty = vec![true; self.routes.len()];
         self.spend(3 * (coupled.len() + self.routes.iter().map(Vec::len).sum::<usize>()) as u64);

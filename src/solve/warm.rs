@@ -6,7 +6,7 @@
 //! back to constructing a plan.
 
 use super::construct;
-use super::couple::{settle, Lower};
+use super::couple::Lower;
 use super::instance::Instance;
 use super::solution::Solution;
 use crate::model::{Plan, Problem, Step};
@@ -73,7 +73,15 @@ pub fn from_rounds(inst: &Instance, rounds: Vec<Vec<usize>>, booked: Option<&[f6
     match booked {
         None if !sol.resettle(inst) => return None,
         None => {}
-        Some(starts) => settle_from(inst, &mut sol, starts)?,
+        Some(starts) => {
+            let mut lower = Lower::new(inst.visits.len());
+            for v in sol.coupled(inst) {
+                lower.0[v] = starts.get(v).copied().unwrap_or(f64::NEG_INFINITY);
+            }
+            if !sol.settle_from(inst, lower) {
+                return None;
+            }
+        }
     }
     sol.consistent(inst).ok()?;
     Some(sol)
@@ -104,35 +112,4 @@ pub fn starts_of(problem: &Problem, plan: &Plan) -> Vec<f64> {
         }
     }
     starts
-}
-
-/// Times every round with tied visits starting no earlier than `booked`, settles the
-/// couplings and keeps their starts as the solution's lower bounds (as
-/// [`Solution::resettle`] does from scratch).
-fn settle_from(inst: &Instance, sol: &mut Solution, booked: &[f64]) -> Option<()> {
-    let coupled = sol.coupled(inst);
-    let mut lower = Lower::new(inst.visits.len());
-    for &v in &coupled {
-        lower.0[v] = booked
-            .get(v)
-            .copied()
-            .unwrap_or(f64::NEG_INFINITY)
-            .max(lower.0[v]);
-    }
-    let mut timings = sol.timings.clone();
-    let mut dirty = vec![true; sol.routes.len()];
-    settle(inst, &sol.routes, &mut lower, &mut timings, &mut dirty, &coupled).ok()?;
-    for t in &timings {
-        for s in &t.stops {
-            if inst.visits[s.visit].coupled() {
-                lower.0[s.visit] = lower.0[s.visit].max(s.start);
-            }
-        }
-    }
-    sol.lower = lower;
-    sol.timings = timings;
-    for r in 0..sol.routes.len() {
-        sol.refresh_slack(inst, r);
-    }
-    Some(())
 }
