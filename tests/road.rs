@@ -188,7 +188,7 @@ fn profiles_and_aliases() {
 #[test]
 fn validation_names_the_field() {
     let cases = [
-        (json!({"mode": "road"}), "travel", "osm_file"),
+        (json!({"mode": "road"}), "travel.osm_file", "missing field"),
         (
             json!({"mode": "road", "osm_file": " "}),
             "travel.osm_file",
