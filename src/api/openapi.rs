@@ -1,15 +1,21 @@
 //! The OpenAPI 3 document, generated from the handlers' annotations and the API types.
 
 use super::error::{ErrorBody, ErrorDetail};
-use super::handlers::{
-    CheckRequest, CheckResponse, Health, JobCreated, JobProgress, JobView, PlanDoc, ProblemDoc, SlotsRequest,
-};
+use super::handlers::{CheckRequest, CheckResponse, Health, JobCreated, JobProgress, JobView, SlotsRequest};
 use super::reports::{NamedPlan, ReportRequest};
 use super::store::JobStatus;
 use crate::book::{SkippedStaff, SlotOption, Slots};
+use crate::model::input::{LatenessInput, ProblemInput};
+use crate::model::time::{Clock, RawClock};
+use crate::model::{Plan, TravelMode};
+use std::borrow::Cow;
 use std::sync::OnceLock;
+use utoipa::openapi::schema::{
+    AdditionalProperties, ArrayItems, Discriminator, Object, ObjectBuilder, OneOfBuilder, Ref, Schema, Type,
+};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+use utoipa::openapi::RefOr;
+use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
 struct BearerAuth;
 
@@ -28,6 +34,183 @@ impl Modify for BearerAuth {
             ),
         );
     }
+}
+
+/// Pattern of the text form of an input clock time (hours may pass 23).
+const TIME_PATTERN: &str = "^[0-9]{1,3}:[0-5][0-9](:[0-5][0-9])?$";
+
+/// Pattern of a plan's times: carerounds writes `HH:MM:SS`, with as many hour digits as needed.
+const CLOCK_PATTERN: &str = "^[0-9]+:[0-5][0-9](:[0-5][0-9])?$";
+
+fn text(pattern: &str, example: &str) -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(pattern))
+        .examples([example])
+        .build()
+}
+
+fn minutes() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::Number)
+        .minimum(Some(0))
+        .build()
+}
+
+/// Input clock times (SPEC.md "Conventions"): `"HH:MM"`, `"HH:MM:SS"` or minutes.
+impl PartialSchema for RawClock {
+    fn schema() -> RefOr<Schema> {
+        OneOfBuilder::new()
+            .description(Some(
+                "A clock time on the planning day: \"HH:MM\" or \"HH:MM:SS\" (hours may pass 23 when a horizon runs past midnight), or a number of minutes since 00:00.",
+            ))
+            .item(text(TIME_PATTERN, "09:30"))
+            .item(minutes())
+            .into()
+    }
+}
+
+impl ToSchema for RawClock {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("Time")
+    }
+}
+
+/// Plan times: written as `"HH:MM:SS"`, read (by /v1/check and /v1/slots) in any input form.
+impl PartialSchema for Clock {
+    fn schema() -> RefOr<Schema> {
+        OneOfBuilder::new()
+            .description(Some(
+                "A time in a plan. carerounds writes \"HH:MM:SS\", rounded to the nearest second; plans sent to it may use any clock form (\"HH:MM\", \"HH:MM:SS\" or minutes since 00:00).",
+            ))
+            .item(text(CLOCK_PATTERN, "08:12:30"))
+            .item(minutes())
+            .into()
+    }
+}
+
+impl ToSchema for Clock {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("Clock")
+    }
+}
+
+/// `staff[].travel_mode`: serde also accepts OSRM's names `foot` and `bicycle`.
+impl PartialSchema for TravelMode {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(
+                "How a staff member travels: car, walk or bike (foot and bicycle are read as walk and bike).",
+            ))
+            .enum_values(Some(["car", "walk", "bike", "foot", "bicycle"]))
+            .into()
+    }
+}
+
+impl ToSchema for TravelMode {}
+
+/// `visits[].max_lateness_min`: minutes, or the word `unbounded`.
+impl PartialSchema for LatenessInput {
+    fn schema() -> RefOr<Schema> {
+        let word = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(["unbounded"]))
+            .build();
+        OneOfBuilder::new()
+            .description(Some(
+                "How many minutes past the end of its window a visit may start, or \"unbounded\".",
+            ))
+            .item(minutes())
+            .item(word)
+            .into()
+    }
+}
+
+impl ToSchema for LatenessInput {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("Lateness")
+    }
+}
+
+/// Internally tagged enums (`travel` on `mode`, plan steps on `type`) come out of the derive
+/// as a `oneOf` of inline objects. This names each variant (`TravelMatrix`, `StepVisit`, ...)
+/// and adds a discriminator with its mapping, so client generators make one type per variant.
+/// Both enums deny unknown fields, which the derive leaves out of tagged variants.
+struct TaggedUnions;
+
+impl Modify for TaggedUnions {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        for (name, tag) in [("Travel", "mode"), ("Step", "type")] {
+            let Some(RefOr::T(Schema::OneOf(union))) = components.schemas.get_mut(name) else {
+                panic!("{name} is not a oneOf");
+            };
+            let mut variants = Vec::new();
+            let mut mapping = Vec::new();
+            for item in &mut union.items {
+                let value = match item {
+                    RefOr::T(Schema::Object(variant)) => {
+                        variant.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
+                        match variant.properties.get(tag) {
+                            Some(RefOr::T(Schema::Object(t))) => {
+                                t.enum_values.as_ref().and_then(|e| e.first())
+                            }
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                };
+                let Some(value) = value.and_then(|v| v.as_str()).map(str::to_string) else {
+                    panic!("a variant of {name} has no '{tag}'");
+                };
+                let variant = format!("{name}{}", pascal(&value));
+                let schema = std::mem::replace(item, RefOr::Ref(Ref::from_schema_name(&variant)));
+                mapping.push((value, format!("#/components/schemas/{variant}")));
+                variants.push((variant, schema));
+            }
+            union.discriminator = Some(Discriminator::with_mapping(tag, mapping));
+            components.schemas.extend(variants);
+        }
+    }
+}
+
+/// `visits[].time_windows` is a list of `[start, end]` pairs (`[RawClock; 2]`), which the
+/// derive writes as a list of lists of any length.
+struct WindowPairs;
+
+impl Modify for WindowPairs {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let pair = match components.schemas.get_mut("Visit") {
+            Some(RefOr::T(Schema::Object(visit))) => match visit.properties.get_mut("time_windows") {
+                Some(RefOr::T(Schema::Array(windows))) => match &mut windows.items {
+                    ArrayItems::RefOrSchema(item) => match item.as_mut() {
+                        RefOr::T(Schema::Array(pair)) => Some(pair),
+                        _ => None,
+                    },
+                    ArrayItems::False => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        };
+        let pair = pair.expect("Visit.time_windows is a list of lists");
+        pair.min_items = Some(2);
+        pair.max_items = Some(2);
+    }
+}
+
+/// `snake_case` to `PascalCase`.
+fn pascal(s: &str) -> String {
+    s.split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 #[derive(OpenApi)]
@@ -49,11 +232,11 @@ impl Modify for BearerAuth {
         super::handlers::openapi
     ),
     components(schemas(
-        ErrorBody, ErrorDetail, ProblemDoc, PlanDoc, JobCreated, JobView, JobProgress, JobStatus,
+        ErrorBody, ErrorDetail, ProblemInput, Plan, JobCreated, JobView, JobProgress, JobStatus,
         SlotsRequest, Slots, SlotOption, SkippedStaff, CheckRequest, CheckResponse, Health,
         ReportRequest, NamedPlan
     )),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &TaggedUnions, &WindowPairs)
 )]
 struct ApiDoc;
 
