@@ -573,6 +573,43 @@ fn spec_problem() -> Value {
     })
 }
 
+#[test]
+fn examples_are_valid_documents() {
+    let doc = doc();
+    let v = Validator::new(&doc);
+    let example = |name: &str| {
+        let e = &v.named(name)["examples"][0];
+        assert!(e.is_object(), "{name} has an example");
+        if let Err(err) = v.check(name, e) {
+            panic!("the example of {name}: {err}");
+        }
+        e.clone()
+    };
+    for name in ["Visit", "CheckRequest", "SlotsRequest"] {
+        example(name);
+    }
+    for path in ["/v1/plans", "/v1/jobs", "/v1/check", "/v1/slots"] {
+        let body = &doc["paths"][path]["post"]["requestBody"]["content"]["application/json"];
+        let name = body["schema"]["$ref"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap();
+        assert!(body["example"].is_object(), "POST {path} has an example");
+        if let Err(err) = v.check(name, &body["example"]) {
+            panic!("the example of POST {path}: {err}");
+        }
+    }
+    let problem = parse_problem(&example("Problem").to_string()).expect("the example problem is valid");
+    let plan: Plan = serde_json::from_value(example("Plan")).expect("the example plan parses");
+    let violations = carerounds::check::check(&problem, &plan);
+    assert!(
+        violations.is_empty(),
+        "the example plan is feasible: {violations:?}"
+    );
+}
+
 fn solved_plan(path: &str) -> Value {
     let problem = parse_problem(&read(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
     let plan = Solver::new(&problem)

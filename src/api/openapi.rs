@@ -8,6 +8,7 @@ use crate::book::{SkippedStaff, SlotOption, Slots};
 use crate::model::input::{LatenessInput, ProblemInput};
 use crate::model::time::{Clock, RawClock};
 use crate::model::{Plan, TravelMode};
+use serde_json::{json, Value};
 use std::borrow::Cow;
 use std::sync::OnceLock;
 use utoipa::openapi::schema::{
@@ -201,6 +202,104 @@ impl Modify for WindowPairs {
     }
 }
 
+/// A small valid day, its plan and queries on them: the schemas' examples, so that readers
+/// (and schemathesis) have a request that gets past validation.
+struct Examples;
+
+/// One nurse, two visits (one needing insulin skills, one optional), a break.
+fn example_problem() -> Value {
+    json!({
+        "name": "Example: one nurse, two visits",
+        "travel": {"mode": "haversine", "speed_kmh": 30, "detour_factor": 1.3},
+        "locations": [{"id": "base", "lat": 52.67, "lon": -0.73}],
+        "staff": [{
+            "id": "ann", "organisation": "NHS", "skills": ["insulin"],
+            "shift": {"start": "08:00", "end": "12:00"}, "start_location": "base",
+            "breaks": [{"earliest": "10:00", "latest": "11:00", "duration_min": 15}]
+        }],
+        "visits": [
+            {"id": "v1", "client": "c1", "location": {"lat": 52.68, "lon": -0.72}, "duration_min": 30,
+             "time_windows": [["08:30", "09:30"]], "skills": ["insulin"]},
+            {"id": "v2", "client": "c2", "location": {"lat": 52.66, "lon": -0.75}, "duration_min": 20,
+             "priority": "optional"}
+        ],
+        "options": {"time_limit_s": 0.2, "seed": 1, "threads": 1}
+    })
+}
+
+/// The plan carerounds gives for [`example_problem`] (tests/openapi.rs checks it).
+fn example_plan() -> Value {
+    json!({
+        "routes": [{
+            "staff": "ann",
+            "steps": [
+                {"type": "start", "location": "base", "time": "08:00:00"},
+                {"type": "visit", "visit": "v2", "arrival": "08:04:33", "start": "08:04:33",
+                 "end": "08:24:33", "travel_min": 4.5448, "distance_km": 2.2724, "wait_min": 0.0,
+                 "late_min": 0.0},
+                {"type": "visit", "visit": "v1", "arrival": "08:32:22", "start": "08:32:22",
+                 "end": "09:02:22", "travel_min": 7.8163, "distance_km": 3.9082, "wait_min": 0.0,
+                 "late_min": 0.0},
+                {"type": "break", "start": "10:00:00", "end": "10:15:00"},
+                {"type": "end", "location": "base", "arrival": "10:18:23", "travel_min": 3.381,
+                 "distance_km": 1.6905}
+            ],
+            "travel_min": 15.7422, "distance_km": 7.8711, "visit_min": 50.0, "wait_min": 57.6388,
+            "break_min": 15.0, "free_min": 101.619
+        }],
+        "unassigned": [],
+        "summary": {
+            "travel_min": 15.7422, "distance_km": 7.8711, "visits_assigned": 2,
+            "visits_unassigned": 0, "free_min": 101.619, "overtime_min": 0.0, "lateness_min": 0.0,
+            "max_lateness_min": 0.0, "objective": 15.7422
+        }
+    })
+}
+
+impl Modify for Examples {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let (problem, plan) = (example_problem(), example_plan());
+        let visit = json!({
+            "id": "v3", "client": "c3", "location": {"lat": 52.675, "lon": -0.74},
+            "duration_min": 20, "time_windows": [["10:30", "11:30"]]
+        });
+        let check = json!({"problem": problem, "plan": plan});
+        let slots = json!({"problem": problem, "plan": plan, "visit": visit, "k": 3});
+        let components = openapi.components.get_or_insert_with(Default::default);
+        for (name, example) in [
+            ("Problem", &problem),
+            ("Plan", &plan),
+            ("Visit", &visit),
+            ("CheckRequest", &check),
+            ("SlotsRequest", &slots),
+        ] {
+            match components.schemas.get_mut(name) {
+                Some(RefOr::T(Schema::Object(o))) => o.examples = vec![example.clone()],
+                _ => panic!("{name} is an object schema"),
+            }
+        }
+        // The request bodies too: tools read examples there first.
+        for (path, example) in [
+            ("/v1/plans", &problem),
+            ("/v1/jobs", &problem),
+            ("/v1/check", &check),
+            ("/v1/slots", &slots),
+        ] {
+            let body = openapi
+                .paths
+                .paths
+                .get_mut(path)
+                .and_then(|item| item.post.as_mut())
+                .and_then(|op| op.request_body.as_mut())
+                .and_then(|body| body.content.get_mut("application/json"));
+            match body {
+                Some(content) => content.example = Some(example.clone()),
+                None => panic!("POST {path} takes a JSON body"),
+            }
+        }
+    }
+}
+
 /// `snake_case` to `PascalCase`.
 fn pascal(s: &str) -> String {
     s.split('_')
@@ -236,7 +335,7 @@ fn pascal(s: &str) -> String {
         SlotsRequest, Slots, SlotOption, SkippedStaff, CheckRequest, CheckResponse, Health,
         ReportRequest, NamedPlan
     )),
-    modifiers(&BearerAuth, &TaggedUnions, &WindowPairs)
+    modifiers(&BearerAuth, &TaggedUnions, &WindowPairs, &Examples)
 )]
 struct ApiDoc;
 
