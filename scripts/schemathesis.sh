@@ -12,7 +12,8 @@
 #   ST_EXAMPLES=100 ST_MAX_TIME=900 ST_PROFILE=release scripts/schemathesis.sh
 #
 # ST_SEED fixes the data generation; the report (JUnit, and a pytest file reproducing each
-# failure) goes to target/schemathesis/.
+# failure) and the examples database (failures found are tried first next time) go to
+# target/schemathesis/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EXAMPLES="${ST_EXAMPLES:-30}"
@@ -68,6 +69,7 @@ timeout $((MAX_TIME + 120)) "$VENV/bin/schemathesis" run "http://$ADDR/openapi.j
   --max-examples "$EXAMPLES" \
   --max-time "$MAX_TIME" \
   --seed "$SEED" \
+  --generation-database "$REPORT/examples.db" \
   --workers 1 \
   --request-timeout 40 \
   --suppress-health-check too_slow,data_too_large,filter_too_much,large_base_example \
