@@ -1,4 +1,10 @@
 //! The OpenAPI 3 document, generated from the handlers' annotations and the API types.
+//!
+//! `Problem` and `Plan` (SPEC.md) come from the serde types in `model::input` and
+//! `model::plan`. The types whose serde form is written by hand (clock times, travel modes,
+//! lateness) get their schemas here, and three passes finish the derive's output: tagged
+//! enums as discriminated unions, time windows as pairs, and examples that validate.
+//! tests/openapi.rs checks the schemas against serde.
 
 use super::error::{ErrorBody, ErrorDetail};
 use super::handlers::{CheckRequest, CheckResponse, Health, JobCreated, JobProgress, JobView, SlotsRequest};
