@@ -28,6 +28,10 @@ pub struct SolomonInstance {
     pub problem: ProblemInput,
 }
 
+/// Most vehicles an instance may have: far more than any published one (the 1000-customer
+/// Gehring-Homberger instances have 250), few enough that the fleet fits in memory.
+const MAX_VEHICLES: usize = 10_000;
+
 fn line_err(line: usize, message: impl Into<String>) -> InputError {
     InputError::new(FieldPath::from(format!("line {line}").as_str()), message)
 }
@@ -61,8 +65,17 @@ pub fn read_solomon(text: &str, rounding: Rounding) -> Result<SolomonInstance, I
         match section {
             "vehicle" if fleet.is_none() => {
                 let nums = nums.map_err(|_| line_err(i + 1, "expected 'NUMBER CAPACITY'"))?;
-                if nums.len() != 2 || nums[0] < 1.0 {
-                    return Err(line_err(i + 1, "expected 'NUMBER CAPACITY' with NUMBER >= 1"));
+                // One staff member is made per vehicle: an absurd count would exhaust memory.
+                if nums.len() != 2
+                    || !(1.0..=MAX_VEHICLES as f64).contains(&nums[0])
+                    || nums[0].fract() != 0.0
+                {
+                    return Err(line_err(
+                        i + 1,
+                        format!(
+                            "expected 'NUMBER CAPACITY' with NUMBER a whole number from 1 to {MAX_VEHICLES}"
+                        ),
+                    ));
                 }
                 fleet = Some((nums[0] as usize, nums[1]));
             }
@@ -176,4 +189,34 @@ pub fn read_solomon(text: &str, rounding: Rounding) -> Result<SolomonInstance, I
         options: None,
     };
     Ok(SolomonInstance { name, problem })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TINY: &str = "TINY\n\nVEHICLE\nNUMBER CAPACITY\n2 10\n\nCUSTOMER\n\
+        CUST NO. XCOORD. YCOORD. DEMAND READY DUE SERVICE\n\n\
+        0 0 0 0 0 100 0\n1 3 4 5 10 40 10\n2 -3 4 5 0 90 5\n";
+
+    #[test]
+    fn reads_the_fleet() {
+        let inst = read_solomon(TINY, Rounding::Exact).unwrap();
+        assert_eq!(inst.problem.staff.len(), 2);
+        assert_eq!(inst.problem.visits.len(), 2);
+    }
+
+    #[test]
+    fn rejects_fleets_that_are_not_a_sane_whole_number() {
+        for number in ["0", "2.5", "NaN", "inf", "10001", "1e12", "1e300"] {
+            let text = TINY.replace("\n2 10\n", &format!("\n{number} 10\n"));
+            let err = read_solomon(&text, Rounding::Exact).unwrap_err().to_string();
+            assert!(err.contains("whole number from 1 to 10000"), "{number}: {err}");
+        }
+        let text = TINY.replace("\n2 10\n", "\n10000 10\n");
+        assert_eq!(
+            read_solomon(&text, Rounding::Exact).unwrap().problem.staff.len(),
+            10_000
+        );
+    }
 }

@@ -78,17 +78,11 @@ pub(super) fn validated(state: &AppState, input: &ProblemInput, prefix: &str) ->
     validate(input).map_err(|e| ApiError::input(prefix, &e))
 }
 
-/// A problem document (SPEC.md "Problem").
-#[derive(utoipa::ToSchema)]
-#[schema(as = Problem, value_type = Object)]
-#[allow(dead_code)]
-pub struct ProblemDoc(serde_json::Value);
+/// A problem document (SPEC.md "Problem"), the `Problem` schema of the OpenAPI document.
+pub type ProblemDoc = ProblemInput;
 
-/// A plan document (SPEC.md "Plan").
-#[derive(utoipa::ToSchema)]
-#[schema(as = Plan, value_type = Object)]
-#[allow(dead_code)]
-pub struct PlanDoc(serde_json::Value);
+/// A plan document (SPEC.md "Plan"), the `Plan` schema of the OpenAPI document.
+pub type PlanDoc = Plan;
 
 /// Solves a problem and answers with the plan (for small problems: the request waits).
 #[utoipa::path(post, path = "/v1/plans", tag = "plans",
@@ -197,7 +191,7 @@ pub struct JobView {
     /// Times it was re-queued after a server restart.
     pub restarts: i64,
     /// The plan, when done (or cancelled after the solve started).
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<Plan>)]
     pub plan: Option<serde_json::Value>,
 }
 
@@ -217,13 +211,10 @@ pub struct JobProgress {
 #[serde(deny_unknown_fields)]
 pub struct SlotsRequest {
     /// The day's problem (SPEC.md), without the new visit.
-    #[schema(value_type = Object)]
     pub problem: ProblemInput,
     /// The day's plan as booked.
-    #[schema(value_type = Object)]
     pub plan: Plan,
     /// The new visit (SPEC.md visit), with the windows the client could accept.
-    #[schema(value_type = Object)]
     pub visit: VisitInput,
     /// How many options (default 5, at most 100).
     #[serde(default)]
@@ -290,10 +281,8 @@ pub async fn slots(
 #[serde(deny_unknown_fields)]
 pub struct CheckRequest {
     /// The problem (SPEC.md).
-    #[schema(value_type = Object)]
     pub problem: ProblemInput,
     /// The plan to check.
-    #[schema(value_type = Object)]
     pub plan: Plan,
 }
 

@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// A whole problem file.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Problem)]
 pub struct ProblemInput {
     /// Free text shown in reports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -38,8 +39,9 @@ pub struct ProblemInput {
 }
 
 /// The travel model.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields)]
+#[schema(as = Travel)]
 pub enum TravelInput {
     /// Great-circle distance times a detour factor, at a constant speed.
     Haversine {
@@ -93,8 +95,9 @@ pub enum TravelInput {
 }
 
 /// An entry of `locations`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Location)]
 pub struct LocationInput {
     /// Unique id.
     pub id: String,
@@ -107,7 +110,7 @@ pub struct LocationInput {
 }
 
 /// A location: the id of a `locations` entry or an inline point.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum LocationRef {
     /// Id of an entry in `locations`.
@@ -117,8 +120,9 @@ pub enum LocationRef {
 }
 
 /// An inline WGS84 point.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Point)]
 pub struct PointInput {
     /// Latitude, degrees.
     pub lat: f64,
@@ -127,8 +131,9 @@ pub struct PointInput {
 }
 
 /// A staff member's working day.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Staff)]
 pub struct StaffInput {
     /// Unique id.
     pub id: String,
@@ -170,8 +175,9 @@ pub struct StaffInput {
 }
 
 /// Shift start and end.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Shift)]
 pub struct ShiftInput {
     /// Earliest departure from the start location.
     pub start: RawClock,
@@ -180,8 +186,9 @@ pub struct ShiftInput {
 }
 
 /// A break: starts between `earliest` and `latest`, lasts `duration_min`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Break)]
 pub struct BreakInput {
     /// Earliest start.
     pub earliest: RawClock,
@@ -192,8 +199,9 @@ pub struct BreakInput {
 }
 
 /// One visit to a client.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Visit)]
 pub struct VisitInput {
     /// Unique id.
     pub id: String,
@@ -234,7 +242,7 @@ pub struct VisitInput {
 }
 
 /// Whether a visit must be planned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     /// Left unassigned only when no feasible plan includes it.
@@ -255,8 +263,9 @@ pub enum LatenessInput {
 }
 
 /// `after` entry: start-to-start gap after another visit.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = After)]
 pub struct AfterInput {
     /// The visit that starts first.
     pub visit: String,
@@ -269,16 +278,18 @@ pub struct AfterInput {
 }
 
 /// The plan as booked today.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Baseline)]
 pub struct BaselineInput {
     /// One entry per staff member with visits.
     pub routes: Vec<BaselineRouteInput>,
 }
 
 /// A booked round.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = BaselineRoute)]
 pub struct BaselineRouteInput {
     /// Staff id.
     pub staff: String,
@@ -287,8 +298,9 @@ pub struct BaselineRouteInput {
 }
 
 /// Objective weights (all optional, all >= 0).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Objective)]
 pub struct ObjectiveInput {
     /// Per travel minute (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -311,8 +323,9 @@ pub struct ObjectiveInput {
 }
 
 /// Solver options.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Options)]
 pub struct OptionsInput {
     /// Wall-clock limit, seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]

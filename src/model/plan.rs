@@ -5,7 +5,7 @@ use super::time::Clock;
 use serde::{Deserialize, Serialize};
 
 /// A day's plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
     /// One route per staff member.
@@ -23,8 +23,9 @@ pub struct Plan {
 }
 
 /// One staff member's day.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Route)]
 pub struct RoutePlan {
     /// Staff id.
     pub staff: String,
@@ -45,7 +46,7 @@ pub struct RoutePlan {
 }
 
 /// A step of a route.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Step {
     /// Leaving the start location.
@@ -95,7 +96,7 @@ pub enum Step {
 }
 
 /// A visit left out of the plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Unassigned {
     /// Visit id.
@@ -105,7 +106,7 @@ pub struct Unassigned {
 }
 
 /// Totals over the plan.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Summary {
     /// Minutes travelling.
