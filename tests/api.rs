@@ -466,6 +466,23 @@ async fn slots_over_http() {
         "invalid_input",
         Some("reoptimise"),
     );
+    // Road and OSRM travel read server files and call URLs of the caller's choosing: 422,
+    // never a server file read or a 500.
+    for travel in [
+        json!({"mode": "osrm", "url": "http://127.0.0.1:1"}),
+        json!({"mode": "road", "osm_file": "data/rutland-latest.osm.pbf"}),
+    ] {
+        let mut bad = body.clone();
+        bad["problem"]["travel"] = travel;
+        let (s, b) = call(&app, "POST", "/v1/slots", Some(&bad), None).await;
+        assert_error(
+            s,
+            &b,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+            Some("problem.travel.mode"),
+        );
+    }
 }
 
 #[tokio::test]

@@ -63,7 +63,10 @@ fn fingerprint(problem: &Problem) -> (f64, String) {
         .work_budget(WORK)
         .run();
     let json = serde_json::to_string(&solved.plan).unwrap();
-    let hash: String = Sha256::digest(json.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    let hash: String = Sha256::digest(json.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     (solved.plan.summary.objective, hash)
 }
 

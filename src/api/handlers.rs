@@ -64,8 +64,14 @@ fn limits(state: &AppState, input: &ProblemInput, prefix: &str) -> Result<()> {
 
 pub(super) fn validated(state: &AppState, input: &ProblemInput, prefix: &str) -> Result<Problem> {
     limits(state, input, prefix)?;
-    // Road mode reads files on the server's disk and OSRM mode calls a URL of the
-    // client's choosing: neither is for remote callers. They send matrices instead.
+    remote_travel(input, prefix)?;
+    validate(input).map_err(|e| ApiError::input(prefix, &e))
+}
+
+/// Road mode reads files on the server's disk and OSRM mode calls a URL of the client's
+/// choosing: neither is for remote callers, who send matrices instead. Every handler that
+/// takes a problem calls this.
+fn remote_travel(input: &ProblemInput, prefix: &str) -> Result<()> {
     if let Some(TravelInput::Road { .. } | TravelInput::Osrm { .. }) = &input.travel {
         let path = FieldPath::root().field("travel").field("mode");
         let err = InputError::new(
@@ -75,7 +81,7 @@ pub(super) fn validated(state: &AppState, input: &ProblemInput, prefix: &str) ->
         );
         return Err(ApiError::input(prefix, &err));
     }
-    validate(input).map_err(|e| ApiError::input(prefix, &e))
+    Ok(())
 }
 
 /// A problem document (SPEC.md "Problem"), the `Problem` schema of the OpenAPI document.
@@ -252,6 +258,7 @@ pub async fn slots(
     Json(req): Json<SlotsRequest>,
 ) -> Result<Response> {
     limits(&state, &req.problem, "problem")?;
+    remote_travel(&req.problem, "problem")?;
     if req.reoptimise {
         return Err(ApiError::Invalid {
             path: "reoptimise".into(),

@@ -23,7 +23,6 @@ pub struct NamedPlan {
     /// Shown in the report ("optimised", "nurse off sick", ...).
     pub name: String,
     /// The plan (SPEC.md).
-    #[schema(value_type = Object)]
     pub plan: Plan,
 }
 
@@ -32,7 +31,6 @@ pub struct NamedPlan {
 #[serde(deny_unknown_fields)]
 pub struct ReportRequest {
     /// The problem (SPEC.md), with `baseline`: the rounds as booked.
-    #[schema(value_type = Object)]
     pub problem: ProblemInput,
     /// One or more plans to compare with the baseline.
     pub plans: Vec<NamedPlan>,

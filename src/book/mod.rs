@@ -201,7 +201,7 @@ impl Day {
     /// Validates the problem, builds its travel matrix and times the plan's rounds.
     pub fn new(input: &ProblemInput, plan: &Plan) -> Result<Day, BookError> {
         let problem = validate(input).map_err(BookError::Problem)?;
-        let travel = TravelMatrix::build(&problem);
+        let travel = TravelMatrix::try_build(&problem).map_err(|e| BookError::Problem(e.to_input_error()))?;
         Day::with_travel(input, problem, travel, plan)
     }
 
