@@ -21,8 +21,8 @@ MAX_TIME="${ST_MAX_TIME:-300}"
 PROFILE="${ST_PROFILE:-dev}"
 SEED="${ST_SEED:-1}"
 CHECKS="${ST_CHECKS:-not_a_server_error,response_schema_conformance}"
-VENV=target/schemathesis-venv
-REPORT=target/schemathesis
+VENV="$PWD/target/schemathesis-venv"
+REPORT="$PWD/target/schemathesis"
 
 if [ ! -x "$VENV/bin/schemathesis" ]; then
   python3 -m venv "$VENV"
@@ -64,16 +64,18 @@ echo "server on http://$ADDR"
 
 mkdir -p "$REPORT"
 status=0
+# From inside the report folder: schemathesis keeps a cache in ./.schemathesis.
+cd "$REPORT"
 timeout $((MAX_TIME + 120)) "$VENV/bin/schemathesis" run "http://$ADDR/openapi.json" \
   --checks "$CHECKS" \
   --max-examples "$EXAMPLES" \
   --max-time "$MAX_TIME" \
   --seed "$SEED" \
-  --generation-database "$REPORT/examples.db" \
+  --generation-database examples.db \
   --workers 1 \
   --request-timeout 40 \
   --suppress-health-check too_slow,data_too_large,filter_too_much,large_base_example \
-  --report junit,pytest --report-dir "$REPORT" \
+  --report junit,pytest --report-dir . \
   --no-color || status=$?
 
 if [ -s "$DATA/server.err" ]; then

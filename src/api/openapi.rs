@@ -2,8 +2,9 @@
 //!
 //! `Problem` and `Plan` (SPEC.md) come from the serde types in `model::input` and
 //! `model::plan`. The types whose serde form is written by hand (clock times, travel modes,
-//! lateness) get their schemas here, and three passes finish the derive's output: tagged
-//! enums as discriminated unions, time windows as pairs, and examples that validate.
+//! lateness) get their schemas here, and passes finish the derive's output: tagged enums as
+//! discriminated unions, the travel modes the API refuses, time windows as pairs, and
+//! examples that validate.
 //! tests/openapi.rs checks the schemas against serde.
 
 use super::error::{ErrorBody, ErrorDetail};
@@ -182,6 +183,25 @@ impl Modify for TaggedUnions {
     }
 }
 
+/// Road and OSRM travel read files or call servers of the sender's choosing: the CLI takes
+/// them, the HTTP API answers 422 (`handlers::validated`). Said where a client reads it.
+struct LocalTravel;
+
+impl Modify for LocalTravel {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        for name in ["TravelRoad", "TravelOsrm"] {
+            let Some(RefOr::T(Schema::Object(o))) = components.schemas.get_mut(name) else {
+                panic!("{name} is an object schema (made by TaggedUnions)");
+            };
+            let text = o.description.take().unwrap_or_default();
+            o.description = Some(format!(
+                "{text} For the CLI only: the HTTP API answers 422 (send a `matrix`, which `carerounds matrix` writes)."
+            ));
+        }
+    }
+}
+
 /// `visits[].time_windows` is a list of `[start, end]` pairs (`[RawClock; 2]`), which the
 /// derive writes as a list of lists of any length.
 struct WindowPairs;
@@ -342,7 +362,7 @@ fn pascal(s: &str) -> String {
         SlotsRequest, Slots, SlotOption, SkippedStaff, CheckRequest, CheckResponse, Health,
         ReportRequest, NamedPlan
     )),
-    modifiers(&BearerAuth, &TaggedUnions, &WindowPairs, &Examples)
+    modifiers(&BearerAuth, &TaggedUnions, &LocalTravel, &WindowPairs, &Examples)
 )]
 struct ApiDoc;
 
