@@ -15,25 +15,10 @@ fn read(rel: &str) -> String {
     std::fs::read_to_string(format!("{ROOT}/{rel}")).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
-/// `1234.5` as `1,235` (or with `dp` decimals).
+/// `1234.5` as `1,235` (or with `dp` decimals): the report's own formatting, with the
+/// typographic minus the docs use.
 fn num(x: f64, dp: usize) -> String {
-    let s = format!("{:.*}", dp, x.abs());
-    let (int, frac) = s.split_once('.').map_or((s.as_str(), ""), |(a, b)| (a, b));
-    let mut out = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if !frac.is_empty() {
-        out = format!("{out}.{frac}");
-    }
-    if x < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') {
-        format!("−{out}")
-    } else {
-        out
-    }
+    carerounds::report::num(x, dp).replacen('-', "−", 1)
 }
 
 fn signed(x: f64, dp: usize) -> String {

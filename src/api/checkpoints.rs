@@ -46,19 +46,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_checkpoint_is_kept_while_running_and_cleared_when_the_job_ends() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        store.insert("a", "north", "{}", 1).unwrap();
-        store.set_checkpoint("a", "{\"early\": true}").unwrap();
-        assert_eq!(
-            store.checkpoint("a").unwrap(),
-            None,
-            "only a running job keeps one"
-        );
-        store.set_running("a").unwrap();
-        store.set_checkpoint("a", "{\"best\": 1}").unwrap();
-        assert_eq!(store.checkpoint("a").unwrap().as_deref(), Some("{\"best\": 1}"));
+    fn a_checkpoint_is_kept_while_running_and_cleared_when_the_job_ends(
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let store = Store::open(dir.path())?;
+        store.insert("a", "north", "{}", 1)?;
+        store.set_checkpoint("a", "{\"early\": true}")?;
+        assert_eq!(store.checkpoint("a")?, None, "only a running job keeps one");
+        store.set_running("a")?;
+        store.set_checkpoint("a", "{\"best\": 1}")?;
+        assert_eq!(store.checkpoint("a")?.as_deref(), Some("{\"best\": 1}"));
         let outcome = super::super::store::Outcome {
             status: super::super::store::JobStatus::Done,
             plan: Some("{}".into()),
@@ -67,11 +64,12 @@ mod tests {
             objective: None,
             solve_s: None,
         };
-        store.finish("a", &outcome).unwrap();
-        assert_eq!(store.checkpoint("a").unwrap(), None);
+        store.finish("a", &outcome)?;
+        assert_eq!(store.checkpoint("a")?, None);
         drop(store);
         // Reopening an existing store runs the migration again without harm.
-        let store = Store::open(dir.path()).unwrap();
-        assert_eq!(store.checkpoint("a").unwrap(), None);
+        let store = Store::open(dir.path())?;
+        assert_eq!(store.checkpoint("a")?, None);
+        Ok(())
     }
 }

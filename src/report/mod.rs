@@ -52,6 +52,7 @@ pub use build::{
 };
 pub use day::{DayView, MapStop, Segment, SegmentKind};
 pub use figures::{Better, Comparison, Field, Figures, Percentages};
+pub use numbers::num;
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
