@@ -6,7 +6,7 @@
 #[path = "common/day.rs"]
 mod day;
 
-use carerounds::book::Day;
+use carerounds::slots::Day;
 use carerounds::model::input::{ProblemInput, VisitInput};
 use carerounds::model::{validate, Plan};
 use carerounds::solve::Solver;

@@ -6,9 +6,9 @@
 //! apart by a gap): pricing a visit whose partner is planned (its start is pinned), and
 //! pricing a plain visit whose insertions push coupled starts in other rounds (cascades).
 
-use carerounds::mankowska::read_mankowska;
+use carerounds::formats::mankowska::read_mankowska;
 use carerounds::model::validate;
-use carerounds::solomon::{read_solomon, Rounding};
+use carerounds::formats::solomon::{read_solomon, Rounding};
 use carerounds::solve::construct::construct;
 use carerounds::solve::insert::{best_in_route, best_insertion, commit_single};
 use carerounds::solve::instance::Instance;

@@ -6,11 +6,10 @@
 #![warn(missing_docs)]
 
 pub mod api;
-pub mod book;
 pub mod check;
-pub mod mankowska;
+pub mod formats;
 pub mod model;
 pub mod report;
-pub mod solomon;
+pub mod slots;
 pub mod solve;
 pub mod travel;

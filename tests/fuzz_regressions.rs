@@ -2,9 +2,9 @@
 //! `cargo fuzz tmin`), replayed through what the target runs (fuzz/fuzz_targets/): each
 //! must now give an answer, an error being a fine one, without panicking.
 
-use carerounds::mankowska::read_mankowska;
+use carerounds::formats::mankowska::read_mankowska;
 use carerounds::model::{parse_problem, validate, Plan, Problem, TravelModel};
-use carerounds::solomon::{read_solomon, Rounding};
+use carerounds::formats::solomon::{read_solomon, Rounding};
 use carerounds::travel::TravelMatrix;
 use std::path::{Path, PathBuf};
 

@@ -7,7 +7,7 @@
 //! repository (`../shared/data/hhc/mankowska/`), every instance is compared as well.
 
 use carerounds::check::check;
-use carerounds::mankowska::read_mankowska;
+use carerounds::formats::mankowska::read_mankowska;
 use carerounds::model::time::Clock;
 use carerounds::model::{parse_problem, validate, Plan, Problem, RoutePlan, Step, Summary, TravelModel};
 use serde::Deserialize;

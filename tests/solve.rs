@@ -2,7 +2,7 @@
 
 use carerounds::check::check;
 use carerounds::model::{parse_problem, validate, Problem};
-use carerounds::solomon::{read_solomon, Rounding};
+use carerounds::formats::solomon::{read_solomon, Rounding};
 use carerounds::solve::{Solver, StopReason};
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! and give its travel matrix without panicking.
 #![no_main]
 
-use carerounds::mankowska::read_mankowska;
+use carerounds::formats::mankowska::read_mankowska;
 use libfuzzer_sys::fuzz_target;
 
 #[path = "common.rs"]

@@ -2,7 +2,7 @@
 //! validate as a SPEC problem and give its travel matrix without panicking.
 #![no_main]
 
-use carerounds::solomon::{read_solomon, Rounding};
+use carerounds::formats::solomon::{read_solomon, Rounding};
 use libfuzzer_sys::fuzz_target;
 
 #[path = "common.rs"]

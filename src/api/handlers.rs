@@ -7,7 +7,7 @@ use super::error::{ApiError, ErrorBody, Json};
 use super::jobs::{solve_blocking, CancelOnDrop, Caps};
 use super::store::JobStatus;
 use super::AppState;
-use crate::book::{BookError, Day, Slots};
+use crate::slots::{BookError, Day, Slots};
 use crate::check::check as check_plan;
 use crate::model::input::{ProblemInput, TravelInput, VisitInput};
 use crate::model::{validate, FieldPath, InputError, Plan, Problem};

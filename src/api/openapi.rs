@@ -11,7 +11,7 @@ use super::error::{ErrorBody, ErrorDetail};
 use super::handlers::{CheckRequest, CheckResponse, Health, JobCreated, JobProgress, JobView, SlotsRequest};
 use super::reports::{NamedPlan, ReportRequest};
 use super::store::JobStatus;
-use crate::book::{SkippedStaff, SlotOption, Slots};
+use crate::slots::{SkippedStaff, SlotOption, Slots};
 use crate::model::input::{LatenessInput, ProblemInput};
 use crate::model::time::{Clock, RawClock};
 use crate::model::{Plan, TravelMode};

@@ -3,14 +3,14 @@
 //! Every plan goes through the checker. For the VRPTW suites (Solomon, Gehring-Homberger)
 //! distances follow the DIMACS 2021 convention by default (arcs truncated to one decimal),
 //! matching `bks.csv`'s `distance_only_dimacs_trunc1` rows. The `mankowska` suite (home
-//! health care with double services) is read by [`carerounds::mankowska`] and reported in
+//! health care with double services) is read by [`carerounds::formats::mankowska`] and reported in
 //! Mankowska's units: the SPEC objective / 3.
 
 use anyhow::{bail, Context, Result};
 use carerounds::check::check;
-use carerounds::mankowska::read_mankowska;
+use carerounds::formats::mankowska::read_mankowska;
 use carerounds::model::{validate, Problem};
-use carerounds::solomon::{read_solomon, Rounding};
+use carerounds::formats::solomon::{read_solomon, Rounding};
 use carerounds::solve::{Solved, Solver};
 use std::collections::HashMap;
 use std::fmt::Write as _;

@@ -3,7 +3,7 @@
 
 use super::bad;
 use anyhow::{Context, Result};
-use carerounds::mankowska::read_mankowska;
+use carerounds::formats::mankowska::read_mankowska;
 use carerounds::model::validate;
 use clap::ValueEnum;
 use std::io::Write;

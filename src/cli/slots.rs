@@ -2,7 +2,7 @@
 
 use super::{bad, load_plan};
 use anyhow::{Context, Result};
-use carerounds::book::{BookError, Day, Slots};
+use carerounds::slots::{BookError, Day, Slots};
 use carerounds::model::input::VisitInput;
 use carerounds::model::parse_input;
 use carerounds::model::time::format_short;

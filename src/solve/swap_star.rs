@@ -240,7 +240,7 @@ fn exchange(inst: &Instance, sol: &mut Solution, ra: usize, rb: usize) -> bool {
 mod tests {
     use super::*;
     use crate::model::validate;
-    use crate::solomon::{read_solomon, Rounding};
+    use crate::formats::solomon::{read_solomon, Rounding};
     use crate::solve::insert::commit_single;
 
     /// Two rounds from a depot at the origin: one along the x axis, one along the y axis,

@@ -4,7 +4,7 @@
 #[path = "../benches/common/day.rs"]
 mod day;
 
-use carerounds::book::{BookError, Day};
+use carerounds::slots::{BookError, Day};
 use carerounds::check::check;
 use carerounds::model::input::{ProblemInput, VisitInput};
 use carerounds::model::{validate, Plan};
@@ -34,7 +34,7 @@ fn visit(v: serde_json::Value) -> VisitInput {
     serde_json::from_value(v).expect("visit")
 }
 
-fn assert_feasible_booked(input: &ProblemInput, day: &Day, v: &VisitInput, o: &carerounds::book::SlotOption) {
+fn assert_feasible_booked(input: &ProblemInput, day: &Day, v: &VisitInput, o: &carerounds::slots::SlotOption) {
     let plan = day.book(v, o).expect("books");
     let mut ext = input.clone();
     ext.visits.push(v.clone());

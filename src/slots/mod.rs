@@ -15,7 +15,7 @@
 //! visit at a known place reuses it as is; a new inline point adds one row and column).
 //!
 //! ```
-//! use carerounds::book::Day;
+//! use carerounds::slots::Day;
 //! use carerounds::model::{input::VisitInput, parse_input, validate};
 //! use carerounds::solve::Solver;
 //!

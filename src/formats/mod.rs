@@ -1,0 +1,6 @@
+//! Readers at the edge: benchmark formats turned into a [`crate::model::ProblemInput`].
+//! Nothing here solves or checks; a reader only translates and reports what it could not
+//! read, with the line it was on.
+
+pub mod mankowska;
+pub mod solomon;
