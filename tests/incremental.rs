@@ -14,7 +14,7 @@ use carerounds::solve::construct::construct;
 use carerounds::solve::insert::{best_general, commit_single, Best};
 use carerounds::solve::instance::Instance;
 use carerounds::solve::push::best_by_push;
-use carerounds::solve::route::simulate;
+use carerounds::solve::schedule::simulate;
 use carerounds::solve::solution::Solution;
 use proptest::prelude::*;
 use serde_json::{json, Value};

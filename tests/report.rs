@@ -675,3 +675,30 @@ async fn http_report_refuses_a_rate_for_an_organisation_not_in_the_problem() {
         assert!(e["error"]["message"].as_str().unwrap().contains(says), "{e}");
     }
 }
+
+/// Issue 13: a visit ready at 10:45 with windows 09:00–10:00 and 10:30–11:00 and 60 min of
+/// lateness allowed starts on time in the second window. The baseline used to measure it
+/// 45 min late against the first, and the checker then found the plan's own figures wrong.
+#[test]
+fn baseline_start_in_a_later_window_is_on_time_and_passes_the_checker() {
+    let problem = parse_problem(
+        r#"{
+        "travel": {"mode": "matrix", "durations_min": [[0]], "distances_km": [[0]]},
+        "locations": [{"id": "x"}],
+        "staff": [{"id": "ann", "organisation": "NHS", "shift": {"start": "10:45", "end": "14:00"},
+                   "start_location": "x"}],
+        "visits": [{"id": "v", "location": "x", "duration_min": 30, "max_lateness_min": 60,
+                    "time_windows": [["09:00", "10:00"], ["10:30", "11:00"]]}],
+        "baseline": {"routes": [{"staff": "ann", "visits": ["v"]}]}
+    }"#,
+    )
+    .unwrap();
+    let plan = baseline_plan(&problem, &TravelMatrix::build(&problem)).unwrap();
+    let steps = serde_json::to_value(&plan.routes[0].steps).unwrap();
+    assert_eq!(steps[1]["start"], "10:45:00");
+    assert_eq!(steps[1]["late_min"], 0.0);
+    assert_eq!(plan.summary.lateness_min, 0.0);
+    assert!(check(&problem, &plan).is_empty(), "{:?}", check(&problem, &plan));
+    let r = Report::new(&problem, &[("same".into(), plan)], &Assumptions::default()).unwrap();
+    assert_eq!(r.baseline.checker.violations, 0, "{:?}", r.baseline.checker);
+}

@@ -19,7 +19,7 @@
 //! # What is checked
 //! Each [`Rule`] documents its own semantics; in brief: one route per staff member, steps
 //! `start`, visits and breaks in time order, `end`; travel by the matrix; visits within
-//! windows (plus allowed lateness); skills, exclusions and per-staff limits; breaks taken
+//! windows (plus allowed lateness); skills, exclusions, pins and per-staff limits; breaks taken
 //! exactly once each by staff with visits; every visit served the right number of times or
 //! listed unassigned with a reason; `after` gaps; and every figure the plan reports.
 //!
@@ -119,6 +119,8 @@ pub enum Rule {
     Skills,
     /// The visit excludes this staff member.
     ExcludedStaff,
+    /// The visit is pinned (`pinned_staff`) to other staff.
+    Pinned,
     /// The visits' demand exceeds the staff member's capacity.
     Capacity,
     /// More visits than the staff member's `max_visits`.
@@ -174,6 +176,7 @@ impl Rule {
             Rule::Break => "break",
             Rule::Skills => "skills",
             Rule::ExcludedStaff => "excluded_staff",
+            Rule::Pinned => "pinned_staff",
             Rule::Capacity => "capacity",
             Rule::MaxVisits => "max_visits",
             Rule::MaxTravel => "max_travel",

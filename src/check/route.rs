@@ -142,7 +142,7 @@ fn lateness(v: &Visit, start: f64) -> Fig {
     Fig::clock(if late.is_finite() { late } else { 0.0 })
 }
 
-/// Skills, exclusion and time windows of one visit served by staff `si`.
+/// Skills, exclusion, pin and time windows of one visit served by staff `si`.
 fn check_visit(ctx: &Ctx, v: &Visit, si: usize, start: f64, out: &mut Out) {
     let s = &ctx.problem.staff[si];
     if !s.has_skills(&v.skills) {
@@ -165,6 +165,14 @@ fn check_visit(ctx: &Ctx, v: &Visit, si: usize, start: f64, out: &mut Out) {
             Some(&s.id),
             Some(&v.id),
             format!("the visit excludes staff member '{}'", s.id),
+        );
+    }
+    if !v.pinned_staff.is_empty() && !v.pinned_staff.contains(&si) {
+        out.push(
+            Rule::Pinned,
+            Some(&s.id),
+            Some(&v.id),
+            format!("the visit is pinned to other staff, not '{}'", s.id),
         );
     }
     let allowance = v.max_lateness.allowance();
@@ -356,6 +364,7 @@ mod tests {
             required: true,
             preferred_staff: vec![],
             excluded_staff: vec![],
+            pinned_staff: vec![],
             after: vec![],
             max_lateness: MaxLateness::Unbounded,
             demand: 0.0,

@@ -163,6 +163,7 @@ pub fn read_solomon(text: &str, rounding: Rounding) -> Result<SolomonInstance, I
             priority: None,
             preferred_staff: vec![],
             excluded_staff: vec![],
+            pinned_staff: vec![],
             after: vec![],
             max_lateness_min: None,
             demand: Some(r[3]),

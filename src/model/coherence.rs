@@ -63,11 +63,33 @@ pub fn check(problem: &Problem) -> Result<Vec<InputWarning>, InputError> {
                 ),
             ));
         }
+        pinned(problem, v, &path)?;
         if v.staff_count == StaffCount::Two {
             two_staff(problem, v, &path)?;
         }
     }
     Ok(warnings)
+}
+
+/// A visit pinned to staff who may not make it (a skill missing, or excluded) has no plan.
+fn pinned(problem: &Problem, v: &Visit, path: &FieldPath) -> Result<(), InputError> {
+    for &s in &v.pinned_staff {
+        let st = &problem.staff[s];
+        let why = if let Some(skill) = v.skills.iter().find(|k| !st.skills.contains(k)) {
+            format!("'{}' lacks skill '{skill}'", st.id)
+        } else if v.excluded_staff.contains(&s) {
+            format!("'{}' is also in excluded_staff", st.id)
+        } else {
+            continue;
+        };
+        return Err(InputError::new(
+            path.field("pinned_staff"),
+            format!(
+                "the visit is pinned to staff who may not make it: {why}; pin someone who may, or unpin it"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// A double-handed visit needs two different staff members who may both serve it.

@@ -230,6 +230,10 @@ pub struct VisitInput {
     /// Hard: staff who must not go.
     #[serde(default)]
     pub excluded_staff: Vec<String>,
+    /// Extension, hard: the staff who must make the visit (one, or two when
+    /// double-handed); re-planning pins what has already happened to who did it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pinned_staff: Vec<String>,
     /// Gaps after other visits' starts.
     #[serde(default)]
     pub after: Vec<AfterInput>,

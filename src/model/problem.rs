@@ -250,6 +250,9 @@ pub struct Visit {
     pub preferred_staff: Vec<usize>,
     /// Indices of excluded staff.
     pub excluded_staff: Vec<usize>,
+    /// Indices of the staff the visit is pinned to (empty: not pinned); when given, as
+    /// many as [`Visit::staff_count`] needs.
+    pub pinned_staff: Vec<usize>,
     /// Gaps after other visits.
     pub after: Vec<Gap>,
     /// Lateness allowance.

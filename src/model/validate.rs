@@ -603,6 +603,17 @@ fn validate_visit(
     };
     let preferred_staff = staff_refs(&v.preferred_staff, path.field("preferred_staff"), ctx)?;
     let excluded_staff = staff_refs(&v.excluded_staff, path.field("excluded_staff"), ctx)?;
+    let pinned_staff = staff_refs(&v.pinned_staff, path.field("pinned_staff"), ctx)?;
+    let needed = if staff_count == StaffCount::Two { 2 } else { 1 };
+    if !pinned_staff.is_empty() && pinned_staff.len() != needed {
+        return err(
+            path.field("pinned_staff"),
+            format!(
+                "names {} different staff member(s), but the visit needs {needed}; name {needed} or none",
+                pinned_staff.len()
+            ),
+        );
+    }
     let mut after = Vec::with_capacity(v.after.len());
     for (k, a) in v.after.iter().enumerate() {
         let ap = path.field("after").index(k);
@@ -666,6 +677,7 @@ fn validate_visit(
         required: v.priority.unwrap_or_default() == Priority::Required,
         preferred_staff,
         excluded_staff,
+        pinned_staff,
         after,
         max_lateness,
         demand,

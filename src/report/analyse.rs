@@ -9,6 +9,7 @@ use super::day::{day_view, DayView, TimedVisit};
 use super::figures::Figures;
 use crate::check::TIME_TOL;
 use crate::model::{FieldPath, InputError, Plan, Problem, Step, Visit};
+use crate::solve::schedule::late_by;
 use crate::travel::TravelMatrix;
 use std::collections::{BTreeSet, HashMap};
 
@@ -237,15 +238,9 @@ pub(crate) fn lateness(v: &Visit, s: f64) -> (f64, bool) {
     if v.windows.is_empty() {
         return (0.0, false);
     }
-    let late = v
-        .windows
-        .iter()
-        .filter(|w| w.start <= s + TIME_TOL)
-        .map(|w| (s - w.end).max(0.0))
-        .fold(None, |m: Option<f64>, l| Some(m.map_or(l, |m| m.min(l))));
-    match late {
-        None => (0.0, true),
-        Some(l) if l <= TIME_TOL => (0.0, false),
-        Some(l) => (l, l > v.max_lateness.allowance() + TIME_TOL),
+    match late_by(v.windows.iter().map(|w| (w.start, w.end)), s, TIME_TOL) {
+        l if l == f64::INFINITY => (0.0, true),
+        l if l <= TIME_TOL => (0.0, false),
+        l => (l, l > v.max_lateness.allowance() + TIME_TOL),
     }
 }

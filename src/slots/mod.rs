@@ -37,8 +37,10 @@
 use crate::model::input::{LocationRef, ProblemInput, VisitInput};
 use crate::model::time::{format_short, Clock};
 use crate::model::{validate, FieldPath, InputError, Plan, Problem, Step, TravelModel};
+use crate::solve::bounds::{partner_bounds, same_moment, Fitting};
 use crate::solve::instance::Instance;
-use crate::solve::route::{simulate, Block, RouteTiming, StartBounds};
+use crate::solve::rules;
+use crate::solve::schedule::{simulate, Block, RouteTiming};
 use crate::travel::{haversine_km, TravelMatrix};
 use serde::Serialize;
 
@@ -145,28 +147,6 @@ impl BookError {
     }
 }
 
-/// Lower bounds on starts: nothing moves earlier than booked.
-struct Bounds<'a> {
-    lower: &'a [f64],
-    /// The new visit and its bounds from gaps.
-    visit: usize,
-    lo: f64,
-    hi: f64,
-}
-
-impl StartBounds for Bounds<'_> {
-    fn bounds(&self, v: usize) -> (f64, f64) {
-        if v == self.visit {
-            (self.lo, self.hi)
-        } else {
-            (
-                self.lower.get(v).copied().unwrap_or(f64::NEG_INFINITY),
-                f64::INFINITY,
-            )
-        }
-    }
-}
-
 /// A feasible single-round insertion.
 #[derive(Debug, Clone, Copy)]
 struct Cand {
@@ -266,7 +246,7 @@ impl Day {
         let mut base = Vec::with_capacity(routes.len());
         let mut skipped = Vec::new();
         for (s, seq) in routes.iter().enumerate() {
-            let bounds = Bounds {
+            let bounds = Fitting {
                 lower: &lower,
                 visit: usize::MAX,
                 lo: f64::NEG_INFINITY,
@@ -370,22 +350,10 @@ impl Day {
         let inst = Instance::with_travel(&problem, travel);
         let v = problem.visits.len() - 1;
         let vd = &inst.visits[v];
-        // Bounds from gaps after booked visits (a gap to an unassigned visit does not apply).
-        let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
-        let mut same_moment = Vec::new();
-        for &(u, min, max) in &vd.after {
-            let su = self.lower[u];
-            if su == f64::NEG_INFINITY {
-                continue;
-            }
-            lo = lo.max(su + min);
-            if let Some(max) = max {
-                hi = hi.min(su + max);
-            }
-            if min == 0.0 && max == Some(0.0) {
-                same_moment.push(u);
-            }
-        }
+        // Bounds from gaps to booked visits (a gap to an unassigned visit does not apply).
+        let booked = |u: usize| self.lower.get(u).copied().filter(|&s| s > f64::NEG_INFINITY);
+        let (lo, hi) = partner_bounds(&inst, v, booked);
+        let same_moment: Vec<usize> = same_moment(&inst, v).filter(|&u| booked(u).is_some()).collect();
         let mut cands = Vec::new();
         let mut blocks: Vec<Block> = Vec::new();
         let mut eligible = 0;
@@ -429,7 +397,7 @@ impl Day {
         options.truncate(k);
         let reason = options
             .is_empty()
-            .then(|| no_option_reason(v, eligible, lo > hi + EPS, &blocks));
+            .then(|| no_option_reason(&problem, v, eligible, lo > hi + EPS, &blocks));
         Ok(Slots {
             options,
             reason,
@@ -491,7 +459,7 @@ impl Day {
                 } else {
                     (start, start)
                 };
-                let bounds = Bounds {
+                let bounds = Fitting {
                     lower: &self.lower,
                     visit: v,
                     lo,
@@ -525,7 +493,7 @@ impl Day {
         blocks: &mut Vec<Block>,
     ) {
         let route = &self.routes[s];
-        let bounds = Bounds {
+        let bounds = Fitting {
             lower: &self.lower,
             visit: v,
             lo,
@@ -640,7 +608,7 @@ impl Day {
         seq.extend_from_slice(&route[..c.pos]);
         seq.push(v);
         seq.extend_from_slice(&route[c.pos..]);
-        let bounds = Bounds {
+        let bounds = Fitting {
             lower: &self.lower,
             visit: v,
             lo: start,
@@ -727,20 +695,25 @@ fn describe(problem: &Problem, b: Block) -> String {
         Block::ShiftEnd { arrival } => {
             format!("the round returns at {}, after the shift", format_short(arrival))
         }
-        Block::MaxVisits => "more visits than max_visits".to_string(),
-        Block::MaxTravel => "more travel than max_travel_min".to_string(),
-        Block::Capacity => "more load than capacity".to_string(),
+        Block::Rule(rule) => format!("the round breaks the {} rule", rules::get(rule).name()),
         Block::Admin { free } => format!("only {free:.0} min free, less than admin_min"),
     }
 }
 
 /// Why no staff member can take the visit.
-fn no_option_reason(v: usize, eligible: usize, gap_conflict: bool, blocks: &[Block]) -> String {
+fn no_option_reason(
+    problem: &Problem,
+    v: usize,
+    eligible: usize,
+    gap_conflict: bool,
+    blocks: &[Block],
+) -> String {
     if gap_conflict {
         return "its `after` gaps cannot all be met by the booked starts".to_string();
     }
     if eligible == 0 {
-        return "no staff member holds its skills without being excluded".to_string();
+        return rules::blocks_everyone(problem, v)
+            .unwrap_or_else(|| "no staff member may serve it".to_string());
     }
     let mut window = 0;
     let mut shift = 0;

@@ -9,29 +9,20 @@
 
 use super::insert::{best_in_route, best_insertion, commit_double, commit_single, options_double, Best};
 use super::instance::Instance;
+use super::rules;
+use super::schedule;
 use super::solution::Solution;
 
 /// Regret given to a visit with a single feasible option: it must go in now.
 const ONLY_OPTION: f64 = 1e9;
 
-/// For each staff member, the earlier staff members identical to them (same places,
-/// hours, limits and eligibility for every visit).
+/// For each staff member, the earlier staff members identical to them: the same for the
+/// schedule rule and every other rule, and preferred by the same clients.
 fn twins(inst: &Instance) -> Vec<Vec<usize>> {
     let same = |q: usize, r: usize| {
-        let (a, b) = (&inst.staff[r], &inst.staff[q]);
-        a.start_place == b.start_place
-            && a.end_place == b.end_place
-            && a.shift_start == b.shift_start
-            && a.latest_return == b.latest_return
-            && a.breaks == b.breaks
-            && a.admin_min == b.admin_min
-            && a.max_travel == b.max_travel
-            && a.max_visits == b.max_visits
-            && a.capacity == b.capacity
-            && inst
-                .visits
-                .iter()
-                .all(|v| v.eligible[q] == v.eligible[r] && v.preferred[q] == v.preferred[r])
+        schedule::interchangeable(inst, q, r)
+            && rules::interchangeable(inst, q, r)
+            && inst.visits.iter().all(|v| v.preferred[q] == v.preferred[r])
     };
     (0..inst.staff.len())
         .map(|r| (0..r).filter(|&q| same(q, r)).collect())

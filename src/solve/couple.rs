@@ -6,7 +6,7 @@
 //! settles or runs into a window or shift end, which makes the plan infeasible.
 
 use super::instance::Instance;
-use super::route::{simulate, Block, RouteTiming, StartBounds};
+use super::schedule::{simulate, Block, RouteTiming, StartBounds};
 
 /// Starts closer than this are "together".
 pub const EPS: f64 = 1e-6;

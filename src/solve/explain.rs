@@ -2,31 +2,16 @@
 //! exclusions, the hours nobody works, or, when staff could in principle go, the rule
 //! that blocks each of the nearest of them (test-inserting the visit into every round).
 
+use super::bounds::{partner_bounds, Fitting};
 use super::instance::Instance;
-use super::route::{simulate, Block, StartBounds};
+use super::rules;
+use super::schedule::{simulate, window_start, Block};
 use super::solution::Solution;
 use crate::model::time::format_short;
 use crate::model::Problem;
 
 /// Most staff named in one reason.
 const NAMED: usize = 4;
-
-struct Partners<'a> {
-    base: &'a [f64],
-    visit: usize,
-    lo: f64,
-    hi: f64,
-}
-
-impl StartBounds for Partners<'_> {
-    fn bounds(&self, v: usize) -> (f64, f64) {
-        if v == self.visit {
-            (self.lo, self.hi)
-        } else {
-            (self.base[v], f64::INFINITY)
-        }
-    }
-}
 
 fn windows_text(inst: &Instance, v: usize) -> String {
     let w = &inst.visits[v].windows;
@@ -41,34 +26,11 @@ fn windows_text(inst: &Instance, v: usize) -> String {
 
 /// The reason visit `v` is not in `sol`.
 pub fn reason(problem: &Problem, inst: &Instance, sol: &Solution, v: usize) -> String {
-    let visit = &problem.visits[v];
     let vd = &inst.visits[v];
-    let skilled: Vec<usize> = (0..problem.staff.len())
-        .filter(|&s| problem.staff[s].has_skills(&visit.skills))
-        .collect();
-    if skilled.is_empty() {
-        let missing: Vec<&String> = visit
-            .skills
-            .iter()
-            .filter(|k| !problem.staff.iter().any(|s| s.skills.contains(k)))
-            .collect();
-        return match missing.first() {
-            Some(k) => format!("no staff member holds skill '{k}'"),
-            None => format!(
-                "no single staff member holds all of the skills {}",
-                visit
-                    .skills
-                    .iter()
-                    .map(|k| format!("'{k}'"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
+    if let Some(why) = rules::blocks_everyone(problem, v) {
+        return why;
     }
-    let eligible: Vec<usize> = skilled.iter().copied().filter(|&s| vd.eligible[s]).collect();
-    if eligible.is_empty() {
-        return "every staff member with the skills it needs is in its excluded_staff".to_string();
-    }
+    let eligible: Vec<usize> = (0..inst.staff.len()).filter(|&s| vd.eligible[s]).collect();
     let need = if vd.double { 2 } else { 1 };
     let on_duty: Vec<usize> = eligible
         .iter()
@@ -77,8 +39,7 @@ pub fn reason(problem: &Problem, inst: &Instance, sol: &Solution, v: usize) -> S
             let st = &inst.staff[s];
             let arrive = st.shift_start + inst.time(s, st.start_place, vd.place);
             let leave_by = st.latest_return - inst.time(s, vd.place, st.end_place) - vd.duration;
-            super::route::window_start(&vd.windows, vd.allowance, arrive)
-                .is_some_and(|(s0, _)| s0 <= leave_by)
+            window_start(&vd.windows, vd.allowance, arrive).is_some_and(|(s0, _)| s0 <= leave_by)
         })
         .collect();
     if on_duty.len() < need {
@@ -95,23 +56,9 @@ pub fn reason(problem: &Problem, inst: &Instance, sol: &Solution, v: usize) -> S
         );
     }
     // Test-insert into every round of an eligible staff member.
-    let base: Vec<f64> = sol.lower.0.clone();
-    let starts: Vec<Option<f64>> = (0..inst.visits.len()).map(|u| sol.start_of(u)).collect();
-    let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
-    for &(u, min, max) in &vd.after {
-        if let Some(su) = starts[u] {
-            lo = lo.max(su + min);
-            hi = hi.min(max.map_or(f64::INFINITY, |m| su + m));
-        }
-    }
-    for &(w, min, max) in &vd.before {
-        if let Some(sw) = starts[w] {
-            hi = hi.min(sw - min);
-            lo = lo.max(max.map_or(f64::NEG_INFINITY, |m| sw - m));
-        }
-    }
-    let bounds = Partners {
-        base: &base,
+    let (lo, hi) = partner_bounds(inst, v, |u| sol.start_of(u));
+    let bounds = Fitting {
+        lower: &sol.lower.0,
         visit: v,
         lo,
         hi,
@@ -143,7 +90,7 @@ pub fn reason(problem: &Problem, inst: &Instance, sol: &Solution, v: usize) -> S
             fits_alone += 1;
             "has room, but not at a start its partner visits allow".to_string()
         } else {
-            describe(problem, first_block.unwrap_or(Block::Break), v)
+            describe(problem, first_block.unwrap_or(Block::Break), v, s)
         };
         blocks.push((near, s, text));
     }
@@ -166,7 +113,7 @@ fn pick(prev: Option<Block>, b: Block, v: usize) -> Block {
     let rank = |b: &Block| match b {
         Block::Window { visit, .. } if *visit == v => 0,
         Block::Coupling { visit } if *visit == v => 1,
-        Block::MaxVisits | Block::Capacity | Block::MaxTravel => 2,
+        Block::Rule(_) => 2,
         Block::Admin { .. } => 3,
         Block::ShiftEnd { .. } => 4,
         Block::Break => 5,
@@ -178,7 +125,7 @@ fn pick(prev: Option<Block>, b: Block, v: usize) -> Block {
     }
 }
 
-fn describe(problem: &Problem, b: Block, v: usize) -> String {
+fn describe(problem: &Problem, b: Block, v: usize, s: usize) -> String {
     match b {
         Block::Window { visit, start } if visit == v => {
             format!("busy: could start {} at the earliest", format_short(start))
@@ -195,9 +142,7 @@ fn describe(problem: &Problem, b: Block, v: usize) -> String {
         Block::ShiftEnd { arrival } => {
             format!("would finish at {}, after the shift ends", format_short(arrival))
         }
-        Block::MaxVisits => "max_visits reached".to_string(),
-        Block::MaxTravel => "max_travel_min would be exceeded".to_string(),
-        Block::Capacity => "capacity would be exceeded".to_string(),
+        Block::Rule(rule) => rules::get(rule).reason(problem, v, Some(s)),
         Block::Admin { free } => format!(
             "would leave {:.0} min of office time, below admin_min",
             free.max(0.0)

@@ -8,34 +8,18 @@
 //! other rounds without breaks push the delay forward from the insertion point (`push`);
 //! rounds with breaks are re-timed in full for every position.
 
+use super::bounds::{same_moment, Fitting};
 use super::couple::{settle, Lower, EPS};
 use super::instance::Instance;
 use super::push::{best_by_push, settle_later};
-use super::route::{simulate, RouteTiming, StartBounds};
+use super::rules;
+use super::schedule::{simulate, RouteTiming};
 use super::solution::Solution;
 
 /// Positions kept per round when pairing rounds for a double-handed visit.
 const PAIR_POSITIONS: usize = 3;
 /// Round pairs tried per double-handed visit, cheapest first.
 const PAIR_TRIES: usize = 12;
-
-/// Bounds for one visit being inserted, on top of the solution's lower bounds.
-struct Insert<'a> {
-    lower: &'a Lower,
-    visit: usize,
-    lo: f64,
-    hi: f64,
-}
-
-impl StartBounds for Insert<'_> {
-    fn bounds(&self, v: usize) -> (f64, f64) {
-        if v == self.visit {
-            (self.lo.max(self.lower.0[v]), self.hi)
-        } else {
-            (self.lower.0[v], f64::INFINITY)
-        }
-    }
-}
 
 /// The best single-round insertion: `(delta, position, start)`.
 pub type Best = (f64, usize, f64);
@@ -44,36 +28,25 @@ pub type Best = (f64, usize, f64);
 /// sides, and the settled timings and bounds it leads to.
 pub type DoubleOption = (f64, [(usize, usize); 2], Vec<RouteTiming>, Lower);
 
-/// Start bounds for `v` from partners already placed.
+/// Start bounds for `v` from partners already placed in `sol`.
 pub fn partner_bounds(inst: &Instance, sol: &Solution, v: usize) -> (f64, f64) {
-    let vd = &inst.visits[v];
-    let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
-    for &(u, min, max) in &vd.after {
-        if sol.placed[u] {
-            lo = lo.max(sol.starts[u] + min);
-            if let Some(max) = max {
-                hi = hi.min(sol.starts[u] + max);
-            }
-        }
-    }
-    for &(w, min, max) in &vd.before {
-        if sol.placed[w] {
-            hi = hi.min(sol.starts[w] - min);
-            if let Some(max) = max {
-                lo = lo.max(sol.starts[w] - max);
-            }
-        }
-    }
-    (lo, hi)
+    super::bounds::partner_bounds(inst, v, |u| sol.start_of(u))
 }
 
 /// Whether round `r` serves a partner that must start at the same moment as `v` (0/0 gap).
 fn same_moment_conflict(inst: &Instance, sol: &Solution, v: usize, r: usize) -> bool {
-    let vd = &inst.visits[v];
-    let together = |(u, min, max): &(usize, f64, Option<f64>)| {
-        *min == 0.0 && *max == Some(0.0) && sol.routes[r].contains(u)
-    };
-    vd.after.iter().any(together) || vd.before.iter().any(together)
+    same_moment(inst, v).any(|u| sol.routes[r].contains(&u))
+}
+
+/// The bounds for fitting `v` into a round of `sol`: `(lo, hi)` on its own start, on top
+/// of the lower bound it already has.
+fn fitting<'a>(sol: &'a Solution, v: usize, lo: f64, hi: f64) -> Fitting<'a> {
+    Fitting {
+        lower: &sol.lower.0,
+        visit: v,
+        lo: lo.max(sol.lower.0[v]),
+        hi,
+    }
 }
 
 /// Whether round `r` with visit `v` added can use the O(1) insertion check.
@@ -129,11 +102,17 @@ pub fn best_insertion(
     settle_later(inst, sol, v, &mut later, best, blink)
 }
 
-/// Whether round `r` has room for `v` under `max_visits` and capacity (rules that do not
-/// depend on time, checked before any timing).
-pub fn has_room(inst: &Instance, sol: &Solution, v: usize, r: usize) -> bool {
-    let st = &inst.staff[r];
-    sol.routes[r].len() < st.max_visits && sol.load(r) + inst.visits[v].demand <= st.capacity + 1e-9
+/// Whether round `r` has room for `v` under the rules that do not depend on time
+/// ([`rules::room`], checked before any timing): the most travel the round may then
+/// total, or `None`.
+pub fn room(inst: &Instance, sol: &Solution, v: usize, r: usize) -> Option<f64> {
+    let round = rules::Round {
+        staff: r,
+        visits: &sol.routes[r],
+        load: sol.load(r),
+        travel: sol.timings[r].travel,
+    };
+    rules::room(inst, &round, v)
 }
 
 /// The weighted cost of `v` going to staff member `r` when it names others as preferred.
@@ -158,9 +137,7 @@ fn best_simple(
     let route = &sol.routes[r];
     let timing = &sol.timings[r];
     let vd = &inst.visits[v];
-    if !has_room(inst, sol, v, r) {
-        return None;
-    }
+    let max_travel = room(inst, sol, v, r)?;
     let (open, close) = vd
         .windows
         .first()
@@ -199,7 +176,7 @@ fn best_simple(
         if next_arrival <= next_latest + 1e-9 {
             let dt = tm.time_in(layer, prev_place, vd.place) + tm.time_in(layer, vd.place, next_place)
                 - tm.time_in(layer, prev_place, next_place);
-            if timing.travel + dt <= st.max_travel + 1e-9 && !blink() {
+            if timing.travel + dt <= max_travel && !blink() {
                 let dd = tm.dist_in(layer, prev_place, vd.place) + tm.dist_in(layer, vd.place, next_place)
                     - tm.dist_in(layer, prev_place, next_place);
                 let delta = w.travel_min * dt + w.distance_km * dd + unpref;
@@ -227,12 +204,7 @@ pub fn best_general(
     if lo > hi + EPS {
         return None;
     }
-    let bounds = Insert {
-        lower: &sol.lower,
-        visit: v,
-        lo,
-        hi,
-    };
+    let bounds = fitting(sol, v, lo, hi);
     let old = &sol.timings[r];
     let base = old.cost(inst);
     let route = &sol.routes[r];
@@ -326,12 +298,7 @@ pub fn commit_single(inst: &Instance, sol: &mut Solution, v: usize, r: usize, p:
     let mut seq = sol.routes[r].clone();
     seq.insert(p, v);
     // A start past the partners' upper bound moves them later (settled below).
-    let bounds = Insert {
-        lower: &sol.lower,
-        visit: v,
-        lo,
-        hi: f64::INFINITY,
-    };
+    let bounds = fitting(sol, v, lo, f64::INFINITY);
     let Ok(t) = simulate(inst, r, &seq, &bounds) else {
         return false;
     };

@@ -1,6 +1,7 @@
 //! The solver's internal form: dense indices, flat arrays and precomputed eligibility,
 //! built once from a validated [`Problem`] so the search never touches strings.
 
+use super::rules;
 use crate::model::{Problem, StaffCount};
 use crate::travel::TravelMatrix;
 
@@ -21,8 +22,11 @@ pub struct VisitData {
     pub double: bool,
     /// Must be planned when feasible.
     pub required: bool,
-    /// Whether each staff member may serve it (skills and exclusions).
+    /// Whether each staff member may serve it under every rule (skills, exclusions,
+    /// pins: [`super::rules::allows`]), as a table for the search's hot loops.
     pub eligible: Vec<bool>,
+    /// Staff it is pinned to (empty: none), for the pin rule's whole-round check.
+    pub pinned: Vec<usize>,
     /// Whether each staff member is preferred (all false when none are named).
     pub preferred: Vec<bool>,
     /// Whether the visit names preferred staff at all.
@@ -114,13 +118,9 @@ impl Instance {
         let mut visits: Vec<VisitData> = problem
             .visits
             .iter()
-            .map(|v| {
-                let eligible = problem
-                    .staff
-                    .iter()
-                    .enumerate()
-                    .map(|(s, st)| st.has_skills(&v.skills) && !v.excluded_staff.contains(&s))
-                    .collect();
+            .enumerate()
+            .map(|(i, v)| {
+                let eligible = (0..ns).map(|s| rules::allows(problem, i, s)).collect();
                 let mut preferred = vec![false; ns];
                 for &s in &v.preferred_staff {
                     preferred[s] = true;
@@ -134,6 +134,7 @@ impl Instance {
                     double: v.staff_count == StaffCount::Two,
                     required: v.required,
                     eligible,
+                    pinned: v.pinned_staff.clone(),
                     preferred,
                     has_preferred: !v.preferred_staff.is_empty(),
                     after: v.after.iter().map(|g| (g.visit, g.min, g.max)).collect(),

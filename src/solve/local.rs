@@ -9,7 +9,7 @@
 
 use super::couple::EPS;
 use super::instance::Instance;
-use super::route::{simulate, RouteTiming};
+use super::schedule::{simulate, RouteTiming};
 use super::solution::Solution;
 use super::swap_star;
 

@@ -8,6 +8,7 @@
 //! println!("{} visits planned", solved.plan.summary.visits_assigned);
 //! ```
 
+pub mod bounds;
 pub mod construct;
 pub mod couple;
 pub mod explain;
@@ -17,8 +18,9 @@ pub mod local;
 pub mod output;
 pub mod parallel;
 pub mod push;
-pub mod route;
 pub mod ruin;
+pub mod rules;
+pub mod schedule;
 pub mod search;
 pub mod solution;
 pub mod swap_star;

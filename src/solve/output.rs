@@ -2,6 +2,7 @@
 //! unassigned visits with their reasons.
 
 use super::instance::Instance;
+use super::schedule::RouteTiming;
 use super::solution::Solution;
 use crate::model::input::{LocationRef, PointInput};
 use crate::model::time::Clock;
@@ -27,11 +28,22 @@ pub fn place_ref(problem: &Problem, place: usize) -> LocationRef {
 
 /// The plan for a solution; `reasons` gives the text for each unassigned visit.
 pub fn to_plan(problem: &Problem, inst: &Instance, sol: &Solution, reasons: &[(usize, String)]) -> Plan {
-    let mut routes = Vec::with_capacity(sol.routes.len());
+    write_plan(problem, inst, &sol.timings, reasons)
+}
+
+/// The plan for timed rounds, one per staff member: every plan carerounds writes (solved,
+/// re-timed by slots, or the booked baseline) is written here, so totals are defined once.
+pub fn write_plan(
+    problem: &Problem,
+    inst: &Instance,
+    timings: &[RouteTiming],
+    reasons: &[(usize, String)],
+) -> Plan {
+    let mut routes = Vec::with_capacity(timings.len());
     let mut lateness = vec![None::<f64>; inst.visits.len()];
     let mut unpreferred = 0usize;
     let mut served_by: Vec<Vec<usize>> = vec![Vec::new(); inst.visits.len()];
-    for (s, t) in sol.timings.iter().enumerate() {
+    for (s, t) in timings.iter().enumerate() {
         let st = &inst.staff[s];
         let mut steps = vec![Step::Start {
             location: place_ref(problem, st.start_place),
@@ -102,9 +114,9 @@ pub fn to_plan(problem: &Problem, inst: &Instance, sol: &Solution, reasons: &[(u
         }
     }
     let w = &inst.weights;
-    let travel: f64 = sol.timings.iter().map(|t| t.travel).sum();
-    let distance: f64 = sol.timings.iter().map(|t| t.distance).sum();
-    let overtime: f64 = sol.timings.iter().map(|t| t.overtime).sum();
+    let travel: f64 = timings.iter().map(|t| t.travel).sum();
+    let distance: f64 = timings.iter().map(|t| t.distance).sum();
+    let overtime: f64 = timings.iter().map(|t| t.overtime).sum();
     let late_total: f64 = lateness.iter().flatten().sum();
     let late_max = lateness.iter().flatten().fold(0.0f64, |a, &b| a.max(b));
     let objective = w.travel_min * travel
@@ -125,7 +137,7 @@ pub fn to_plan(problem: &Problem, inst: &Instance, sol: &Solution, reasons: &[(u
         distance_km: r4(distance),
         visits_assigned: served_by.iter().filter(|s| !s.is_empty()).count(),
         visits_unassigned: unassigned.len(),
-        free_min: r4(sol.timings.iter().map(|t| t.free).sum()),
+        free_min: r4(timings.iter().map(|t| t.free).sum()),
         overtime_min: r4(overtime),
         lateness_min: r4(late_total),
         max_lateness_min: r4(late_max),

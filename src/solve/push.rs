@@ -16,12 +16,12 @@
 //! The result is the same as re-timing the whole round with [`simulate`] and comparing
 //! costs (tests/incremental.rs checks that on random rounds).
 //!
-//! [`simulate`]: super::route::simulate
+//! [`simulate`]: super::schedule::simulate
 
 use super::couple::EPS;
-use super::insert::{has_room, partner_bounds, preference_cost, Best};
+use super::insert::{partner_bounds, preference_cost, room, Best};
 use super::instance::{Instance, StaffData};
-use super::route::{finish, step, window_start, Cursor, RouteTiming};
+use super::schedule::{finish, step, window_start, Cursor, Mode, RouteTiming};
 use super::solution::Solution;
 
 /// Work units per re-timed stop: one forward step costs about as much as three O(1)
@@ -51,9 +51,7 @@ pub fn best_by_push(
     let route = &sol.routes[r];
     let old = &sol.timings[r];
     let vd = &inst.visits[v];
-    if !has_room(inst, sol, v, r) {
-        return None;
-    }
+    let max_travel = room(inst, sol, v, r)?;
     let (lo, hi) = partner_bounds(inst, sol, v);
     let lo = lo.max(sol.lower.0[v]);
     if lo > hi + EPS {
@@ -79,7 +77,7 @@ pub fn best_by_push(
         let next_place = route.get(p).map_or(st.end_place, |&u| inst.visits[u].place);
         let dt = tm.time_in(layer, prev_place, vd.place) + tm.time_in(layer, vd.place, next_place)
             - tm.time_in(layer, prev_place, next_place);
-        if old.travel + dt > st.max_travel + 1e-9 {
+        if old.travel + dt > max_travel {
             continue;
         }
         // Resume the forward pass where the old round stood before position p.
@@ -91,7 +89,7 @@ pub fn best_by_push(
         };
         // No upper bound from the partners here: a start past it is met by moving them
         // later (a cascade), not refused.
-        let Ok(stop_v) = step(inst, r, &mut cur, v, (lo, f64::INFINITY), p, None) else {
+        let Ok(stop_v) = step(inst, r, &mut cur, v, (lo, f64::INFINITY), p, None, Mode::Strict) else {
             continue;
         };
         let (start, late_v) = (stop_v.start, stop_v.late);
@@ -114,14 +112,23 @@ pub fn best_by_push(
         while !spread {
             spent += STEP_UNITS;
             let Some(&u) = route.get(k) else {
-                match finish(inst, r, &mut cur, k + 1, None) {
+                match finish(inst, r, &mut cur, k + 1, None, Mode::Strict) {
                     Ok(e) => end = Some(e),
                     Err(_) => ok = false,
                 }
                 break;
             };
             let ud = &inst.visits[u];
-            let Ok(stop) = step(inst, r, &mut cur, u, (sol.lower.0[u], f64::INFINITY), k + 1, None) else {
+            let Ok(stop) = step(
+                inst,
+                r,
+                &mut cur,
+                u,
+                (sol.lower.0[u], f64::INFINITY),
+                k + 1,
+                None,
+                Mode::Strict,
+            ) else {
                 ok = false;
                 break;
             };

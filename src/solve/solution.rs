@@ -3,7 +3,7 @@
 
 use super::couple::{settle, Lower};
 use super::instance::Instance;
-use super::route::{simulate, RouteTiming};
+use super::schedule::{simulate, RouteTiming};
 use std::cell::Cell;
 
 /// Weight of an unassigned required visit in the search score: it dominates any cost.

@@ -1,5 +1,10 @@
-//! Timing one staff member's round: the forward pass that places every visit as early as
-//! its window, breaks and couplings allow, and says precisely why a round cannot work.
+//! The schedule rule: the rules that act on each other through time (time windows and
+//! lateness, breaks, couplings' start bounds, shift end and overtime, the office-time
+//! floor), as one forward pass that places every visit as early as they allow and says
+//! precisely why a round cannot work. Every caller that times a round goes through it:
+//! insertion and its incremental push, construction, local search, explanations, slots,
+//! and the report's booked baseline ([`Mode::AsBooked`]). The rules that do not depend
+//! on time are in [`super::rules`]; [`simulate`] checks them on the timed round.
 //!
 //! Breaks are placed greedily: a break is taken in waiting time when it fits there without
 //! delaying the next visit, and otherwise only when it can no longer wait (the next visit
@@ -7,6 +12,19 @@
 //! visit starts without waiting, which turns field waiting into office time.
 
 use super::instance::{Instance, StaffData};
+use super::rules::{self, RuleId};
+
+/// How strictly a round is timed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Every rule holds, or the round is refused with the [`Block`] that stops it.
+    Strict,
+    /// A round as booked, which may break rules: a visit whose windows have all closed
+    /// starts on arrival (late against its last window), a break past its latest start is
+    /// still taken, and the shift end, office floor and [`super::rules`] are not enforced.
+    /// The report times the booking system's rounds this way and counts the breaches.
+    AsBooked,
+}
 
 /// Why a round is infeasible; the solver turns these into unassigned reasons.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -30,12 +48,8 @@ pub enum Block {
         /// Return time.
         arrival: f64,
     },
-    /// More visits than `max_visits`.
-    MaxVisits,
-    /// More travel than `max_travel_min`.
-    MaxTravel,
-    /// More load than `capacity`.
-    Capacity,
+    /// A rule that does not depend on time ([`super::rules`]) is broken.
+    Rule(RuleId),
     /// Less free time than `admin_min`.
     Admin {
         /// Free minutes left.
@@ -102,12 +116,27 @@ pub fn window_start(windows: &[(f64, f64)], allowance: f64, earliest: f64) -> Op
     }
     let &(open, _) = windows.iter().find(|&&(_, end)| earliest <= end + allowance)?;
     let s = earliest.max(open);
-    let late = windows
-        .iter()
-        .filter(|w| w.0 <= s)
+    Some((s, late_by(windows.iter().copied(), s, 0.0)))
+}
+
+/// Minutes late of a start at `s`: the least over the windows `(open, close)` already open
+/// at `s` (within `tol`), so a start inside a later window is on time even though an
+/// earlier one has closed; infinite when none is open. The solver and the report use this
+/// one definition; the checker has its own, on purpose, to stay independent.
+#[inline]
+pub fn late_by(windows: impl IntoIterator<Item = (f64, f64)>, s: f64, tol: f64) -> f64 {
+    windows
+        .into_iter()
+        .filter(|w| w.0 <= s + tol)
         .map(|w| (s - w.1).max(0.0))
-        .fold(f64::INFINITY, f64::min);
-    Some((s, late))
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// [`window_start`] for a round as booked: when every window has closed the visit starts
+/// at `earliest`, late against its last window.
+fn booked_start(windows: &[(f64, f64)], allowance: f64, earliest: f64) -> (f64, f64) {
+    window_start(windows, allowance, earliest)
+        .unwrap_or_else(|| (earliest, late_by(windows.iter().copied(), earliest, 0.0)))
 }
 
 /// Bounds on visits' start times imposed by couplings (double-handed partners, gaps).
@@ -152,6 +181,7 @@ impl Cursor {
 /// Times visit `v` as stop `k` of staff member `s`'s round after `cur`, within start
 /// bounds `(lo, hi)`, placing the breaks that must come before it (pushed onto `breaks`
 /// when given) and moving `cur` past it.
+#[allow(clippy::too_many_arguments)]
 pub fn step(
     inst: &Instance,
     s: usize,
@@ -160,6 +190,7 @@ pub fn step(
     (lo, hi): (f64, f64),
     k: usize,
     mut breaks: Option<&mut Vec<(f64, f64, usize)>>,
+    mode: Mode,
 ) -> Result<Stop, Block> {
     let st: &StaffData = &inst.staff[s];
     let vd = &inst.visits[v];
@@ -167,6 +198,9 @@ pub fn step(
     let travel = inst.time(s, cur.place, vd.place);
     let mut arrival = t + travel;
     let start_from = |ready: f64| -> Result<(f64, f64), Block> {
+        if mode == Mode::AsBooked {
+            return Ok(booked_start(&vd.windows, vd.allowance, ready.max(lo)));
+        }
         let (s0, late) = window_start(&vd.windows, vd.allowance, ready.max(lo)).ok_or(Block::Window {
             visit: v,
             start: ready.max(lo),
@@ -186,7 +220,7 @@ pub fn step(
         } else if start + vd.duration > l {
             // Cannot wait until after this visit: take it now, at the door if possible.
             let bs = if at_door <= l { at_door } else { t.max(e) };
-            if bs > l {
+            if bs > l && mode == Mode::Strict {
                 return Err(Block::Break);
             }
             if bs < arrival {
@@ -220,12 +254,13 @@ pub fn finish(
     cur: &mut Cursor,
     k: usize,
     mut breaks: Option<&mut Vec<(f64, f64, usize)>>,
+    mode: Mode,
 ) -> Result<f64, Block> {
     let st = &inst.staff[s];
     while cur.next_break < st.breaks.len() {
         let (e, l, d) = st.breaks[cur.next_break];
         let bs = cur.t.max(e);
-        if bs > l {
+        if bs > l && mode == Mode::Strict {
             return Err(Block::Break);
         }
         if let Some(b) = breaks.as_deref_mut() {
@@ -235,18 +270,30 @@ pub fn finish(
         cur.next_break += 1;
     }
     let end = cur.t + inst.time(s, cur.place, st.end_place);
-    if end > st.latest_return + 1e-9 {
+    if end > st.latest_return + 1e-9 && mode == Mode::Strict {
         return Err(Block::ShiftEnd { arrival: end });
     }
     Ok(end)
 }
 
-/// Times the round `seq` of staff member `s`.
+/// Times the round `seq` of staff member `s`, every rule enforced.
 pub fn simulate(
     inst: &Instance,
     s: usize,
     seq: &[usize],
     bounds: &dyn StartBounds,
+) -> Result<RouteTiming, Block> {
+    simulate_in(inst, s, seq, bounds, Mode::Strict)
+}
+
+/// Times the round `seq` of staff member `s` in `mode`; in [`Mode::AsBooked`] it is
+/// never refused.
+pub fn simulate_in(
+    inst: &Instance,
+    s: usize,
+    seq: &[usize],
+    bounds: &dyn StartBounds,
+    mode: Mode,
 ) -> Result<RouteTiming, Block> {
     let st: &StaffData = &inst.staff[s];
     let mut out = RouteTiming {
@@ -262,9 +309,6 @@ pub fn simulate(
         out.free = st.shift_end - st.shift_start - out.travel - breaks;
         return Ok(out);
     }
-    if seq.len() > st.max_visits {
-        return Err(Block::MaxVisits);
-    }
     let mut load = 0.0;
     let mut cur = Cursor::start(inst, s);
     out.stops.reserve(seq.len());
@@ -273,7 +317,16 @@ pub fn simulate(
         load += vd.demand;
         out.travel += inst.time(s, cur.place, vd.place);
         out.distance += inst.dist(s, cur.place, vd.place);
-        let stop = step(inst, s, &mut cur, v, bounds.bounds(v), k, Some(&mut out.breaks))?;
+        let stop = step(
+            inst,
+            s,
+            &mut cur,
+            v,
+            bounds.bounds(v),
+            k,
+            Some(&mut out.breaks),
+            mode,
+        )?;
         out.late += stop.late;
         if vd.has_preferred && !vd.preferred[s] {
             out.unpreferred += 1;
@@ -281,14 +334,19 @@ pub fn simulate(
         out.stops.push(stop);
     }
     let place = cur.place;
-    out.end = finish(inst, s, &mut cur, seq.len(), Some(&mut out.breaks))?;
+    out.end = finish(inst, s, &mut cur, seq.len(), Some(&mut out.breaks), mode)?;
     out.travel += inst.time(s, place, st.end_place);
     out.distance += inst.dist(s, place, st.end_place);
-    if load > st.capacity + 1e-9 {
-        return Err(Block::Capacity);
-    }
-    if out.travel > st.max_travel + 1e-9 {
-        return Err(Block::MaxTravel);
+    if mode == Mode::Strict {
+        let round = rules::Round {
+            staff: s,
+            visits: seq,
+            load,
+            travel: out.travel,
+        };
+        if let Some(rule) = rules::broken(inst, &round) {
+            return Err(Block::Rule(rule));
+        }
     }
     // Leave as late as the first visit (and any break before it) allows.
     let first = out.stops[0];
@@ -300,8 +358,28 @@ pub fn simulate(
     }
     out.overtime = (out.end - st.shift_end).max(0.0);
     out.free = (st.shift_end - st.shift_start) - (out.end - out.depart);
-    if st.admin_min > 0.0 && out.free < st.admin_min - 1e-9 {
+    if st.admin_min > 0.0 && out.free < st.admin_min - 1e-9 && mode == Mode::Strict {
         return Err(Block::Admin { free: out.free });
     }
     Ok(out)
+}
+
+/// Whether staff members `a` and `b` are the same for the schedule rule: the same places,
+/// hours, breaks, office floor and travel mode.
+pub fn interchangeable(inst: &Instance, a: usize, b: usize) -> bool {
+    let (x, y) = (&inst.staff[a], &inst.staff[b]);
+    x.start_place == y.start_place
+        && x.end_place == y.end_place
+        && x.shift_start == y.shift_start
+        && x.shift_end == y.shift_end
+        && x.latest_return == y.latest_return
+        && x.breaks == y.breaks
+        && x.admin_min == y.admin_min
+        && x.layer == y.layer
+}
+
+/// Times a round as booked ([`Mode::AsBooked`]), which never refuses it.
+pub fn as_booked(inst: &Instance, s: usize, seq: &[usize], bounds: &dyn StartBounds) -> RouteTiming {
+    // Every refusal in `simulate_in` is guarded by `Mode::Strict`.
+    simulate_in(inst, s, seq, bounds, Mode::AsBooked).unwrap_or_default()
 }
