@@ -6,9 +6,9 @@
 #[path = "common/day.rs"]
 mod day;
 
-use carerounds::slots::Day;
 use carerounds::model::input::{ProblemInput, VisitInput};
 use carerounds::model::{validate, Plan};
+use carerounds::slots::Day;
 use carerounds::solve::Solver;
 use criterion::{criterion_group, criterion_main, Criterion};
 use serde::Deserialize;

@@ -7,8 +7,8 @@
 //! pricing a plain visit whose insertions push coupled starts in other rounds (cascades).
 
 use carerounds::formats::mankowska::read_mankowska;
-use carerounds::model::validate;
 use carerounds::formats::solomon::{read_solomon, Rounding};
+use carerounds::model::validate;
 use carerounds::solve::construct::construct;
 use carerounds::solve::insert::{best_in_route, best_insertion, commit_single};
 use carerounds::solve::instance::Instance;

@@ -3,8 +3,8 @@
 //! must now give an answer, an error being a fine one, without panicking.
 
 use carerounds::formats::mankowska::read_mankowska;
-use carerounds::model::{parse_problem, validate, Plan, Problem, TravelModel};
 use carerounds::formats::solomon::{read_solomon, Rounding};
+use carerounds::model::{parse_problem, validate, Plan, Problem, TravelModel};
 use carerounds::travel::TravelMatrix;
 use std::path::{Path, PathBuf};
 

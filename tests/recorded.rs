@@ -7,8 +7,8 @@
 //! Each line of `tests/data/recorded-plans.tsv` is `instance  objective  sha256(plan JSON)`.
 
 use carerounds::formats::mankowska::read_mankowska;
-use carerounds::model::{parse_problem, validate, Problem};
 use carerounds::formats::solomon::{read_solomon, Rounding};
+use carerounds::model::{parse_problem, validate, Problem};
 use carerounds::solve::Solver;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};

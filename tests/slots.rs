@@ -4,10 +4,10 @@
 #[path = "../benches/common/day.rs"]
 mod day;
 
-use carerounds::slots::{BookError, Day};
 use carerounds::check::check;
 use carerounds::model::input::{ProblemInput, VisitInput};
 use carerounds::model::{validate, Plan};
+use carerounds::slots::{BookError, Day};
 use carerounds::solve::Solver;
 use carerounds::travel::TravelMatrix;
 use serde_json::json;
@@ -34,7 +34,12 @@ fn visit(v: serde_json::Value) -> VisitInput {
     serde_json::from_value(v).expect("visit")
 }
 
-fn assert_feasible_booked(input: &ProblemInput, day: &Day, v: &VisitInput, o: &carerounds::slots::SlotOption) {
+fn assert_feasible_booked(
+    input: &ProblemInput,
+    day: &Day,
+    v: &VisitInput,
+    o: &carerounds::slots::SlotOption,
+) {
     let plan = day.book(v, o).expect("books");
     let mut ext = input.clone();
     ext.visits.push(v.clone());

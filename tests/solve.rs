@@ -1,8 +1,8 @@
 //! End to end: every plan the solver returns passes the independent checker.
 
 use carerounds::check::check;
-use carerounds::model::{parse_problem, validate, Problem};
 use carerounds::formats::solomon::{read_solomon, Rounding};
+use carerounds::model::{parse_problem, validate, Problem};
 use carerounds::solve::{Solver, StopReason};
 use std::time::Duration;
 

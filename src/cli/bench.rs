@@ -9,8 +9,8 @@
 use anyhow::{bail, Context, Result};
 use carerounds::check::check;
 use carerounds::formats::mankowska::read_mankowska;
-use carerounds::model::{validate, Problem};
 use carerounds::formats::solomon::{read_solomon, Rounding};
+use carerounds::model::{validate, Problem};
 use carerounds::solve::{Solved, Solver};
 use std::collections::HashMap;
 use std::fmt::Write as _;

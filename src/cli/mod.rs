@@ -4,9 +4,9 @@
 
 use anyhow::{Context, Result};
 use carerounds::check::check;
+use carerounds::formats::solomon::{read_solomon, Rounding};
 use carerounds::model::time::format_short;
 use carerounds::model::{parse_problem, validate, InputError, Plan, Problem};
-use carerounds::formats::solomon::{read_solomon, Rounding};
 use carerounds::solve::Solver;
 use carerounds::travel::TravelMatrix;
 use clap::{Parser, Subcommand, ValueEnum};

@@ -2,11 +2,11 @@
 
 use super::{bad, load_plan};
 use anyhow::{Context, Result};
-use carerounds::slots::{BookError, Day, Slots};
 use carerounds::model::input::VisitInput;
 use carerounds::model::parse_input;
 use carerounds::model::time::format_short;
 use carerounds::model::InputError;
+use carerounds::slots::{BookError, Day, Slots};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -239,8 +239,8 @@ fn exchange(inst: &Instance, sol: &mut Solution, ra: usize, rb: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::validate;
     use crate::formats::solomon::{read_solomon, Rounding};
+    use crate::model::validate;
     use crate::solve::insert::commit_single;
 
     /// Two rounds from a depot at the origin: one along the x axis, one along the y axis,
