@@ -12,7 +12,7 @@ pub mod problem;
 pub mod time;
 pub mod validate;
 
-pub use error::{FieldPath, InputError};
+pub use error::{FieldPath, InputError, InputErrorKind};
 pub use plan::*;
 pub use problem::*;
 pub use validate::{parse_input, parse_problem, validate};
