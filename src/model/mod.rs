@@ -11,6 +11,7 @@ pub mod plan;
 pub mod problem;
 pub mod time;
 pub mod validate;
+mod validate_travel;
 
 pub use error::{FieldPath, InputError, InputErrorKind};
 pub use plan::*;
