@@ -182,6 +182,7 @@ async fn every_error_has_the_json_shape() {
     // 400: not JSON.
     let (s, b, _) = raw(&app, "POST", "/v1/plans", Body::from("{\"staff\": [,]}"), None).await;
     assert_error(s, &b, StatusCode::BAD_REQUEST, "malformed_json", None);
+    assert_eq!(b["error"]["kind"], "syntax", "{b}");
     let (s, b, _) = raw(&app, "POST", "/v1/plans", Body::from(""), None).await;
     assert_error(s, &b, StatusCode::BAD_REQUEST, "malformed_json", None);
     // 422: unknown field, wrong type, validation rule.
@@ -195,6 +196,7 @@ async fn every_error_has_the_json_shape() {
         "invalid_input",
         Some("visits[2].duraton_min"),
     );
+    assert_eq!(b["error"]["kind"], "unknown_field", "{b}");
     assert!(b["error"]["message"]
         .as_str()
         .unwrap_or("")
@@ -209,6 +211,7 @@ async fn every_error_has_the_json_shape() {
         "invalid_input",
         Some("visits[3].time_windows[0]"),
     );
+    assert_eq!(b["error"]["kind"], "conflict", "{b}");
     let mut p = small();
     p["staff"][0]["shift"]["start"] = json!(true);
     let (s, b) = call(&app, "POST", "/v1/jobs", Some(&p), None).await;
@@ -219,9 +222,11 @@ async fn every_error_has_the_json_shape() {
         "invalid_input",
         Some("staff[0].shift.start"),
     );
-    // 413: too many visits; body over the limit.
+    assert_eq!(b["error"]["kind"], "wrong_type", "{b}");
+    // 413: too many visits; body over the limit. Not an input fault: no kind.
     let (s, b) = call(&app, "POST", "/v1/plans", Some(&day::day(40, 5, 1)), None).await;
     assert_error(s, &b, StatusCode::PAYLOAD_TOO_LARGE, "too_large", Some("visits"));
+    assert_eq!(b["error"]["kind"], Value::Null, "{b}");
     let big = format!("{{\"name\": \"{}\"}}", "x".repeat(300_000));
     let (s, b, _) = raw(&app, "POST", "/v1/plans", Body::from(big), None).await;
     assert_error(s, &b, StatusCode::PAYLOAD_TOO_LARGE, "too_large", None);

@@ -780,3 +780,32 @@ fn dump() {
         std::fs::write(path, serde_json::to_string_pretty(&doc()).unwrap()).unwrap();
     }
 }
+
+/// `error.kind` is documented with every value the server writes, in serde's spelling, and
+/// a body with it validates against `ErrorBody`.
+#[test]
+fn error_kinds_are_documented() {
+    use carerounds::model::InputErrorKind;
+    let doc = doc();
+    let v = Validator::new(&doc);
+    let names: Vec<&str> = InputErrorKind::ALL.iter().map(|k| k.as_str()).collect();
+    assert_eq!(v.named("InputErrorKind")["enum"], json!(names));
+    let docs = read("docs/EXTENSIONS.md");
+    for k in InputErrorKind::ALL {
+        assert_eq!(serde_json::to_value(k).unwrap(), json!(k.as_str()));
+        assert!(
+            docs.contains(&format!("`{}`", k.as_str())),
+            "EXTENSIONS.md lists {k}"
+        );
+    }
+    for kind in [json!("unknown_field"), Value::Null] {
+        let body = json!({"error": {"code": "invalid_input", "message": "m", "path": null, "kind": kind}});
+        v.check("ErrorBody", &body).unwrap();
+    }
+    assert!(v
+        .check(
+            "ErrorBody",
+            &json!({"error": {"code": "x", "message": "m", "path": null, "kind": "nonsense"}})
+        )
+        .is_err());
+}

@@ -1203,3 +1203,62 @@ fn a_byte_order_mark_is_accepted() {
     let text = format!("\u{feff}{}", base());
     parse_problem(&text).expect("a UTF-8 byte-order mark before the document");
 }
+
+/// Each kind of fault is told by `InputError::kind`, not by reading the message: the HTTP
+/// API writes it as `error.kind` and clients branch on it.
+#[test]
+fn errors_carry_their_kind() {
+    use carerounds::model::InputErrorKind::{self, *};
+    let cases: Vec<(String, InputErrorKind)> = vec![
+        ("{\"staff\": [,]}".to_string(), Syntax),
+        ("{\"staff\": [".to_string(), Syntax),
+        (
+            with(|v| {
+                v.as_object_mut().unwrap().remove("staff");
+            }),
+            MissingField,
+        ),
+        (with(|v| v["colour"] = json!("blue")), UnknownField),
+        (
+            with(|v| v["visits"][0]["duration_min"] = json!("thirty")),
+            WrongType,
+        ),
+        (with(|v| v["visits"][0]["location"] = json!(7)), WrongType),
+        ("[]".to_string(), WrongType),
+        (with(|v| v["travel"] = json!({"mode": "teleport"})), InvalidValue),
+        (
+            with(|v| v["staff"][0]["shift"]["start"] = json!("9h30")),
+            InvalidValue,
+        ),
+        (with(|v| v["options"]["seed"] = json!(-1)), OutOfRange),
+        (with(|v| v["visits"][0]["duration_min"] = json!(-5)), OutOfRange),
+        (with(|v| v["locations"][0]["lat"] = json!(95)), OutOfRange),
+        (
+            with(|v| v["staff"][0]["start_location"] = json!("depot")),
+            UnknownReference,
+        ),
+        (
+            with(|v| v["visits"][0]["preferred_staff"] = json!(["zoe"])),
+            UnknownReference,
+        ),
+        (with(|v| v["staff"][1]["id"] = json!("ann")), Duplicate),
+        (
+            with(|v| v["visits"][0]["time_windows"] = json!([["10:00", "09:00"]])),
+            Conflict,
+        ),
+        (with(|v| v["staff"][0]["admin_min"] = json!(600)), Incoherent),
+        (
+            with(|v| {
+                v["staff"][0]["breaks"] =
+                    json!([{"earliest": "20:00", "latest": "21:00", "duration_min": 30}])
+            }),
+            Incoherent,
+        ),
+    ];
+    for (json, kind) in cases {
+        match parse_problem(&json) {
+            Ok(_) => panic!("accepted {json}"),
+            Err(e) => assert_eq!(e.kind, kind, "{e}"),
+        }
+    }
+}

@@ -3,7 +3,7 @@
 
 use super::error::ApiError;
 use super::requests::RequestLog;
-use super::AppState;
+use super::{AppState, ServerError};
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
@@ -23,31 +23,52 @@ struct KeyEntry {
     key_sha256: String,
 }
 
+/// What is wrong with a keys file's text, by entry (`[2].key_sha256: ...`).
+#[derive(Debug, thiserror::Error)]
+pub enum KeysError {
+    /// Not a JSON list of `{"team", "key_sha256"}` objects.
+    #[error("{0}")]
+    Json(serde_json::Error),
+    /// An empty list would lock every client out.
+    #[error("no keys: list at least one {{\"team\", \"key_sha256\"}}")]
+    Empty,
+    /// Entry `i` has no team name.
+    #[error("[{0}].team: must be a non-empty string")]
+    Team(usize),
+    /// Entry `i`'s digest is not 64 hex digits.
+    #[error("[{0}].key_sha256: must be 64 hex digits (the SHA-256 of the key)")]
+    Digest(usize),
+}
+
 /// The configured keys: `(team, SHA-256 of the key)`.
 #[derive(Debug, Clone, Default)]
 pub struct Keys(Vec<(String, [u8; 32])>);
 
 impl Keys {
     /// Reads a keys file: `[{"team": "north", "key_sha256": "<64 hex digits>"}]`.
-    pub fn load(path: &Path) -> anyhow::Result<Keys> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| anyhow::anyhow!("cannot read keys file {}: {e}", path.display()))?;
-        Keys::parse(&text).map_err(|e| anyhow::anyhow!("keys file {}: {e}", path.display()))
+    pub fn load(path: &Path) -> Result<Keys, ServerError> {
+        let text = std::fs::read_to_string(path).map_err(|error| ServerError::ReadKeys {
+            path: path.into(),
+            error,
+        })?;
+        Keys::parse(&text).map_err(|error| ServerError::Keys {
+            path: path.into(),
+            error,
+        })
     }
 
     /// Parses the keys file's text.
-    pub fn parse(text: &str) -> Result<Keys, String> {
-        let entries: Vec<KeyEntry> = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    pub fn parse(text: &str) -> Result<Keys, KeysError> {
+        let entries: Vec<KeyEntry> = serde_json::from_str(text).map_err(KeysError::Json)?;
         if entries.is_empty() {
-            return Err("no keys: list at least one {\"team\", \"key_sha256\"}".to_string());
+            return Err(KeysError::Empty);
         }
         let mut out = Vec::with_capacity(entries.len());
         for (i, e) in entries.into_iter().enumerate() {
             if e.team.trim().is_empty() {
-                return Err(format!("[{i}].team: must be a non-empty string"));
+                return Err(KeysError::Team(i));
             }
-            let digest = parse_hex32(&e.key_sha256)
-                .ok_or_else(|| format!("[{i}].key_sha256: must be 64 hex digits (the SHA-256 of the key)"))?;
+            let digest = parse_hex32(&e.key_sha256).ok_or(KeysError::Digest(i))?;
             out.push((e.team, digest));
         }
         Ok(Keys(out))
@@ -146,5 +167,29 @@ mod tests {
         assert_eq!(keys.team("secret-south"), None);
         assert!(Keys::parse(r#"[{"team": "x", "key_sha256": "abc"}]"#).is_err());
         assert!(Keys::parse("[]").is_err());
+    }
+
+    /// An operator reads these on the terminal: they name the file, the entry and the fix.
+    #[test]
+    fn keys_file_errors_name_the_file_and_the_entry() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("keys.json");
+        let missing = Keys::load(&path).expect_err("no file");
+        assert!(
+            missing
+                .to_string()
+                .starts_with(&format!("cannot read keys file {}: ", path.display())),
+            "{missing}"
+        );
+        std::fs::write(&path, r#"[{"team": "north", "key_sha256": "abc"}]"#)?;
+        let bad = Keys::load(&path).expect_err("bad digest");
+        assert_eq!(
+            bad.to_string(),
+            format!(
+                "keys file {}: [0].key_sha256: must be 64 hex digits (the SHA-256 of the key)",
+                path.display()
+            )
+        );
+        Ok(())
     }
 }

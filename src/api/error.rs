@@ -1,8 +1,8 @@
-//! Every error the API returns has one shape, `{"error": {"code", "message", "path"}}`,
-//! including malformed JSON and a missing Content-Type (the [`Json`] extractor), a bad
+//! Every error the API returns has one shape, `{"error": {"code", "message", "path",
+//! "kind"}}`, including malformed JSON and a missing Content-Type (the [`Json`] extractor), a bad
 //! query string (the [`Query`] extractor), unknown routes and overlong URIs.
 
-use crate::model::InputError;
+use crate::model::{InputError, InputErrorKind};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -27,6 +27,8 @@ pub enum ApiError {
     Invalid {
         /// Field path, e.g. `visits[3].time_windows[0]`.
         path: String,
+        /// What sort of fault, for clients that act on it without reading `message`.
+        kind: InputErrorKind,
         /// What is wrong.
         message: String,
     },
@@ -69,6 +71,7 @@ impl ApiError {
     pub fn input(prefix: &str, e: &InputError) -> Self {
         ApiError::Invalid {
             path: join_path(prefix, e.path.as_str()),
+            kind: e.kind,
             message: e.message.clone(),
         }
     }
@@ -108,18 +111,22 @@ impl ApiError {
     }
 
     fn body(&self) -> ErrorBody {
-        let (message, path) = match self {
-            ApiError::Invalid { path, message } => {
-                (message.clone(), Some(path.clone()).filter(|p| !p.is_empty()))
-            }
-            ApiError::TooLarge { path, message } => (message.clone(), path.clone()),
-            other => (other.to_string(), None),
+        let (message, path, kind) = match self {
+            ApiError::Invalid { path, kind, message } => (
+                message.clone(),
+                Some(path.clone()).filter(|p| !p.is_empty()),
+                Some(*kind),
+            ),
+            ApiError::MalformedJson { message } => (message.clone(), None, Some(InputErrorKind::Syntax)),
+            ApiError::TooLarge { path, message } => (message.clone(), path.clone(), None),
+            other => (other.to_string(), None, None),
         };
         ErrorBody {
             error: ErrorDetail {
                 code: self.code().to_string(),
                 message,
                 path,
+                kind,
             },
         }
     }
@@ -144,6 +151,12 @@ pub struct ErrorDetail {
     pub message: String,
     /// The offending field (`visits[3].time_windows[0]`), or null.
     pub path: Option<String>,
+    /// For `malformed_json` (always `syntax`) and `invalid_input`: what sort of fault, so a
+    /// client can tell a missing field from an unknown id without reading `message`
+    /// (docs/EXTENSIONS.md). Null for the other codes. Absent from servers before it was
+    /// added, hence optional when read.
+    #[serde(default)]
+    pub kind: Option<InputErrorKind>,
 }
 
 /// Seconds a client told 429 should wait before retrying (`Retry-After`): about one
@@ -197,6 +210,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         } else {
             ApiError::Invalid {
                 path: ie.path.as_str().to_string(),
+                kind: ie.kind,
                 message: ie.message,
             }
         }
@@ -253,9 +267,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|q| Query(q.0))
-            .map_err(|e| ApiError::Invalid {
-                path: String::new(),
-                message: e.body_text(),
+            .map_err(|e| {
+                let message = e.body_text();
+                // axum prefixes serde's message with its own words; the kind is serde's.
+                let serde = message.split_once(": ").map_or(message.as_str(), |(_, m)| m);
+                ApiError::Invalid {
+                    path: String::new(),
+                    kind: InputErrorKind::of_serde_message(serde),
+                    message,
+                }
             })
     }
 }

@@ -9,7 +9,7 @@ use super::store::JobStatus;
 use super::AppState;
 use crate::check::check as check_plan;
 use crate::model::input::{ProblemInput, TravelInput, VisitInput};
-use crate::model::{validate, FieldPath, InputError, Plan, Problem};
+use crate::model::{validate, FieldPath, InputError, InputErrorKind, Plan, Problem};
 use crate::slots::{BookError, Day, Slots};
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
@@ -74,7 +74,8 @@ pub(super) fn validated(state: &AppState, input: &ProblemInput, prefix: &str) ->
 fn remote_travel(input: &ProblemInput, prefix: &str) -> Result<()> {
     if let Some(TravelInput::Road { .. } | TravelInput::Osrm { .. }) = &input.travel {
         let path = FieldPath::root().field("travel").field("mode");
-        let err = InputError::new(
+        let err = InputError::of(
+            InputErrorKind::Unsupported,
             path,
             "travel modes 'road' and 'osrm' are not accepted over the API: send a 'matrix' \
              (`carerounds matrix` writes one) or use 'haversine'",
@@ -234,6 +235,7 @@ fn book_error(e: BookError) -> ApiError {
     match &e {
         BookError::K(_) => ApiError::Invalid {
             path: "k".into(),
+            kind: InputErrorKind::OutOfRange,
             message: e.to_string().trim_start_matches("k: ").to_string(),
         },
         other => match other.input() {
@@ -262,6 +264,7 @@ pub async fn slots(
     if req.reoptimise {
         return Err(ApiError::Invalid {
             path: "reoptimise".into(),
+            kind: InputErrorKind::Unsupported,
             message: "re-optimisation is not supported yet: leave it out or false (options keep every booked visit with its staff and order)".into(),
         });
     }

@@ -8,6 +8,7 @@ use super::jobs::{CancelOutcome, LiveState};
 use super::store::{JobRow, JobStatus, Outcome};
 use super::AppState;
 use crate::model::input::ProblemInput;
+use crate::model::InputErrorKind;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -227,9 +228,10 @@ fn parse_cursor(s: &str) -> Option<(i64, String)> {
     valid_id(id).then(|| (ms, id.to_string()))
 }
 
-fn invalid(path: &str, message: String) -> ApiError {
+fn invalid(kind: InputErrorKind, path: &str, message: String) -> ApiError {
     ApiError::Invalid {
         path: path.into(),
+        kind,
         message,
     }
 }
@@ -253,14 +255,23 @@ pub async fn list_jobs(
             .parse::<usize>()
             .ok()
             .filter(|n| (1..=MAX_PAGE).contains(n))
-            .ok_or_else(|| invalid("limit", format!("must be a whole number from 1 to {MAX_PAGE}")))?,
+            .ok_or_else(|| {
+                invalid(
+                    InputErrorKind::OutOfRange,
+                    "limit",
+                    format!("must be a whole number from 1 to {MAX_PAGE}"),
+                )
+            })?,
     };
     let before = match q.cursor.as_deref() {
         None | Some("") => None,
-        Some(s) => Some(
-            parse_cursor(s)
-                .ok_or_else(|| invalid("cursor", "not a cursor this server gave out (next_cursor)".into()))?,
-        ),
+        Some(s) => Some(parse_cursor(s).ok_or_else(|| {
+            invalid(
+                InputErrorKind::InvalidValue,
+                "cursor",
+                "not a cursor this server gave out (next_cursor)".into(),
+            )
+        })?),
     };
     // One more than asked tells whether there is a next page.
     let mut rows = db(&state, move |s| {

@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod reports;
 pub mod requests;
+pub mod server_error;
 pub mod store;
 pub mod transport;
 
@@ -35,6 +36,7 @@ use std::time::Duration;
 
 pub use auth::Keys;
 pub use error::{ApiError, Json};
+pub use server_error::ServerError;
 pub use store::Store;
 
 /// Server limits and settings.
@@ -105,7 +107,7 @@ pub struct AppState(pub Arc<Shared>);
 
 impl AppState {
     /// State over a job store in `data_dir`.
-    pub fn open(config: Config, data_dir: &std::path::Path) -> anyhow::Result<AppState> {
+    pub fn open(config: Config, data_dir: &std::path::Path) -> Result<AppState, ServerError> {
         let store = Store::open(data_dir)?;
         Ok(AppState::with_store(config, store))
     }
@@ -133,13 +135,16 @@ impl AppState {
 
     /// Erases the finished jobs older than the retention period as of `now_ms` (Unix
     /// milliseconds; [`store::now_ms`] but in tests), with their problems and plans.
-    pub async fn sweep(&self, now_ms: i64) -> anyhow::Result<usize> {
+    pub async fn sweep(&self, now_ms: i64) -> Result<usize, ServerError> {
         let store = self.0.store.clone();
         let retain = self.retention();
         let n = tokio::task::spawn_blocking(move || store.sweep(now_ms, retain))
             .await
-            .map_err(|e| anyhow::anyhow!("retention task failed: {e}"))?
-            .map_err(|e| anyhow::anyhow!("cannot erase expired jobs: {e}"))?;
+            .map_err(|error| ServerError::Task {
+                task: "retention",
+                error,
+            })?
+            .map_err(ServerError::Sweep)?;
         if n > 0 {
             tracing::info!(
                 erased = n,
@@ -161,19 +166,22 @@ impl AppState {
             loop {
                 every.tick().await;
                 if let Err(e) = state.sweep(store::now_ms()).await {
-                    tracing::error!("{e:#}");
+                    tracing::error!("{e}");
                 }
             }
         })
     }
 
     /// Re-queues jobs cut off by the last stop (see [`store`]). Call once, before serving.
-    pub async fn recover(&self) -> anyhow::Result<()> {
+    pub async fn recover(&self) -> Result<(), ServerError> {
         let store = self.0.store.clone();
         let recovered = tokio::task::spawn_blocking(move || store.recover())
             .await
-            .map_err(|e| anyhow::anyhow!("recovery task failed: {e}"))?
-            .map_err(|e| anyhow::anyhow!("cannot recover jobs: {e}"))?;
+            .map_err(|error| ServerError::Task {
+                task: "recovery",
+                error,
+            })?
+            .map_err(ServerError::Recover)?;
         tracing::info!(
             requeued = recovered.requeued.len(),
             failed = recovered.failed.len(),
@@ -232,12 +240,9 @@ pub struct ServeOptions {
 pub async fn serve(
     opts: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> anyhow::Result<()> {
+) -> Result<(), ServerError> {
     if opts.config.keys.is_none() && !is_loopback(&opts.addr) {
-        anyhow::bail!(
-            "refusing to listen on {} without API keys: pass --keys FILE, or bind a loopback address such as 127.0.0.1",
-            opts.addr
-        );
+        return Err(ServerError::OpenWithoutKeys(opts.addr));
     }
     let state = AppState::open(opts.config, &opts.data_dir)?;
     state.recover().await?;
@@ -246,17 +251,18 @@ pub async fn serve(
     let retention = state.spawn_retention();
     let listener = tokio::net::TcpListener::bind(opts.addr)
         .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", opts.addr))?;
-    let local = listener
-        .local_addr()
-        .map_err(|e| anyhow::anyhow!("cannot read the bound address: {e}"))?;
+        .map_err(|error| ServerError::Listen {
+            addr: opts.addr,
+            error,
+        })?;
+    let local = listener.local_addr().map_err(ServerError::LocalAddr)?;
     tracing::info!(addr = %local, auth = state.config().keys.is_some(), "listening");
     // Tests and scripts read this line to find a random port.
     println!("carerounds listening on http://{local}");
     axum::serve(transport::JsonErrors(listener), app(state.clone()))
         .with_graceful_shutdown(shutdown)
         .await
-        .map_err(|e| anyhow::anyhow!("server error: {e}"))?;
+        .map_err(ServerError::Serve)?;
     tracing::info!(
         running = state.0.jobs.running(),
         "stopped accepting; draining solves"

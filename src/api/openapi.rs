@@ -13,7 +13,7 @@ use super::reports::{NamedPlan, ReportRequest};
 use super::store::JobStatus;
 use crate::model::input::{LatenessInput, ProblemInput};
 use crate::model::time::{Clock, RawClock};
-use crate::model::{Plan, TravelMode};
+use crate::model::{InputErrorKind, Plan, TravelMode};
 use crate::slots::{SkippedStaff, SlotOption, Slots};
 use serde_json::{json, Value};
 use std::borrow::Cow;
@@ -342,7 +342,7 @@ fn pascal(s: &str) -> String {
 #[openapi(
     info(
         title = "carerounds",
-        description = "Plans the daily visit rounds of integrated health and social care teams. Problems and plans follow SPEC.md (version 1). Errors: {\"error\": {\"code\", \"message\", \"path\"}}."
+        description = "Plans the daily visit rounds of integrated health and social care teams. Problems and plans follow SPEC.md (version 1). Errors: {\"error\": {\"code\", \"message\", \"path\", \"kind\"}}."
     ),
     paths(
         super::handlers::plans,
@@ -358,7 +358,7 @@ fn pascal(s: &str) -> String {
         super::handlers::openapi
     ),
     components(schemas(
-        ErrorBody, ErrorDetail, ProblemInput, Plan, JobCreated, JobView, JobProgress, JobStatus,
+        ErrorBody, ErrorDetail, InputErrorKind, ProblemInput, Plan, JobCreated, JobView, JobProgress, JobStatus,
         SlotsRequest, Slots, SlotOption, SkippedStaff, CheckRequest, CheckResponse, Health,
         ReportRequest, NamedPlan
     )),

@@ -6,7 +6,7 @@ use super::error::{ApiError, ErrorBody, Json};
 use super::handlers::{blocking, validated};
 use super::AppState;
 use crate::model::input::ProblemInput;
-use crate::model::{FieldPath, InputError, Plan};
+use crate::model::{FieldPath, InputError, InputErrorKind, Plan};
 use crate::report::{render, Assumptions, Format, Report, ReportError};
 use axum::extract::State;
 use axum::http::header;
@@ -54,8 +54,8 @@ pub struct ReportRequest {
     pub days_per_year: Option<f64>,
 }
 
-fn invalid(path: &str, message: impl Into<String>) -> ApiError {
-    ApiError::input("", &InputError::new(FieldPath::from(path), message))
+fn invalid(kind: InputErrorKind, path: &str, message: impl Into<String>) -> ApiError {
+    ApiError::input("", &InputError::of(kind, FieldPath::from(path), message))
 }
 
 /// Compares the booked baseline with the plans: travel, miles, £, CO2, office time.
@@ -78,6 +78,7 @@ pub async fn reports(
         "html" => (Format::Html, "text/html; charset=utf-8"),
         other => {
             return Err(invalid(
+                InputErrorKind::InvalidValue,
                 "format",
                 format!("'{other}' is not one of json, text, csv, html"),
             ))
@@ -85,6 +86,7 @@ pub async fn reports(
     };
     if req.plans.is_empty() {
         return Err(invalid(
+            InputErrorKind::MissingField,
             "plans",
             "give at least one plan to compare with the baseline",
         ));
@@ -102,12 +104,14 @@ pub async fn reports(
         blocking(move || Report::new(&problem, &plans, &assumptions).map(|report| render(&report, format)))
             .await?
             .map_err(|e| match e {
-                ReportError::NoBaseline => invalid("problem.baseline", e.to_string()),
+                ReportError::NoBaseline => {
+                    invalid(InputErrorKind::MissingField, "problem.baseline", e.to_string())
+                }
                 ReportError::Plan { index, source, .. } => {
                     ApiError::input(&format!("plans[{index}].plan"), &source)
                 }
                 ReportError::Baseline(source) => ApiError::input("problem", &source),
-                ReportError::Assumptions(a) => invalid(&a.setting, a.message),
+                ReportError::Assumptions(a) => invalid(a.kind, &a.setting, a.message),
             })?;
     Ok(([(header::CONTENT_TYPE, content_type)], body).into_response())
 }

@@ -16,6 +16,7 @@
 //! than left in free pages until a VACUUM, and the WAL is checkpointed and truncated after
 //! each deletion so that old copies of the pages do not linger in the log either.
 
+use super::ServerError;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -181,13 +182,17 @@ fn row(r: &rusqlite::Row) -> Result<JobRow> {
 
 impl Store {
     /// Opens (creating if needed) `jobs.sqlite3` in `dir`.
-    pub fn open(dir: &Path) -> anyhow::Result<Store> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", dir.display()))?;
+    pub fn open(dir: &Path) -> std::result::Result<Store, ServerError> {
+        std::fs::create_dir_all(dir).map_err(|error| ServerError::DataDir {
+            path: dir.into(),
+            error,
+        })?;
         let path = dir.join("jobs.sqlite3");
-        let conn = Connection::open(&path)
-            .map_err(|e| anyhow::anyhow!("cannot open job store {}: {e}", path.display()))?;
-        Store::init(conn).map_err(|e| anyhow::anyhow!("cannot set up job store {}: {e}", path.display()))
+        let conn = match Connection::open(&path) {
+            Ok(c) => c,
+            Err(error) => return Err(ServerError::OpenStore { path, error }),
+        };
+        Store::init(conn).map_err(|error| ServerError::SetUpStore { path, error })
     }
 
     fn init(conn: Connection) -> Result<Store> {

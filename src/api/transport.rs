@@ -88,6 +88,7 @@ pub fn rewrite(buf: &[u8]) -> Option<Vec<u8>> {
             code: code.into(),
             message: message.into(),
             path: None,
+            kind: None,
         },
     })
     .ok()?;

@@ -4,7 +4,7 @@
 
 use super::{bad, load_plan, load_problem};
 use anyhow::{Context, Result};
-use carerounds::model::{FieldPath, InputError};
+use carerounds::model::{FieldPath, InputError, InputErrorKind};
 use carerounds::report::{render, AssumptionError, Assumptions, Format, Report, ReportError};
 use clap::ValueEnum;
 use std::path::PathBuf;
@@ -112,7 +112,8 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
     let report = Report::new(&problem, &plans, &a).map_err(|e| match e {
         ReportError::NoBaseline => bad(
             &args.problem,
-            InputError::new(
+            InputError::of(
+                InputErrorKind::MissingField,
                 FieldPath::from("baseline"),
                 "the problem has no baseline (the rounds as booked) to compare the plans with",
             ),

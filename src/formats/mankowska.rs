@@ -26,6 +26,7 @@
 //! added to those types need no change here.
 
 use crate::model::input::ProblemInput;
+use crate::model::InputErrorKind::{self, *};
 use crate::model::{FieldPath, InputError};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -91,8 +92,8 @@ struct RawOffice {
     location: [f64; 2],
 }
 
-fn error(path: FieldPath, message: impl Into<String>) -> InputError {
-    InputError::new(path, message)
+fn error(kind: InputErrorKind, path: FieldPath, message: impl Into<String>) -> InputError {
+    InputError::of(kind, path, message)
 }
 
 fn patient_path(i: usize) -> FieldPath {
@@ -135,6 +136,7 @@ fn convert(raw: &RawInstance, name: &str) -> Result<ProblemInput, InputError> {
     let root = FieldPath::root();
     let [office] = raw.central_offices.as_slice() else {
         return Err(error(
+            InvalidValue,
             root.field("central_offices"),
             format!(
                 "expected exactly one central office (the depot), found {}",
@@ -150,6 +152,7 @@ fn convert(raw: &RawInstance, name: &str) -> Result<ProblemInput, InputError> {
     for (i, s) in raw.services.iter().enumerate() {
         if !s.default_duration.is_finite() || s.default_duration < 0.0 {
             return Err(error(
+                OutOfRange,
                 root.field("services").index(i).field("default_duration"),
                 format!("must be a finite number >= 0, got {}", s.default_duration),
             ));
@@ -164,6 +167,7 @@ fn convert(raw: &RawInstance, name: &str) -> Result<ProblemInput, InputError> {
             let path = root.field("distances");
             if m.len() != n {
                 return Err(error(
+                    Conflict,
                     path,
                     format!(
                         "expected {n} rows (the depot and {} patients), found {}",
@@ -174,6 +178,7 @@ fn convert(raw: &RawInstance, name: &str) -> Result<ProblemInput, InputError> {
             }
             if let Some(i) = m.iter().position(|row| row.len() != n) {
                 return Err(error(
+                    Conflict,
                     path.index(i),
                     format!("expected {n} columns, found {}", m[i].len()),
                 ));
@@ -196,6 +201,7 @@ fn convert(raw: &RawInstance, name: &str) -> Result<ProblemInput, InputError> {
         let [open, close] = p.time_window;
         if !(open.is_finite() && close.is_finite() && 0.0 <= open && open <= close) {
             return Err(error(
+                OutOfRange,
                 path.field("time_window"),
                 format!("expected [e, l] with 0 <= e <= l, got [{open}, {close}]"),
             ));
@@ -204,6 +210,7 @@ fn convert(raw: &RawInstance, name: &str) -> Result<ProblemInput, InputError> {
         let count = p.required_caregivers.len();
         if !(1..=2).contains(&count) {
             return Err(error(
+                OutOfRange,
                 path.field("required_caregivers"),
                 format!("a patient needs one or two services, found {count}"),
             ));
@@ -212,6 +219,7 @@ fn convert(raw: &RawInstance, name: &str) -> Result<ProblemInput, InputError> {
             (None, _) => None,
             (Some(_), 1) => {
                 return Err(error(
+                    Conflict,
                     path.field("synchronization"),
                     "synchronization needs two required_caregivers, found one",
                 ))
@@ -220,6 +228,7 @@ fn convert(raw: &RawInstance, name: &str) -> Result<ProblemInput, InputError> {
             (Some(RawSync::Sequential { distance: [lo, hi] }), _) => {
                 if !(lo.is_finite() && hi.is_finite() && 0.0 <= *lo && lo <= hi) {
                     return Err(error(
+                        OutOfRange,
                         path.field("synchronization").field("distance"),
                         format!("expected [min, max] with 0 <= min <= max, got [{lo}, {hi}]"),
                     ));
@@ -234,6 +243,7 @@ fn convert(raw: &RawInstance, name: &str) -> Result<ProblemInput, InputError> {
                 (Some(d), _) if d.is_finite() && d >= 0.0 => d,
                 (Some(d), _) => {
                     return Err(error(
+                        OutOfRange,
                         rpath.field("duration"),
                         format!("must be a finite number >= 0, got {d}"),
                     ))
@@ -241,6 +251,7 @@ fn convert(raw: &RawInstance, name: &str) -> Result<ProblemInput, InputError> {
                 (None, Some(&d)) => d,
                 (None, None) => {
                     return Err(error(
+                        UnknownReference,
                         rpath.field("service"),
                         format!(
                             "service '{}' is not in `services`, and no duration is given",
@@ -295,7 +306,10 @@ fn convert(raw: &RawInstance, name: &str) -> Result<ProblemInput, InputError> {
         "objective": {"travel_min": 1, "distance_km": 0, "lateness": 1, "max_lateness": 1,
                       "preferred_staff": 0},
     });
-    serde_json::from_value(doc).map_err(|e| error(root, format!("cannot build the problem: {e}")))
+    serde_json::from_value(doc).map_err(|e| {
+        let kind = InputErrorKind::of_json(&e);
+        error(kind, root, format!("cannot build the problem: {e}"))
+    })
 }
 
 #[cfg(test)]

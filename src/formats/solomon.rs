@@ -7,6 +7,7 @@
 
 use crate::model::input::*;
 use crate::model::time::RawClock;
+use crate::model::InputErrorKind::{self, *};
 use crate::model::{FieldPath, InputError};
 
 /// How arc lengths are rounded.
@@ -32,8 +33,8 @@ pub struct SolomonInstance {
 /// Gehring-Homberger instances have 250), few enough that the fleet fits in memory.
 const MAX_VEHICLES: usize = 10_000;
 
-fn line_err(line: usize, message: impl Into<String>) -> InputError {
-    InputError::new(FieldPath::from(format!("line {line}").as_str()), message)
+fn line_err(kind: InputErrorKind, line: usize, message: impl Into<String>) -> InputError {
+    InputError::of(kind, FieldPath::from(format!("line {line}").as_str()), message)
 }
 
 /// Reads a Solomon instance.
@@ -43,7 +44,7 @@ pub fn read_solomon(text: &str, rounding: Rounding) -> Result<SolomonInstance, I
         .iter()
         .find(|l| !l.trim().is_empty())
         .map(|l| l.trim().to_string())
-        .ok_or_else(|| line_err(1, "empty file: expected a Solomon instance"))?;
+        .ok_or_else(|| line_err(Syntax, 1, "empty file: expected a Solomon instance"))?;
     let mut fleet: Option<(usize, f64)> = None;
     let mut rows: Vec<[f64; 7]> = Vec::new();
     let mut section = "";
@@ -64,13 +65,14 @@ pub fn read_solomon(text: &str, rounding: Rounding) -> Result<SolomonInstance, I
         let nums: Result<Vec<f64>, _> = line.split_whitespace().map(str::parse::<f64>).collect();
         match section {
             "vehicle" if fleet.is_none() => {
-                let nums = nums.map_err(|_| line_err(i + 1, "expected 'NUMBER CAPACITY'"))?;
+                let nums = nums.map_err(|_| line_err(Syntax, i + 1, "expected 'NUMBER CAPACITY'"))?;
                 // One staff member is made per vehicle: an absurd count would exhaust memory.
                 if nums.len() != 2
                     || !(1.0..=MAX_VEHICLES as f64).contains(&nums[0])
                     || nums[0].fract() != 0.0
                 {
                     return Err(line_err(
+                        OutOfRange,
                         i + 1,
                         format!(
                             "expected 'NUMBER CAPACITY' with NUMBER a whole number from 1 to {MAX_VEHICLES}"
@@ -81,10 +83,15 @@ pub fn read_solomon(text: &str, rounding: Rounding) -> Result<SolomonInstance, I
             }
             "customer" => {
                 let nums = nums.map_err(|_| {
-                    line_err(i + 1, "expected 7 numbers: CUST_NO X Y DEMAND READY DUE SERVICE")
+                    line_err(
+                        Syntax,
+                        i + 1,
+                        "expected 7 numbers: CUST_NO X Y DEMAND READY DUE SERVICE",
+                    )
                 })?;
                 if nums.len() != 7 {
                     return Err(line_err(
+                        Syntax,
                         i + 1,
                         format!(
                             "expected 7 numbers (CUST_NO X Y DEMAND READY DUE SERVICE), got {}",
@@ -93,16 +100,17 @@ pub fn read_solomon(text: &str, rounding: Rounding) -> Result<SolomonInstance, I
                     ));
                 }
                 if nums.iter().any(|v| !v.is_finite()) {
-                    return Err(line_err(i + 1, "numbers must be finite"));
+                    return Err(line_err(OutOfRange, i + 1, "numbers must be finite"));
                 }
                 rows.push([nums[0], nums[1], nums[2], nums[3], nums[4], nums[5], nums[6]]);
             }
             _ => {}
         }
     }
-    let (vehicles, capacity) = fleet.ok_or_else(|| line_err(1, "missing VEHICLE section"))?;
+    let (vehicles, capacity) = fleet.ok_or_else(|| line_err(MissingField, 1, "missing VEHICLE section"))?;
     if rows.len() < 2 {
         return Err(line_err(
+            MissingField,
             lines.len(),
             "expected a depot row and at least one customer",
         ));

@@ -12,7 +12,7 @@
 //! member holds a skill today) stays valid: the plan lists it as unassigned with the
 //! reason, so the rest of the day is still planned.
 
-use super::error::{FieldPath, InputError};
+use super::error::{FieldPath, InputError, InputErrorKind};
 use super::problem::{InputWarning, Problem, StaffCount, Visit};
 use super::time::format_short;
 
@@ -24,7 +24,8 @@ pub fn check(problem: &Problem) -> Result<Vec<InputWarning>, InputError> {
         let shift = s.shift_end - s.shift_start;
         let hours = format!("{}-{}", format_short(s.shift_start), format_short(s.shift_end));
         if s.admin_min > shift + 1e-9 {
-            return Err(InputError::new(
+            return Err(InputError::of(
+                InputErrorKind::Incoherent,
                 path.field("admin_min"),
                 format!(
                     "{} min of admin time is longer than the shift {hours} ({} min): no plan can keep it; \
@@ -54,7 +55,7 @@ pub fn check(problem: &Problem) -> Result<Vec<InputWarning>, InputError> {
     for (i, v) in problem.visits.iter().enumerate() {
         let path = FieldPath::root().field("visits").index(i);
         if v.duration > longest + 1e-9 {
-            return Err(InputError::new(
+            return Err(InputError::of(InputErrorKind::Incoherent,
                 path.field("duration_min"),
                 format!(
                     "{} min is longer than every shift (the longest, with overtime, is {} min); check the duration",
@@ -82,7 +83,8 @@ fn pinned(problem: &Problem, v: &Visit, path: &FieldPath) -> Result<(), InputErr
         } else {
             continue;
         };
-        return Err(InputError::new(
+        return Err(InputError::of(
+            InputErrorKind::Incoherent,
             path.field("pinned_staff"),
             format!(
                 "the visit is pinned to staff who may not make it: {why}; pin someone who may, or unpin it"
@@ -128,7 +130,8 @@ fn two_staff(problem: &Problem, v: &Visit, path: &FieldPath) -> Result<(), Input
     } else {
         field
     };
-    Err(InputError::new(
+    Err(InputError::of(
+        InputErrorKind::Incoherent,
         path.field(field),
         format!("a double-handed visit: {needs}, but {why}; {fix}"),
     ))

@@ -42,10 +42,136 @@ impl fmt::Display for FieldPath {
     }
 }
 
+/// What sort of fault an [`InputError`] is, so that callers (the HTTP `kind` field, tests,
+/// a client deciding whether to retry with a fixed document) need not read the message.
+/// Serialised in snake_case: `missing_field`, `out_of_range`, ...
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InputErrorKind {
+    /// Not JSON (or not the text format being read): the document cannot be parsed at all.
+    Syntax,
+    /// A required field is absent.
+    MissingField,
+    /// A field the format does not have (often a misspelling).
+    UnknownField,
+    /// A value of the wrong JSON type or shape: a string for a number, a list of the
+    /// wrong length, an array where an object belongs.
+    WrongType,
+    /// A value of the right type that is not one of those accepted: an unknown enum name,
+    /// a clock time that is not `HH:MM`, an empty id, a URL that is not a server.
+    InvalidValue,
+    /// A number outside its allowed range: a negative duration, a latitude past 90.
+    OutOfRange,
+    /// An id that names no location, staff member or visit of the document.
+    UnknownReference,
+    /// An id given twice, or a visit booked twice for one staff member.
+    Duplicate,
+    /// Fields that contradict each other: an end before its start, a max gap below the min
+    /// gap, overlapping windows, `after` links in a cycle, a matrix of the wrong size.
+    Conflict,
+    /// Every field well formed and consistent, yet no plan could keep them, for a reason
+    /// known before any search (model/coherence.rs: a double-handed visit without two
+    /// qualified staff, a break outside its shift).
+    Incoherent,
+    /// Valid in the format but not accepted here: road travel over the API, re-optimising
+    /// slots.
+    Unsupported,
+    /// The travel source cannot give the times: an unreadable road extract, a place far from
+    /// any road, an OSRM server that does not answer.
+    Travel,
+}
+
+impl InputErrorKind {
+    /// Every kind, for the OpenAPI test and documentation checks.
+    pub const ALL: [InputErrorKind; 12] = {
+        use InputErrorKind::*;
+        [
+            Syntax,
+            MissingField,
+            UnknownField,
+            WrongType,
+            InvalidValue,
+            OutOfRange,
+            UnknownReference,
+            Duplicate,
+            Conflict,
+            Incoherent,
+            Unsupported,
+            Travel,
+        ]
+    };
+
+    /// The snake_case name the HTTP API writes in `error.kind`.
+    pub fn as_str(self) -> &'static str {
+        use InputErrorKind::*;
+        match self {
+            Syntax => "syntax",
+            MissingField => "missing_field",
+            UnknownField => "unknown_field",
+            WrongType => "wrong_type",
+            InvalidValue => "invalid_value",
+            OutOfRange => "out_of_range",
+            UnknownReference => "unknown_reference",
+            Duplicate => "duplicate",
+            Conflict => "conflict",
+            Incoherent => "incoherent",
+            Unsupported => "unsupported",
+            Travel => "travel",
+        }
+    }
+
+    /// The kind of a serde_json error. serde_json keeps only the category (syntax, end
+    /// of input, data) and erases which `serde::de::Error` constructor a data error came
+    /// from, so data errors are told apart by the fixed wording of serde's constructors
+    /// (`missing field`, `unknown field`, `invalid type`, ...), read from serde's own
+    /// message before any rewording of ours.
+    pub fn of_json(e: &serde_json::Error) -> Self {
+        use serde_json::error::Category;
+        match e.classify() {
+            Category::Syntax | Category::Eof | Category::Io => InputErrorKind::Syntax,
+            Category::Data => Self::of_serde_message(&e.to_string()),
+        }
+    }
+
+    /// The kind of a data error from any serde deserializer (JSON bodies, query strings),
+    /// from the wording of the `serde::de::Error` constructor that made it.
+    pub fn of_serde_message(message: &str) -> Self {
+        use InputErrorKind::*;
+        let m = message.trim_start();
+        if m.starts_with("missing field") {
+            MissingField
+        } else if m.starts_with("unknown field") {
+            UnknownField
+        } else if m.starts_with("duplicate field") {
+            Duplicate
+        } else if m.starts_with("invalid type") || m.starts_with("invalid length") {
+            WrongType
+        } else if m.starts_with("data did not match any variant") {
+            // An untagged enum (a location, a clock time): no form of the value fits.
+            WrongType
+        } else if m.starts_with("invalid value: integer") || m.starts_with("invalid value: floating point") {
+            // A number where the type allows only some: -1 for a count.
+            OutOfRange
+        } else {
+            // `invalid value`, `unknown variant`, and our own `custom` messages (a plan's
+            // clock time that does not parse).
+            InvalidValue
+        }
+    }
+}
+
+impl fmt::Display for InputErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A problem or plan document that cannot be used, with the field and the fix.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{path}: {message}")]
 pub struct InputError {
+    /// What sort of fault it is.
+    pub kind: InputErrorKind,
     /// The offending field.
     pub path: FieldPath,
     /// What is wrong and how to fix it.
@@ -53,18 +179,27 @@ pub struct InputError {
 }
 
 impl InputError {
-    /// An error at `path`.
-    pub fn new(path: FieldPath, message: impl Into<String>) -> Self {
+    /// An error of `kind` at `path`.
+    pub fn of(kind: InputErrorKind, path: FieldPath, message: impl Into<String>) -> Self {
         InputError {
+            kind,
             path,
             message: message.into(),
         }
+    }
+
+    /// An error from the travel sources (kind [`InputErrorKind::Travel`]). Kept under this
+    /// name because `travel::error` is its one caller; everything else names its kind
+    /// with [`InputError::of`].
+    pub fn new(path: FieldPath, message: impl Into<String>) -> Self {
+        Self::of(InputErrorKind::Travel, path, message)
     }
 
     /// Turns a serde_json error with its path into an input error.
     pub fn from_json(err: serde_path_to_error::Error<serde_json::Error>) -> Self {
         let path = err.path().to_string();
         let inner = err.into_inner();
+        let kind = InputErrorKind::of_json(&inner);
         let path = if path == "." { String::new() } else { path };
         // A key that could not be read shows as `?`; the object holding it is the place.
         let path = match path.strip_suffix(".?") {
@@ -79,7 +214,7 @@ impl InputError {
             Some(field) => format!("{path}.{field}"),
             None => path,
         };
-        if inner.is_syntax() || inner.is_eof() {
+        if kind == InputErrorKind::Syntax {
             message = format!("not valid JSON: {message}");
         } else if message.contains("did not match any variant of untagged enum LocationRef") {
             message = "a location must be the id of an entry in `locations` or {\"lat\": .., \"lon\": ..}"
@@ -92,6 +227,7 @@ impl InputError {
             message = readable(&message);
         }
         InputError {
+            kind,
             path: FieldPath(path),
             message,
         }

@@ -11,8 +11,9 @@ pub mod plan;
 pub mod problem;
 pub mod time;
 pub mod validate;
+mod validate_travel;
 
-pub use error::{FieldPath, InputError};
+pub use error::{FieldPath, InputError, InputErrorKind};
 pub use plan::*;
 pub use problem::*;
 pub use validate::{parse_input, parse_problem, validate};

@@ -17,14 +17,24 @@ pub enum RawClock {
     Text(String),
 }
 
+/// A clock time that cannot be read. `Display` is the message a scheduler sees after the
+/// field path; validation turns the variant into the input error's kind.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ClockError {
+    /// A number of minutes below 0 (or not finite).
+    #[error("time {0} is not a valid number of minutes (use a number >= 0 or \"HH:MM\")")]
+    Minutes(f64),
+    /// Text that is not `"HH:MM"` or `"HH:MM:SS"`.
+    #[error("time \"{0}\" is not \"HH:MM\" or \"HH:MM:SS\" (for example \"09:30\")")]
+    Text(String),
+}
+
 impl RawClock {
-    /// Minutes since 00:00, or a message saying what is wrong with the value.
-    pub fn minutes(&self) -> Result<f64, String> {
+    /// Minutes since 00:00, or what is wrong with the value.
+    pub fn minutes(&self) -> Result<f64, ClockError> {
         match self {
             RawClock::Minutes(m) if m.is_finite() && *m >= 0.0 => Ok(*m),
-            RawClock::Minutes(m) => Err(format!(
-                "time {m} is not a valid number of minutes (use a number >= 0 or \"HH:MM\")"
-            )),
+            RawClock::Minutes(m) => Err(ClockError::Minutes(*m)),
             RawClock::Text(s) => parse_clock(s),
         }
     }
@@ -37,8 +47,8 @@ impl From<f64> for RawClock {
 }
 
 /// Parses `"HH:MM"` or `"HH:MM:SS"` into minutes.
-pub fn parse_clock(s: &str) -> Result<f64, String> {
-    let bad = || format!("time \"{s}\" is not \"HH:MM\" or \"HH:MM:SS\" (for example \"09:30\")");
+pub fn parse_clock(s: &str) -> Result<f64, ClockError> {
+    let bad = || ClockError::Text(s.to_string());
     let parts: Vec<&str> = s.trim().split(':').collect();
     if !(2..=3).contains(&parts.len()) {
         return Err(bad());

@@ -4,13 +4,17 @@
 //! serve (skills, exclusions, windows against shifts) is valid input: the solver reports
 //! it as unassigned with the reason, because that is an answer a scheduler can act on.
 
+use super::error::InputErrorKind::{self, *};
 use super::error::{FieldPath, InputError};
 use super::input::*;
 use super::problem::*;
-use super::time::format_short;
+use super::time::{format_short, ClockError};
+use super::validate_travel::{travel_mode, travel_model};
 use std::collections::HashMap;
 
-type Result<T> = std::result::Result<T, InputError>;
+pub use super::validate_travel::{DEFAULT_MAX_SNAP_M, DEFAULT_MAX_TABLE_SIZE, DEFAULT_OSRM_TIMEOUT_S};
+
+pub(super) type Result<T> = std::result::Result<T, InputError>;
 
 /// Parses and validates a problem document.
 pub fn parse_problem(json: &str) -> Result<Problem> {
@@ -25,6 +29,7 @@ pub fn parse_input(json: &str) -> Result<ProblemInput> {
     // serde would read an array positionally as a struct and blame its first element.
     if json.trim_start().starts_with('[') {
         return err(
+            WrongType,
             FieldPath::root(),
             "a problem must be a JSON object {\"staff\": [..], \"visits\": [..], ..}, not an array",
         );
@@ -33,24 +38,34 @@ pub fn parse_input(json: &str) -> Result<ProblemInput> {
     serde_path_to_error::deserialize(de).map_err(InputError::from_json)
 }
 
-fn err<T>(path: FieldPath, message: impl Into<String>) -> Result<T> {
-    Err(InputError::new(path, message))
+pub(super) fn err<T>(kind: InputErrorKind, path: FieldPath, message: impl Into<String>) -> Result<T> {
+    Err(InputError::of(kind, path, message))
 }
 
 fn minutes(raw: &super::time::RawClock, path: FieldPath) -> Result<f64> {
-    raw.minutes().map_err(|m| InputError::new(path, m))
+    raw.minutes().map_err(|e| {
+        let kind = match e {
+            ClockError::Minutes(_) => OutOfRange,
+            ClockError::Text(_) => InvalidValue,
+        };
+        InputError::of(kind, path, e.to_string())
+    })
 }
 
-fn non_negative(v: f64, path: FieldPath, what: &str) -> Result<f64> {
+pub(super) fn non_negative(v: f64, path: FieldPath, what: &str) -> Result<f64> {
     if !v.is_finite() || v < 0.0 {
-        return err(path, format!("{what} must be a finite number >= 0, got {v}"));
+        return err(
+            OutOfRange,
+            path,
+            format!("{what} must be a finite number >= 0, got {v}"),
+        );
     }
     Ok(v)
 }
 
 fn check_id(id: &str, path: FieldPath) -> Result<()> {
     if id.trim().is_empty() {
-        return err(path, "id must be a non-empty string");
+        return err(InvalidValue, path, "id must be a non-empty string");
     }
     Ok(())
 }
@@ -63,6 +78,7 @@ fn index_ids<'a>(ids: impl Iterator<Item = &'a str>, list: &str) -> Result<HashM
         check_id(id, path.clone())?;
         if let Some(first) = map.insert(id, i) {
             return err(
+                Duplicate,
                 path,
                 format!("duplicate id '{id}' (also {list}[{first}]); ids must be unique"),
             );
@@ -73,10 +89,18 @@ fn index_ids<'a>(ids: impl Iterator<Item = &'a str>, list: &str) -> Result<HashM
 
 fn check_point(lat: f64, lon: f64, path: &FieldPath) -> Result<LatLon> {
     if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
-        return err(path.field("lat"), format!("latitude {lat} is outside -90..90"));
+        return err(
+            OutOfRange,
+            path.field("lat"),
+            format!("latitude {lat} is outside -90..90"),
+        );
     }
     if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
-        return err(path.field("lon"), format!("longitude {lon} is outside -180..180"));
+        return err(
+            OutOfRange,
+            path.field("lon"),
+            format!("longitude {lon} is outside -180..180"),
+        );
     }
     Ok(LatLon { lat, lon })
 }
@@ -91,7 +115,8 @@ impl Places<'_> {
     fn resolve(&mut self, loc: &LocationRef, path: FieldPath) -> Result<usize> {
         match loc {
             LocationRef::Id(id) => self.ids.get(id.as_str()).copied().ok_or_else(|| {
-                InputError::new(
+                InputError::of(
+                    UnknownReference,
                     path,
                     format!("unknown location '{id}': add it to `locations` or give {{\"lat\", \"lon\"}}"),
                 )
@@ -99,6 +124,7 @@ impl Places<'_> {
             LocationRef::Point(p) => {
                 if self.matrix_mode {
                     return err(
+                        Conflict,
                         path,
                         "with travel mode \"matrix\" every location must be the id of a `locations` entry",
                     );
@@ -109,223 +135,6 @@ impl Places<'_> {
                     point: Some(point),
                 });
                 Ok(self.places.len() - 1)
-            }
-        }
-    }
-}
-
-fn travel_model(input: &ProblemInput) -> Result<TravelModel> {
-    let path = FieldPath::root().field("travel");
-    match &input.travel {
-        None => Ok(TravelModel::Haversine {
-            speed_kmh: 30.0,
-            detour_factor: 1.3,
-        }),
-        Some(TravelInput::Haversine {
-            speed_kmh,
-            detour_factor,
-        }) => {
-            let speed = speed_kmh.unwrap_or(30.0);
-            if !speed.is_finite() || speed <= 0.0 {
-                return err(
-                    path.field("speed_kmh"),
-                    format!("speed must be > 0 km/h, got {speed}"),
-                );
-            }
-            let detour = detour_factor.unwrap_or(1.3);
-            if !detour.is_finite() || detour < 1.0 {
-                return err(
-                    path.field("detour_factor"),
-                    format!("detour factor must be >= 1 (roads are never shorter than a straight line), got {detour}"),
-                );
-            }
-            Ok(TravelModel::Haversine {
-                speed_kmh: speed,
-                detour_factor: detour,
-            })
-        }
-        Some(TravelInput::Matrix {
-            durations_min,
-            distances_km,
-        }) => {
-            let n = input.locations.len();
-            for (name, m) in [("durations_min", durations_min), ("distances_km", distances_km)] {
-                let mpath = path.field(name);
-                if m.len() != n {
-                    return err(
-                        mpath,
-                        format!(
-                            "matrix has {} rows but `locations` has {n} entries; it must be {n} x {n}",
-                            m.len()
-                        ),
-                    );
-                }
-                for (i, row) in m.iter().enumerate() {
-                    if row.len() != n {
-                        return err(
-                            mpath.index(i),
-                            format!(
-                                "row has {} entries; the matrix must be square, {n} x {n}",
-                                row.len()
-                            ),
-                        );
-                    }
-                    // The path is built only for a bad entry: a 1,000-place matrix has
-                    // two million of them, and formatting each path cost seconds.
-                    if let Some(j) = row.iter().position(|v| !v.is_finite() || *v < 0.0) {
-                        non_negative(row[j], mpath.index(i).index(j), "matrix entry")?;
-                    }
-                }
-            }
-            Ok(TravelModel::Matrix {
-                durations_min: durations_min.clone(),
-                distances_km: distances_km.clone(),
-            })
-        }
-        Some(TravelInput::Road {
-            osm_file,
-            profile,
-            max_snap_m,
-        }) => {
-            if osm_file.trim().is_empty() {
-                return err(
-                    path.field("osm_file"),
-                    "give the path of an OpenStreetMap extract (.osm.pbf)",
-                );
-            }
-            Ok(TravelModel::Road {
-                osm_file: osm_file.into(),
-                profile: parse_mode(profile.as_deref(), path.field("profile"))?,
-                max_snap_m: max_snap(*max_snap_m, &path)?,
-            })
-        }
-        Some(TravelInput::Osrm {
-            url,
-            profile,
-            max_snap_m,
-            max_table_size,
-            timeout_s,
-            mode_urls,
-        }) => {
-            let url = osrm_url(url, path.field("url"))?;
-            let max_table_size = max_table_size.unwrap_or(DEFAULT_MAX_TABLE_SIZE);
-            if max_table_size < 1 {
-                return err(
-                    path.field("max_table_size"),
-                    "must be at least 1 (the server's --max-table-size, 100 by default)",
-                );
-            }
-            let timeout_s = timeout_s.unwrap_or(DEFAULT_OSRM_TIMEOUT_S);
-            if !timeout_s.is_finite() || !(0.0..=3600.0).contains(&timeout_s) || timeout_s == 0.0 {
-                return err(
-                    path.field("timeout_s"),
-                    format!("timeout must be > 0 and <= 3600 seconds, got {timeout_s}"),
-                );
-            }
-            let mut urls = Vec::new();
-            for (name, u) in mode_urls.iter().flatten() {
-                let mode = parse_mode(Some(name), path.field("mode_urls").field(name))?;
-                urls.push((mode, osrm_url(u, path.field("mode_urls").field(name))?));
-            }
-            urls.sort_by_key(|(m, _)| *m);
-            Ok(TravelModel::Osrm {
-                url,
-                profile: parse_mode(profile.as_deref(), path.field("profile"))?,
-                max_snap_m: max_snap(*max_snap_m, &path)?,
-                max_table_size,
-                timeout_s,
-                mode_urls: urls,
-            })
-        }
-    }
-}
-
-/// Default `travel.max_snap_m`: a rural address point can sit a few hundred metres up a
-/// private drive, but a kilometre from any road is a wrong coordinate.
-pub const DEFAULT_MAX_SNAP_M: f64 = 1000.0;
-/// Default `travel.max_table_size`: osrm-routed's own default.
-pub const DEFAULT_MAX_TABLE_SIZE: usize = 100;
-/// Default `travel.timeout_s` for OSRM requests.
-pub const DEFAULT_OSRM_TIMEOUT_S: f64 = 60.0;
-
-fn max_snap(v: Option<f64>, path: &FieldPath) -> Result<f64> {
-    let m = v.unwrap_or(DEFAULT_MAX_SNAP_M);
-    if !m.is_finite() || m <= 0.0 {
-        return err(
-            path.field("max_snap_m"),
-            format!("must be a distance in metres > 0, got {m}"),
-        );
-    }
-    Ok(m)
-}
-
-/// A travel mode name (`car`, `walk`, `bike`, or OSRM's `foot`, `bicycle`); absent = car.
-fn parse_mode(name: Option<&str>, path: FieldPath) -> Result<TravelMode> {
-    match name {
-        None | Some("car") => Ok(TravelMode::Car),
-        Some("walk" | "foot") => Ok(TravelMode::Walk),
-        Some("bike" | "bicycle") => Ok(TravelMode::Bike),
-        Some(other) => err(
-            path,
-            format!("unknown travel mode '{other}': use \"car\", \"walk\" or \"bike\""),
-        ),
-    }
-}
-
-fn osrm_url(url: &str, path: FieldPath) -> Result<String> {
-    let u = url.trim().trim_end_matches('/');
-    let Some(rest) = u.strip_prefix("http://") else {
-        return err(
-            path,
-            format!("'{url}' is not an http:// URL (an OSRM server such as http://127.0.0.1:5000)"),
-        );
-    };
-    if rest.is_empty() || rest.contains(char::is_whitespace) || rest.contains(['?', '#']) {
-        return err(
-            path,
-            format!("'{url}' is not a server address like http://127.0.0.1:5000"),
-        );
-    }
-    Ok(u.to_string())
-}
-
-/// `staff[].travel_mode`, kept only when it differs from the travel model's profile.
-fn travel_mode(
-    mode: Option<TravelMode>,
-    travel: &TravelModel,
-    path: FieldPath,
-) -> Result<Option<TravelMode>> {
-    let Some(mode) = mode else { return Ok(None) };
-    match travel {
-        TravelModel::Haversine { .. } | TravelModel::Matrix { .. } => {
-            if mode == TravelMode::Car {
-                Ok(None)
-            } else {
-                err(
-                    path,
-                    format!(
-                        "travel mode '{mode}' needs road travel: set travel.mode to \"road\" or \"osrm\" \
-                         (haversine and matrix travel model driving)"
-                    ),
-                )
-            }
-        }
-        TravelModel::Road { profile, .. } => Ok((mode != *profile).then_some(mode)),
-        TravelModel::Osrm {
-            profile, mode_urls, ..
-        } => {
-            if mode == *profile {
-                Ok(None)
-            } else if mode_urls.iter().any(|(m, _)| *m == mode) {
-                Ok(Some(mode))
-            } else {
-                err(
-                    path,
-                    format!(
-                        "the OSRM server serves '{profile}'; for '{mode}' give the URL of a server \
-                         built with that profile in travel.mode_urls.{mode}"
-                    ),
-                )
             }
         }
     }
@@ -344,8 +153,20 @@ pub fn validate(input: &ProblemInput) -> Result<Problem> {
         let point = match (l.lat, l.lon) {
             (Some(lat), Some(lon)) => Some(check_point(lat, lon, &path)?),
             (None, None) if matrix_mode => None,
-            (None, _) => return err(path.field("lat"), "lat is required (degrees, WGS84)"),
-            (_, None) => return err(path.field("lon"), "lon is required (degrees, WGS84)"),
+            (None, _) => {
+                return err(
+                    MissingField,
+                    path.field("lat"),
+                    "lat is required (degrees, WGS84)",
+                )
+            }
+            (_, None) => {
+                return err(
+                    MissingField,
+                    path.field("lon"),
+                    "lon is required (degrees, WGS84)",
+                )
+            }
         };
         named.push(Place {
             id: Some(l.id.clone()),
@@ -360,7 +181,11 @@ pub fn validate(input: &ProblemInput) -> Result<Problem> {
     let named_places = places.places.len();
 
     if input.staff.is_empty() {
-        return err(root.field("staff"), "at least one staff member is needed");
+        return err(
+            InvalidValue,
+            root.field("staff"),
+            "at least one staff member is needed",
+        );
     }
     let staff_ids = index_ids(input.staff.iter().map(|s| s.id.as_str()), "staff")?;
     let mut staff = Vec::with_capacity(input.staff.len());
@@ -422,6 +247,7 @@ fn validate_staff(s: &StaffInput, path: FieldPath, places: &mut Places) -> Resul
     let shift_end = minutes(&s.shift.end, path.field("shift").field("end"))?;
     if shift_end < shift_start {
         return err(
+            Conflict,
             path.field("shift").field("end"),
             format!(
                 "shift end {} is before its start {}",
@@ -443,6 +269,7 @@ fn validate_staff(s: &StaffInput, path: FieldPath, places: &mut Places) -> Resul
         let duration = non_negative(b.duration_min, bp.field("duration_min"), "duration")?;
         if latest < earliest {
             return err(
+                Conflict,
                 bp.field("latest"),
                 format!(
                     "latest {} is before earliest {}",
@@ -454,6 +281,7 @@ fn validate_staff(s: &StaffInput, path: FieldPath, places: &mut Places) -> Resul
         let latest_end = shift_end + s.max_overtime_min.unwrap_or(0.0).max(0.0);
         if latest < shift_start || earliest + duration > latest_end {
             return err(
+                Incoherent,
                 bp,
                 format!(
                     "a {} min break starting {}-{} cannot be taken within the shift {}-{}: \
@@ -482,6 +310,7 @@ fn validate_staff(s: &StaffInput, path: FieldPath, places: &mut Places) -> Resul
         Some(n) if n >= 0 => Some(n as usize),
         Some(n) => {
             return err(
+                OutOfRange,
                 path.field("max_visits"),
                 format!("max_visits must be >= 0, got {n}"),
             )
@@ -520,7 +349,13 @@ fn staff_refs(ids: &[String], path: FieldPath, ctx: &VisitCtx) -> Result<Vec<usi
     for (k, id) in ids.iter().enumerate() {
         match ctx.staff_ids.get(id.as_str()) {
             Some(&i) => out.push(i),
-            None => return err(path.index(k), format!("unknown staff id '{id}'")),
+            None => {
+                return err(
+                    UnknownReference,
+                    path.index(k),
+                    format!("unknown staff id '{id}'"),
+                )
+            }
         }
     }
     out.sort_unstable();
@@ -542,6 +377,7 @@ fn validate_visit(
     if let Some(ws) = &v.time_windows {
         if ws.is_empty() {
             return err(
+                InvalidValue,
                 path.field("time_windows"),
                 "empty list: give at least one window, or leave time_windows out for any time",
             );
@@ -552,6 +388,7 @@ fn validate_visit(
             let end = minutes(b, wp.index(1))?;
             if end < start {
                 return err(
+                    Conflict,
                     wp,
                     format!(
                         "end {} is before start {}",
@@ -561,7 +398,8 @@ fn validate_visit(
                 );
             }
             if end < ctx.earliest_shift || start > ctx.latest_shift {
-                let e = InputError::new(
+                let e = InputError::of(
+                    Incoherent,
                     wp,
                     format!(
                         "window {}-{} lies outside every shift ({}-{}); check the times",
@@ -587,7 +425,11 @@ fn validate_visit(
         windows.sort_by(|a, b| a.start.total_cmp(&b.start));
         for k in 1..windows.len() {
             if windows[k].start <= windows[k - 1].end {
-                return err(path.field("time_windows"), "windows overlap; merge them into one");
+                return err(
+                    Conflict,
+                    path.field("time_windows"),
+                    "windows overlap; merge them into one",
+                );
             }
         }
     }
@@ -596,6 +438,7 @@ fn validate_visit(
         2 => StaffCount::Two,
         n => {
             return err(
+                OutOfRange,
                 path.field("staff_count"),
                 format!("staff_count must be 1 or 2, got {n}"),
             )
@@ -607,6 +450,7 @@ fn validate_visit(
     let needed = if staff_count == StaffCount::Two { 2 } else { 1 };
     if !pinned_staff.is_empty() && pinned_staff.len() != needed {
         return err(
+            InputErrorKind::Conflict,
             path.field("pinned_staff"),
             format!(
                 "names {} different staff member(s), but the visit needs {needed}; name {needed} or none",
@@ -618,20 +462,29 @@ fn validate_visit(
     for (k, a) in v.after.iter().enumerate() {
         let ap = path.field("after").index(k);
         let Some(&other) = ctx.visit_ids.get(a.visit.as_str()) else {
-            return err(ap.field("visit"), format!("unknown visit id '{}'", a.visit));
+            return err(
+                UnknownReference,
+                ap.field("visit"),
+                format!("unknown visit id '{}'", a.visit),
+            );
         };
         if a.visit == v.id {
-            return err(ap.field("visit"), "a visit cannot come after itself");
+            return err(Conflict, ap.field("visit"), "a visit cannot come after itself");
         }
         let min = match a.min_gap_min {
-            Some(m) if !m.is_finite() => return err(ap.field("min_gap_min"), "must be a finite number"),
+            Some(m) if !m.is_finite() => {
+                return err(OutOfRange, ap.field("min_gap_min"), "must be a finite number")
+            }
             Some(m) => m,
             None => 0.0,
         };
         let max = match a.max_gap_min {
-            Some(m) if !m.is_finite() => return err(ap.field("max_gap_min"), "must be a finite number"),
+            Some(m) if !m.is_finite() => {
+                return err(OutOfRange, ap.field("max_gap_min"), "must be a finite number")
+            }
             Some(m) if m < min => {
                 return err(
+                    Conflict,
                     ap.field("max_gap_min"),
                     format!("max gap {m} is below min gap {min}"),
                 )
@@ -654,6 +507,7 @@ fn validate_visit(
         Some(LatenessInput::Word(w)) if w == "unbounded" => MaxLateness::Unbounded,
         Some(LatenessInput::Word(w)) => {
             return err(
+                InvalidValue,
                 path.field("max_lateness_min"),
                 format!("'{w}' is not allowed: use a number of minutes, \"unbounded\" or null"),
             )
@@ -710,7 +564,7 @@ fn check_after_cycles(visits: &[Visit], inputs: &[VisitInput]) -> Result<()> {
                             .field("after")
                             .index(*k - 1)
                             .field("visit");
-                        return err(
+                        return err(Conflict,
                             path,
                             format!(
                                 "`after` links form a cycle through '{}' and '{}'; one of them must not wait for the other",
@@ -740,16 +594,21 @@ fn validate_baseline(
     for (i, r) in b.routes.iter().enumerate() {
         let rp = path.index(i);
         let Some(&staff) = staff_ids.get(r.staff.as_str()) else {
-            return err(rp.field("staff"), format!("unknown staff id '{}'", r.staff));
+            return err(
+                UnknownReference,
+                rp.field("staff"),
+                format!("unknown staff id '{}'", r.staff),
+            );
         };
         let mut visits = Vec::with_capacity(r.visits.len());
         for (k, id) in r.visits.iter().enumerate() {
             let vp = rp.field("visits").index(k);
             let Some(&v) = visit_ids.get(id.as_str()) else {
-                return err(vp, format!("unknown visit id '{id}'"));
+                return err(UnknownReference, vp, format!("unknown visit id '{id}'"));
             };
             if let Some(prev) = seen.insert((v, staff), vp.to_string()) {
                 return err(
+                    Duplicate,
                     vp,
                     format!(
                         "visit '{id}' is booked twice for staff '{}' (also {prev})",
@@ -789,6 +648,7 @@ fn validate_options(o: OptionsInput) -> Result<Options> {
     // The upper bound keeps the value within what a timer can hold (a day is plenty).
     if !time_limit_s.is_finite() || !(0.0..=MAX_TIME_LIMIT_S).contains(&time_limit_s) {
         return err(
+            OutOfRange,
             FieldPath::root().field("options").field("time_limit_s"),
             format!(
                 "time limit must be a number of seconds >= 0 and <= {MAX_TIME_LIMIT_S}, got {time_limit_s}"

@@ -8,7 +8,7 @@ use super::assumptions::{Assumptions, KM_PER_MILE};
 use super::day::{day_view, DayView, TimedVisit};
 use super::figures::Figures;
 use crate::check::TIME_TOL;
-use crate::model::{FieldPath, InputError, Plan, Problem, Step, Visit};
+use crate::model::{FieldPath, InputError, InputErrorKind, Plan, Problem, Step, Visit};
 use crate::solve::schedule::late_by;
 use crate::travel::TravelMatrix;
 use std::collections::{BTreeSet, HashMap};
@@ -75,7 +75,8 @@ impl Analysis {
         for (ri, route) in plan.routes.iter().enumerate() {
             let path = routes.index(ri);
             let &s = staff_ids.get(route.staff.as_str()).ok_or_else(|| {
-                InputError::new(
+                InputError::of(
+                    InputErrorKind::UnknownReference,
                     path.field("staff"),
                     format!(
                         "staff '{}' is not in the problem (plans must use the problem's staff ids)",
@@ -84,7 +85,8 @@ impl Analysis {
                 )
             })?;
             if days[s].is_some() {
-                return Err(InputError::new(
+                return Err(InputError::of(
+                    InputErrorKind::Duplicate,
                     path.field("staff"),
                     format!("staff '{}' has more than one route", route.staff),
                 ));
@@ -106,7 +108,8 @@ impl Analysis {
                         ..
                     } => {
                         let &v = visit_ids.get(visit.as_str()).ok_or_else(|| {
-                            InputError::new(
+                            InputError::of(
+                                InputErrorKind::UnknownReference,
                                 path.field("steps").index(k).field("visit"),
                                 format!("visit '{visit}' is not in the problem"),
                             )

@@ -1,7 +1,7 @@
 //! The rates and factors a report turns minutes and kilometres into money and CO2 with, and
 //! the assumptions section printed with every report so its figures can be reproduced.
 
-use crate::model::{Problem, TravelModel};
+use crate::model::{InputErrorKind, Problem, TravelModel};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -87,6 +87,7 @@ impl Assumptions {
                 Ok(())
             } else {
                 Err(AssumptionError {
+                    kind: InputErrorKind::OutOfRange,
                     setting,
                     message: format!("{} is not between {lo} and {hi} {unit}", shown(v)),
                 })
@@ -103,6 +104,7 @@ impl Assumptions {
         for (org, &r) in &self.gbp_per_mile {
             if !known.contains(org) {
                 return Err(AssumptionError {
+                    kind: InputErrorKind::UnknownReference,
                     setting: format!("gbp_per_mile.{org}"),
                     message: format!(
                         "no staff member works for '{org}'; the organisations are {}",
@@ -154,6 +156,8 @@ fn shown(v: f64) -> String {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{setting}: {message}")]
 pub struct AssumptionError {
+    /// Out of range, or an organisation no staff member works for (an unknown reference).
+    pub kind: InputErrorKind,
     /// The setting as the JSON request names it: `gbp_per_mile.NHS`, `days_per_year`.
     pub setting: String,
     /// What is wrong.

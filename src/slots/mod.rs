@@ -36,7 +36,7 @@
 
 use crate::model::input::{LocationRef, ProblemInput, VisitInput};
 use crate::model::time::{format_short, Clock};
-use crate::model::{validate, FieldPath, InputError, Plan, Problem, Step, TravelModel};
+use crate::model::{validate, FieldPath, InputError, InputErrorKind, Plan, Problem, Step, TravelModel};
 use crate::solve::bounds::{partner_bounds, same_moment, Fitting};
 use crate::solve::instance::Instance;
 use crate::solve::rules;
@@ -201,13 +201,15 @@ impl Day {
         for (i, r) in plan.routes.iter().enumerate() {
             let path = root.index(i);
             let s = problem.staff_index(&r.staff).ok_or_else(|| {
-                BookError::Plan(InputError::new(
+                BookError::Plan(InputError::of(
+                    InputErrorKind::UnknownReference,
                     path.field("staff"),
                     format!("unknown staff id '{}'", r.staff),
                 ))
             })?;
             if routes[s].is_some() {
-                return Err(BookError::Plan(InputError::new(
+                return Err(BookError::Plan(InputError::of(
+                    InputErrorKind::Duplicate,
                     path.field("staff"),
                     format!("staff '{}' has two routes", r.staff),
                 )));
@@ -219,14 +221,16 @@ impl Day {
                 };
                 let vpath = path.field("steps").index(j).field("visit");
                 let v = problem.visit_index(visit).ok_or_else(|| {
-                    BookError::Plan(InputError::new(
+                    BookError::Plan(InputError::of(
+                        InputErrorKind::UnknownReference,
                         vpath.clone(),
                         format!("unknown visit id '{visit}'"),
                     ))
                 })?;
                 served[v] += 1;
                 if served[v] > problem.visits[v].staff_count.get() {
-                    return Err(BookError::Plan(InputError::new(
+                    return Err(BookError::Plan(InputError::of(
+                        InputErrorKind::Duplicate,
                         vpath,
                         format!("visit '{visit}' is served more often than its staff_count"),
                     )));
@@ -311,7 +315,8 @@ impl Day {
         let problem = validate(&input).map_err(|e| {
             let path = e.path.as_str();
             match path.strip_prefix(&prefix) {
-                Some(rest) => BookError::Visit(InputError::new(
+                Some(rest) => BookError::Visit(InputError::of(
+                    e.kind,
                     FieldPath::from(rest.trim_start_matches('.')),
                     e.message,
                 )),

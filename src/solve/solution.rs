@@ -269,36 +269,49 @@ impl Solution {
     /// Whether the bookkeeping agrees with the rounds: every planned visit served once
     /// (twice, by different staff, if double-handed), nothing else served, and the
     /// unassigned list exactly the unplanned visits. Checked in debug builds.
-    pub fn consistent(&self, inst: &Instance) -> Result<(), String> {
+    pub fn consistent(&self, inst: &Instance) -> Result<(), Inconsistency> {
         let mut count = vec![0usize; inst.visits.len()];
         for (r, route) in self.routes.iter().enumerate() {
             let timed: Vec<usize> = self.timings[r].stops.iter().map(|s| s.visit).collect();
             if timed != *route {
-                return Err(format!("round {r} is {route:?} but its timing has {timed:?}"));
+                return Err(Inconsistency::Timing {
+                    round: r,
+                    route: route.clone(),
+                    timed,
+                });
             }
             for (k, &v) in route.iter().enumerate() {
                 count[v] += 1;
                 if !self.slots_of(v).any(|s| s == (r, k)) {
-                    return Err(format!("visit {v} at ({r}, {k}) is missing from the slot index"));
+                    return Err(Inconsistency::SlotIndex {
+                        visit: v,
+                        round: r,
+                        position: k,
+                    });
                 }
             }
             let (load, complex) = summary(inst, route);
             if (load - self.loads[r]).abs() > 1e-6 {
-                return Err(format!(
-                    "round {r} carries {load} but its stored load is {}",
-                    self.loads[r]
-                ));
+                return Err(Inconsistency::Load {
+                    round: r,
+                    load,
+                    stored: self.loads[r],
+                });
             }
             if complex != self.complex[r] {
-                return Err(format!(
-                    "round {r} has {complex} complex visits, stored {}",
-                    self.complex[r]
-                ));
+                return Err(Inconsistency::Complex {
+                    round: r,
+                    complex,
+                    stored: self.complex[r],
+                });
             }
             let mut seen = route.clone();
             seen.sort_unstable();
             if seen.windows(2).any(|w| w[0] == w[1]) {
-                return Err(format!("a round serves a visit twice: {route:?}"));
+                return Err(Inconsistency::Twice {
+                    round: r,
+                    route: route.clone(),
+                });
             }
         }
         for (v, &c) in count.iter().enumerate() {
@@ -310,17 +323,94 @@ impl Solution {
                 1
             };
             if c != want {
-                return Err(format!("visit {v} served {c} times, expected {want}"));
+                return Err(Inconsistency::Served {
+                    visit: v,
+                    served: c,
+                    want,
+                });
             }
             if self.placed[v] == self.unassigned.contains(&v) {
-                return Err(format!(
-                    "visit {v}: placed {} but unassigned list disagrees",
-                    self.placed[v]
-                ));
+                return Err(Inconsistency::Unassigned {
+                    visit: v,
+                    placed: self.placed[v],
+                });
             }
         }
         Ok(())
     }
+}
+
+/// Where a solution's bookkeeping disagrees with its rounds: a bug in a move, never a
+/// property of the input. Debug builds assert there is none; a warm start from a plan
+/// drops a start that has one.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Inconsistency {
+    /// The timing of a round lists other visits than the round.
+    #[error("round {round} is {route:?} but its timing has {timed:?}")]
+    Timing {
+        /// The round.
+        round: usize,
+        /// Its visits.
+        route: Vec<usize>,
+        /// The visits its timing lists.
+        timed: Vec<usize>,
+    },
+    /// A planned visit is not where the slot index says.
+    #[error("visit {visit} at ({round}, {position}) is missing from the slot index")]
+    SlotIndex {
+        /// The visit.
+        visit: usize,
+        /// Its round.
+        round: usize,
+        /// Its position in the round.
+        position: usize,
+    },
+    /// The stored load of a round is not the sum of its demands.
+    #[error("round {round} carries {load} but its stored load is {stored}")]
+    Load {
+        /// The round.
+        round: usize,
+        /// The sum of its visits' demands.
+        load: f64,
+        /// What the summary holds.
+        stored: f64,
+    },
+    /// The stored count of visits that rule out the O(1) check is wrong.
+    #[error("round {round} has {complex} complex visits, stored {stored}")]
+    Complex {
+        /// The round.
+        round: usize,
+        /// Its complex visits.
+        complex: u32,
+        /// What the summary holds.
+        stored: u32,
+    },
+    /// A round serves one visit twice.
+    #[error("a round serves a visit twice: {route:?}")]
+    Twice {
+        /// The round.
+        round: usize,
+        /// Its visits.
+        route: Vec<usize>,
+    },
+    /// A visit is served other than once (twice if double-handed), or served unplanned.
+    #[error("visit {visit} served {served} times, expected {want}")]
+    Served {
+        /// The visit.
+        visit: usize,
+        /// Times it is served.
+        served: usize,
+        /// Times it should be.
+        want: usize,
+    },
+    /// The unassigned list disagrees with the planned flag.
+    #[error("visit {visit}: placed {placed} but unassigned list disagrees")]
+    Unassigned {
+        /// The visit.
+        visit: usize,
+        /// Its planned flag.
+        placed: bool,
+    },
 }
 
 /// A round's load and its number of visits that rule out the O(1) insertion check: what
