@@ -4,10 +4,10 @@
 #[path = "../benches/common/day.rs"]
 mod day;
 
-use carerounds::slots::{BookError, Day};
 use carerounds::check::check;
 use carerounds::model::input::{ProblemInput, VisitInput};
 use carerounds::model::{validate, Plan};
+use carerounds::slots::{BookError, Day};
 use carerounds::solve::Solver;
 use carerounds::travel::TravelMatrix;
 use serde_json::json;
@@ -17,14 +17,22 @@ fn planned(visits: usize, staff: usize, seed: u64) -> (ProblemInput, Plan) {
     let input: ProblemInput = serde_json::from_value(day::day(visits, staff, seed)).expect("problem");
     let problem = validate(&input).expect("valid");
     // Deterministic: the same plan however busy the machine is.
-    let plan = Solver::new(&problem)
-        .time_limit(Duration::from_millis(300))
-        .deterministic(true)
-        .threads(1)
-        .run()
-        .plan;
+    let plan = Solver::new(
+        &problem,
+        carerounds::travel::sources::build(&problem).expect("travel"),
+    )
+    .time_limit(Duration::from_millis(300))
+    .deterministic(true)
+    .threads(1)
+    .run()
+    .plan;
     assert!(
-        check(&problem, &plan).is_empty(),
+        check(
+            &problem,
+            &carerounds::travel::sources::build(&problem).expect("travel"),
+            &plan
+        )
+        .is_empty(),
         "the solver's plan fails the checker"
     );
     (input, plan)
@@ -34,12 +42,21 @@ fn visit(v: serde_json::Value) -> VisitInput {
     serde_json::from_value(v).expect("visit")
 }
 
-fn assert_feasible_booked(input: &ProblemInput, day: &Day, v: &VisitInput, o: &carerounds::slots::SlotOption) {
+fn assert_feasible_booked(
+    input: &ProblemInput,
+    day: &Day,
+    v: &VisitInput,
+    o: &carerounds::slots::SlotOption,
+) {
     let plan = day.book(v, o).expect("books");
     let mut ext = input.clone();
     ext.visits.push(v.clone());
     let problem = validate(&ext).expect("valid with the visit");
-    let violations = check(&problem, &plan);
+    let violations = check(
+        &problem,
+        &carerounds::travel::sources::build(&problem).expect("travel"),
+        &plan,
+    );
     assert!(
         violations.is_empty(),
         "option {o:?} fails the checker: {}",
@@ -172,7 +189,7 @@ fn the_extended_matrix_equals_a_full_build() {
     let (mut input, _) = planned(40, 6, 9);
     input.visits.push(visit(day::new_visit(4)));
     let p = validate(&input).expect("valid");
-    let full = TravelMatrix::build(&p);
+    let full = TravelMatrix::computed(&p).unwrap();
     let n = full.len();
     // The last place is the new visit's point.
     assert_eq!(p.visits.last().map(|v| v.place), Some(n - 1));
@@ -184,6 +201,11 @@ fn the_extended_matrix_equals_a_full_build() {
     let slots = day.slots(&v, 3).expect("slots");
     for o in &slots.options {
         let booked = day.book(&v, o).expect("books");
-        assert!(check(&p, &booked).is_empty());
+        assert!(check(
+            &p,
+            &carerounds::travel::sources::build(&p).expect("travel"),
+            &booked
+        )
+        .is_empty());
     }
 }
