@@ -25,11 +25,14 @@ struct Body {
 fn setup() -> (ProblemInput, Plan, Vec<VisitInput>) {
     let input: ProblemInput = serde_json::from_value(day::day(300, 30, 42)).expect("problem");
     let problem = validate(&input).expect("valid");
-    let plan = Solver::new(&problem)
-        .time_limit(Duration::from_millis(500))
-        .threads(1)
-        .run()
-        .plan;
+    let plan = Solver::new(
+        &problem,
+        carerounds::travel::sources::build(&problem).expect("travel"),
+    )
+    .time_limit(Duration::from_millis(500))
+    .threads(1)
+    .run()
+    .plan;
     let visits = (0..16)
         .map(|k| serde_json::from_value(day::new_visit(k)).expect("visit"))
         .collect();

@@ -16,6 +16,7 @@ use carerounds::solve::local;
 use carerounds::solve::push::best_by_push;
 use carerounds::solve::ruin::{neighbours, RuinParams};
 use carerounds::solve::search::{Island, Temperature};
+use carerounds::travel::sources;
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
@@ -23,7 +24,8 @@ fn instance() -> Instance {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/homberger/RC1_2_1.txt");
     let text = std::fs::read_to_string(path).expect("instance file");
     let input = read_solomon(&text, Rounding::Dimacs).expect("solomon");
-    Instance::new(&validate(&input.problem).expect("valid"))
+    let problem = validate(&input.problem).expect("valid");
+    Instance::with_travel(&problem, sources::build(&problem).expect("travel"))
 }
 
 fn benches(c: &mut Criterion) {
@@ -69,7 +71,8 @@ fn mankowska() -> Instance {
     );
     let text = std::fs::read_to_string(path).expect("instance file");
     let input = read_mankowska(&text, "E1").expect("mankowska");
-    Instance::new(&validate(&input).expect("valid"))
+    let problem = validate(&input).expect("valid");
+    Instance::with_travel(&problem, sources::build(&problem).expect("travel"))
 }
 
 fn synchronised(c: &mut Criterion) {

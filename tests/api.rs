@@ -109,7 +109,12 @@ async fn plans_check_health_metrics_openapi() {
     assert_eq!(s, StatusCode::OK, "{plan}");
     let p = parse_problem(&problem.to_string()).expect("problem");
     let parsed: Plan = serde_json::from_value(plan.clone()).expect("plan");
-    assert!(check(&p, &parsed).is_empty());
+    assert!(check(
+        &p,
+        &carerounds::travel::sources::build(&p).expect("travel"),
+        &parsed
+    )
+    .is_empty());
 
     let (s, c) = call(
         &app,
@@ -299,7 +304,13 @@ async fn job_lifecycle_and_cancel() {
     assert!(job["stop"] == "completed" || job["stop"] == "time_limit", "{job}");
     assert!(job["created_at"].as_str().is_some_and(|t| t.ends_with('Z')));
     let plan: Plan = serde_json::from_value(job["plan"].clone()).expect("plan");
-    assert!(check(&parse_problem(&p.to_string()).expect("problem"), &plan).is_empty());
+    assert!(check(
+        &parse_problem(&p.to_string()).expect("problem"),
+        &carerounds::travel::sources::build(&parse_problem(&p.to_string()).expect("problem"))
+            .expect("travel"),
+        &plan
+    )
+    .is_empty());
     // DELETE on a finished job erases it: problem, plan and row.
     let (s, erased) = call(&app, "DELETE", &format!("/v1/jobs/{id}"), None, None).await;
     assert_eq!(s, StatusCode::OK);
@@ -340,7 +351,13 @@ async fn job_lifecycle_and_cancel() {
         "{job}"
     );
     let plan: Plan = serde_json::from_value(job["plan"].clone()).expect("best plan kept");
-    assert!(check(&parse_problem(&long.to_string()).expect("problem"), &plan).is_empty());
+    assert!(check(
+        &parse_problem(&long.to_string()).expect("problem"),
+        &carerounds::travel::sources::build(&parse_problem(&long.to_string()).expect("problem"))
+            .expect("travel"),
+        &plan
+    )
+    .is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -498,7 +515,7 @@ async fn reports_over_http() {
         .expect("sample");
     let problem: Value = serde_json::from_str(&text).expect("json");
     let p = parse_problem(&text).expect("problem");
-    let plan = carerounds::solve::Solver::new(&p)
+    let plan = carerounds::solve::Solver::new(&p, carerounds::travel::sources::build(&p).expect("travel"))
         .threads(1)
         .work_budget(2_000_000)
         .run()
@@ -602,7 +619,12 @@ async fn threads_and_time_limit_are_capped_with_warnings() {
     assert!(!w.iter().any(|m| m.starts_with("options.time_limit_s")), "{plan}");
     // A plan with warnings is still a plan the checker accepts.
     let parsed: Plan = serde_json::from_value(plan).expect("plan");
-    assert!(check(&parse_problem(PRIVATE).expect("problem"), &parsed).is_empty());
+    assert!(check(
+        &parse_problem(PRIVATE).expect("problem"),
+        &carerounds::travel::sources::build(&parse_problem(PRIVATE).expect("problem")).expect("travel"),
+        &parsed
+    )
+    .is_empty());
 
     // The time cap: 20 s asked for, 0.3 s allowed; the answer comes in well under 20 s.
     let mut p = private();
@@ -1090,13 +1112,22 @@ async fn a_restarted_job_resumes_from_its_stored_best_plan() {
     p["options"]["time_limit_s"] = json!(0.0);
     p["options"]["threads"] = json!(1);
     let problem = parse_problem(&p.to_string()).expect("problem");
-    let best = carerounds::solve::Solver::new(&problem)
-        .threads(1)
-        .time_limit(Duration::from_secs(30))
-        .work_budget(3_000_000)
-        .run()
-        .plan;
-    let cold = carerounds::solve::Solver::new(&problem).threads(1).run().plan;
+    let best = carerounds::solve::Solver::new(
+        &problem,
+        carerounds::travel::sources::build(&problem).expect("travel"),
+    )
+    .threads(1)
+    .time_limit(Duration::from_secs(30))
+    .work_budget(3_000_000)
+    .run()
+    .plan;
+    let cold = carerounds::solve::Solver::new(
+        &problem,
+        carerounds::travel::sources::build(&problem).expect("travel"),
+    )
+    .threads(1)
+    .run()
+    .plan;
     let best_json = serde_json::to_value(&best).expect("json");
     assert_ne!(
         rounds(&best_json),
@@ -1129,5 +1160,10 @@ async fn a_restarted_job_resumes_from_its_stored_best_plan() {
         "resumed from the stored plan"
     );
     let plan: Plan = serde_json::from_value(job["plan"].clone()).expect("plan");
-    assert!(check(&problem, &plan).is_empty());
+    assert!(check(
+        &problem,
+        &carerounds::travel::sources::build(&problem).expect("travel"),
+        &plan
+    )
+    .is_empty());
 }

@@ -52,7 +52,11 @@ fn listing(v: &[Violation]) -> String {
 
 /// Asserts the plan breaks exactly one rule, once, and returns that violation.
 fn only(problem: &Problem, plan: &Plan, rule: Rule, staff: Option<&str>, visit: Option<&str>) -> Violation {
-    let found = check(problem, plan);
+    let found = check(
+        problem,
+        &carerounds::travel::sources::build(problem).expect("travel"),
+        plan,
+    );
     assert_eq!(
         found.len(),
         1,
@@ -70,7 +74,11 @@ fn only(problem: &Problem, plan: &Plan, rule: Rule, staff: Option<&str>, visit: 
 
 /// Asserts every violation found is of `rule` and that there are `n` of them.
 fn all_of(problem: &Problem, plan: &Plan, rule: Rule, n: usize) -> Vec<Violation> {
-    let found = check(problem, plan);
+    let found = check(
+        problem,
+        &carerounds::travel::sources::build(problem).expect("travel"),
+        plan,
+    );
     assert!(
         found.len() == n && found.iter().all(|v| v.rule == rule),
         "expected {n} {rule} violation(s), got:\n{}",
@@ -81,7 +89,11 @@ fn all_of(problem: &Problem, plan: &Plan, rule: Rule, n: usize) -> Vec<Violation
 
 #[test]
 fn hand_computed_plan_passes() {
-    let found = check(&problem(), &plan());
+    let found = check(
+        &problem(),
+        &carerounds::travel::sources::build(&problem()).expect("travel"),
+        &plan(),
+    );
     assert!(found.is_empty(), "unexpected violations:\n{}", listing(&found));
 }
 
@@ -89,7 +101,12 @@ fn hand_computed_plan_passes() {
 fn plan_passes_after_a_json_round_trip() {
     let json = serde_json::to_string(&plan()).unwrap();
     let again: Plan = serde_json::from_str(&json).unwrap();
-    assert!(check(&problem(), &again).is_empty());
+    assert!(check(
+        &problem(),
+        &carerounds::travel::sources::build(&problem()).expect("travel"),
+        &again
+    )
+    .is_empty());
 }
 
 #[test]
@@ -104,9 +121,18 @@ fn tolerates_times_rounded_to_the_second() {
         *wait_min = 50.0 + 1.0 / 60.0;
     }
     assert!(
-        check(&problem(), &p).is_empty(),
+        check(
+            &problem(),
+            &carerounds::travel::sources::build(&problem()).expect("travel"),
+            &p
+        )
+        .is_empty(),
         "{}",
-        listing(&check(&problem(), &p))
+        listing(&check(
+            &problem(),
+            &carerounds::travel::sources::build(&problem()).expect("travel"),
+            &p
+        ))
     );
     // Two seconds early is too early.
     if let Step::Visit {
@@ -191,7 +217,12 @@ fn inline_points_must_match_coordinates() {
         }))
         .unwrap()
     };
-    assert!(check(&problem, &plan(52.95)).is_empty());
+    assert!(check(
+        &problem,
+        &carerounds::travel::sources::build(&problem).expect("travel"),
+        &plan(52.95)
+    )
+    .is_empty());
     only(&problem, &plan(52.96), Rule::Location, Some("ann"), None);
 }
 
@@ -527,7 +558,12 @@ fn gap_to_an_unassigned_visit_does_not_apply() {
             max_gap_min: None,
         }]
     });
-    assert!(check(&problem, &plan()).is_empty());
+    assert!(check(
+        &problem,
+        &carerounds::travel::sources::build(&problem).expect("travel"),
+        &plan()
+    )
+    .is_empty());
 }
 
 #[test]
@@ -576,7 +612,11 @@ fn summary_figure() {
 #[test]
 fn violations_serialise_with_snake_case_rules() {
     let problem = problem_with(|i| i.staff[0].max_visits = Some(2));
-    let found = check(&problem, &plan());
+    let found = check(
+        &problem,
+        &carerounds::travel::sources::build(&problem).expect("travel"),
+        &plan(),
+    );
     let json = serde_json::to_value(&found).unwrap();
     assert_eq!(
         json,
@@ -591,7 +631,11 @@ fn non_finite_times_are_caught() {
     if let Step::Visit { start, .. } = visit_step(&mut p, "bob", "v4") {
         *start = Clock(f64::NAN);
     }
-    let found = check(&problem(), &p);
+    let found = check(
+        &problem(),
+        &carerounds::travel::sources::build(&problem()).expect("travel"),
+        &p,
+    );
     assert!(
         found
             .iter()

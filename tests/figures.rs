@@ -208,14 +208,23 @@ impl Figures {
 fn figures() -> Figures {
     let problem = parse_problem(&read("data/sample-day.json")).expect("sample day");
     let plan: Plan = serde_json::from_str(&read("data/sample-day-plan.json")).expect("sample plan");
-    let violations = check(&problem, &plan);
+    let violations = check(
+        &problem,
+        &carerounds::travel::sources::build(&problem).expect("travel"),
+        &plan,
+    );
     assert!(
         violations.is_empty(),
         "data/sample-day-plan.json no longer passes the checker ({} violations): run scripts/sample_plan.sh",
         violations.len()
     );
-    let report =
-        Report::new(&problem, &[("optimised".into(), plan)], &Assumptions::default()).expect("report");
+    let report = Report::new(
+        &problem,
+        &carerounds::travel::sources::build(&problem).expect("travel"),
+        &[("optimised".into(), plan)],
+        &Assumptions::default(),
+    )
+    .expect("report");
     Figures {
         visits: problem.visits.len(),
         staff: problem.staff.len(),

@@ -5,7 +5,6 @@
 use carerounds::formats::mankowska::read_mankowska;
 use carerounds::formats::solomon::{read_solomon, Rounding};
 use carerounds::model::{parse_problem, validate, Plan, Problem, TravelModel};
-use carerounds::travel::TravelMatrix;
 use std::path::{Path, PathBuf};
 
 fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
@@ -29,7 +28,8 @@ fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
 fn matrix(problem: &Problem) {
     if let TravelModel::Haversine { .. } | TravelModel::Matrix { .. } = problem.travel {
         if problem.places.len() <= 255 {
-            TravelMatrix::try_build(problem).expect("haversine and matrix travel never fail");
+            carerounds::travel::TravelMatrix::computed(problem)
+                .expect("haversine and matrix travel never fail");
         }
     }
 }
@@ -58,7 +58,9 @@ fn plan_check() {
         };
         if let (Some(problem), Ok(plan)) = (problem, serde_json::from_slice::<Plan>(plan)) {
             matrix(&problem);
-            let _ = carerounds::check::check(&problem, &plan);
+            if let Ok(travel) = carerounds::travel::TravelMatrix::computed(&problem) {
+                let _ = carerounds::check::check(&problem, &travel, &plan);
+            }
         }
     }
 }

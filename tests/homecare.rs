@@ -68,13 +68,17 @@ fn visit(id: &str, place: &str, windows: Value) -> Value {
 
 /// Solves with one thread and a small fixed budget, and asserts the checker accepts.
 fn solve(p: &Problem) -> Plan {
-    let solved = Solver::new(p)
+    let solved = Solver::new(p, carerounds::travel::sources::build(p).expect("travel"))
         .threads(1)
         .seed(1)
         .work_budget(2_000_000)
         .time_limit(Duration::from_secs(20))
         .run();
-    let violations = check(p, &solved.plan);
+    let violations = check(
+        p,
+        &carerounds::travel::sources::build(p).expect("travel"),
+        &solved.plan,
+    );
     assert!(
         violations.is_empty(),
         "the checker rejects the plan: {}",
@@ -604,13 +608,20 @@ fn shift_times_bound_the_round() {
 /// checker's violations as text.
 fn violations_of(json: &str, seed: u64) -> Vec<String> {
     let p = parse_problem(json).unwrap_or_else(|e| panic!("test problem is invalid: {e}"));
-    let solved = Solver::new(&p)
+    let solved = Solver::new(&p, carerounds::travel::sources::build(&p).expect("travel"))
         .threads(1)
         .seed(seed)
         .work_budget(300_000)
         .time_limit(Duration::from_secs(20))
         .run();
-    check(&p, &solved.plan).iter().map(|v| v.to_string()).collect()
+    check(
+        &p,
+        &carerounds::travel::sources::build(&p).expect("travel"),
+        &solved.plan,
+    )
+    .iter()
+    .map(|v| v.to_string())
+    .collect()
 }
 
 /// Found by the property test below (shrunk by hand): an optional visit `v1` that a
@@ -1003,13 +1014,20 @@ fn check_random_day(
             )))
         }
     };
-    let solved = Solver::new(&problem)
-        .threads(1)
-        .seed(seed)
-        .work_budget(300_000)
-        .time_limit(Duration::from_secs(20))
-        .run();
-    let violations = check(&problem, &solved.plan);
+    let solved = Solver::new(
+        &problem,
+        carerounds::travel::sources::build(&problem).expect("travel"),
+    )
+    .threads(1)
+    .seed(seed)
+    .work_budget(300_000)
+    .time_limit(Duration::from_secs(20))
+    .run();
+    let violations = check(
+        &problem,
+        &carerounds::travel::sources::build(&problem).expect("travel"),
+        &solved.plan,
+    );
     prop_assert!(
         violations.is_empty(),
         "{} violation(s): {}\nproblem: {}\nplan: {}",

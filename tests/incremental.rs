@@ -179,7 +179,10 @@ fn commit_and_compare(
 fn check_day(seed: u64, staff: usize, visits: usize) -> Result<(usize, usize), TestCaseError> {
     let text = random_day(seed, staff, visits).to_string();
     let problem = parse_problem(&text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
-    let inst = Instance::new(&problem);
+    let inst = Instance::with_travel(
+        &problem,
+        carerounds::travel::sources::build(&problem).expect("travel"),
+    );
     let mut sol = construct(&inst);
     let mut rng = fastrand::Rng::with_seed(seed ^ 0x5eed);
     let planned: Vec<usize> = (0..inst.visits.len()).filter(|&v| sol.placed[v]).collect();

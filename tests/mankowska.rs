@@ -246,7 +246,7 @@ fn solution_file(dir: &Path, stem: &str) -> Option<PathBuf> {
 }
 
 fn assert_feasible(p: &Problem, plan: &Plan, what: &str) {
-    let v = check(p, plan);
+    let v = check(p, &carerounds::travel::sources::build(p).expect("travel"), plan);
     assert!(
         v.is_empty(),
         "{what}: {} violations, first: {}",

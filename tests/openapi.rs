@@ -608,7 +608,11 @@ fn examples_are_valid_documents() {
     }
     let problem = parse_problem(&example("Problem").to_string()).expect("the example problem is valid");
     let plan: Plan = serde_json::from_value(example("Plan")).expect("the example plan parses");
-    let violations = carerounds::check::check(&problem, &plan);
+    let violations = carerounds::check::check(
+        &problem,
+        &carerounds::travel::sources::build(&problem).expect("travel"),
+        &plan,
+    );
     assert!(
         violations.is_empty(),
         "the example plan is feasible: {violations:?}"
@@ -617,11 +621,14 @@ fn examples_are_valid_documents() {
 
 fn solved_plan(path: &str) -> Value {
     let problem = parse_problem(&read(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let plan = Solver::new(&problem)
-        .time_limit(Duration::from_millis(300))
-        .threads(1)
-        .run()
-        .plan;
+    let plan = Solver::new(
+        &problem,
+        carerounds::travel::sources::build(&problem).expect("travel"),
+    )
+    .time_limit(Duration::from_millis(300))
+    .threads(1)
+    .run()
+    .plan;
     serde_json::to_value(&plan).unwrap()
 }
 

@@ -14,9 +14,8 @@
 use carerounds::check::check;
 use carerounds::model::{parse_problem, LatLon, TravelMode};
 use carerounds::solve::Solver;
-use carerounds::travel::osrm::table;
-use carerounds::travel::road::RoadNetwork;
-use carerounds::travel::TravelMatrix;
+use carerounds::travel::sources::osrm::table;
+use carerounds::travel::sources::road::RoadNetwork;
 use serde_json::{json, Value};
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -121,7 +120,7 @@ fn osrm_mode_end_to_end() {
         return;
     }
     let p = sample_day(json!({"mode": "osrm", "url": url, "max_table_size": 50}));
-    let m = TravelMatrix::try_build(&p).expect("OSRM matrix");
+    let m = carerounds::travel::sources::build(&p).expect("OSRM matrix");
     let n = p.places.len();
     assert!(n > 50, "the table is asked for in blocks");
     let snap = m.snap_distances().unwrap();
@@ -136,17 +135,24 @@ fn osrm_mode_end_to_end() {
     }
     // One request for the whole table gives the same numbers as 50 x 50 blocks.
     let whole = sample_day(json!({"mode": "osrm", "url": url, "max_table_size": 1000}));
-    let w = TravelMatrix::try_build(&whole).unwrap();
+    let w = carerounds::travel::sources::build(&whole).unwrap();
     for i in 0..n {
         for j in 0..n {
             assert!((w.time(i, j) - m.time(i, j)).abs() < 1e-9);
         }
     }
-    let solved = Solver::new(&p).time_limit(Duration::from_millis(500)).run();
-    assert!(check(&p, &solved.plan).is_empty());
+    let solved = Solver::new(&p, carerounds::travel::sources::build(&p).expect("travel"))
+        .time_limit(Duration::from_millis(500))
+        .run();
+    assert!(check(
+        &p,
+        &carerounds::travel::sources::build(&p).expect("travel"),
+        &solved.plan
+    )
+    .is_empty());
     // A tight snap limit names the place.
     let tight = sample_day(json!({"mode": "osrm", "url": url, "max_snap_m": 1}));
-    let e = TravelMatrix::try_build(&tight).unwrap_err();
+    let e = carerounds::travel::sources::build(&tight).unwrap_err();
     assert!(
         e.path().as_str().ends_with("location") || e.path().as_str().starts_with("locations["),
         "{e}"

@@ -6,6 +6,7 @@
 use carerounds::check::check;
 use carerounds::model::{parse_problem, Problem};
 use carerounds::solve::Solver;
+use carerounds::travel::TravelMatrix;
 use serde_json::{json, Value};
 
 /// Ann starts next to both visits, Bob far away; `v1` is pinned as given.
@@ -32,6 +33,20 @@ fn problem(d: &Value) -> Problem {
     parse_problem(&d.to_string()).unwrap()
 }
 
+fn solve(p: &Problem) -> carerounds::model::Plan {
+    Solver::new(p, TravelMatrix::computed(p).unwrap())
+        .work_budget(200_000)
+        .run()
+        .plan
+}
+
+fn checked(p: &Problem, plan: &carerounds::model::Plan) -> Vec<&'static str> {
+    check(p, &TravelMatrix::computed(p).unwrap(), plan)
+        .iter()
+        .map(|v| v.rule.name())
+        .collect()
+}
+
 fn served_by(plan: &carerounds::model::Plan, visit: &str) -> Vec<String> {
     plan.routes
         .iter()
@@ -50,36 +65,35 @@ fn served_by(plan: &carerounds::model::Plan, visit: &str) -> Vec<String> {
 #[test]
 fn a_pinned_visit_goes_to_its_staff_even_when_another_is_nearer() {
     let p = problem(&doc(json!(["bob"]), 1));
-    let plan = Solver::new(&p).work_budget(200_000).run().plan;
+    let plan = solve(&p);
     assert_eq!(served_by(&plan, "v1"), ["bob"]);
-    assert!(check(&p, &plan).is_empty(), "{:?}", check(&p, &plan));
+    assert!(checked(&p, &plan).is_empty(), "{:?}", checked(&p, &plan));
 }
 
 #[test]
 fn without_the_pin_the_nearest_staff_member_goes() {
     let p = problem(&doc(json!([]), 1));
-    let plan = Solver::new(&p).work_budget(200_000).run().plan;
+    let plan = solve(&p);
     assert_eq!(served_by(&plan, "v1"), ["ann"]);
 }
 
 #[test]
 fn a_double_handed_visit_pinned_to_two_goes_to_both() {
     let p = problem(&doc(json!(["bob", "cat"]), 2));
-    let plan = Solver::new(&p).work_budget(200_000).run().plan;
+    let plan = solve(&p);
     let mut by = served_by(&plan, "v1");
     by.sort();
     assert_eq!(by, ["bob", "cat"]);
-    assert!(check(&p, &plan).is_empty(), "{:?}", check(&p, &plan));
+    assert!(checked(&p, &plan).is_empty(), "{:?}", checked(&p, &plan));
 }
 
 #[test]
 fn the_checker_reports_a_pinned_visit_served_by_someone_else() {
     let free = problem(&doc(json!([]), 1));
-    let plan = Solver::new(&free).work_budget(200_000).run().plan;
+    let plan = solve(&free);
     assert_eq!(served_by(&plan, "v1"), ["ann"]);
     let pinned = problem(&doc(json!(["bob"]), 1));
-    let rules: Vec<&str> = check(&pinned, &plan).iter().map(|v| v.rule.name()).collect();
-    assert_eq!(rules, ["pinned_staff"]);
+    assert_eq!(checked(&pinned, &plan), ["pinned_staff"]);
 }
 
 fn refused(d: &Value) -> String {

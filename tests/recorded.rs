@@ -56,12 +56,15 @@ fn instances() -> Vec<(String, Problem)> {
 }
 
 fn fingerprint(problem: &Problem) -> (f64, String) {
-    let solved = Solver::new(problem)
-        .threads(1)
-        .seed(1)
-        .time_limit(Duration::from_secs(600))
-        .work_budget(WORK)
-        .run();
+    let solved = Solver::new(
+        problem,
+        carerounds::travel::sources::build(problem).expect("travel"),
+    )
+    .threads(1)
+    .seed(1)
+    .time_limit(Duration::from_secs(600))
+    .work_budget(WORK)
+    .run();
     let json = serde_json::to_string(&solved.plan).unwrap();
     let hash: String = Sha256::digest(json.as_bytes())
         .iter()

@@ -31,7 +31,13 @@ fn nhs_rate() -> Assumptions {
 
 fn small_report() -> Report {
     let (problem, plan) = small();
-    Report::new(&problem, &[("optimised".into(), plan)], &nhs_rate()).unwrap()
+    Report::new(
+        &problem,
+        &carerounds::travel::sources::build(&problem).expect("travel"),
+        &[("optimised".into(), plan)],
+        &nhs_rate(),
+    )
+    .unwrap()
 }
 
 #[track_caller]
@@ -222,7 +228,7 @@ fn assumptions_name_rates_and_sources() {
 #[test]
 fn timed_baseline_matches_the_hand_timing_and_the_checker() {
     let (problem, _) = small();
-    let travel = TravelMatrix::build(&problem);
+    let travel = TravelMatrix::computed(&problem).unwrap();
     let plan = baseline_plan(&problem, &travel).unwrap();
     let ann = &plan.routes[0];
     let clocks: Vec<String> = serde_json::to_value(&ann.steps)
@@ -244,10 +250,14 @@ fn timed_baseline_matches_the_hand_timing_and_the_checker() {
     assert_eq!(bob[3]["start"], "09:50:00");
     assert_eq!(plan.summary.lateness_min, 15.0);
     assert_eq!(plan.summary.objective, 110.0 + 15.0 + 5.0 * 2.0);
-    let rules: Vec<_> = check(&problem, &plan)
-        .into_iter()
-        .map(|v| v.rule.name())
-        .collect();
+    let rules: Vec<_> = check(
+        &problem,
+        &carerounds::travel::sources::build(&problem).expect("travel"),
+        &plan,
+    )
+    .into_iter()
+    .map(|v| v.rule.name())
+    .collect();
     assert_eq!(rules, ["time_window"]);
 }
 
@@ -282,7 +292,7 @@ fn baseline_starts_double_handed_visits_together_and_keeps_gaps() {
         "",
         r#"{"staff": "ann", "visits": ["pair", "later"]}, {"staff": "bob", "visits": ["pair"]}"#,
     );
-    let plan = baseline_plan(&problem, &TravelMatrix::build(&problem)).unwrap();
+    let plan = baseline_plan(&problem, &TravelMatrix::computed(&problem).unwrap()).unwrap();
     let starts = |r: usize| -> Vec<String> {
         serde_json::to_value(&plan.routes[r].steps)
             .unwrap()
@@ -299,7 +309,20 @@ fn baseline_starts_double_handed_visits_together_and_keeps_gaps() {
     // cat has no booked visits: start and end only, notional break, whole shift free.
     assert_eq!(plan.routes[2].steps.len(), 2);
     assert_eq!(plan.routes[2].free_min, 240.0 - 30.0);
-    assert!(check(&problem, &plan).is_empty(), "{:?}", check(&problem, &plan));
+    assert!(
+        check(
+            &problem,
+            &carerounds::travel::sources::build(&problem).expect("travel"),
+            &plan
+        )
+        .is_empty(),
+        "{:?}",
+        check(
+            &problem,
+            &carerounds::travel::sources::build(&problem).expect("travel"),
+            &plan
+        )
+    );
 }
 
 #[test]
@@ -310,7 +333,7 @@ fn baseline_lists_visits_not_booked_and_takes_breaks_at_the_first_gap() {
         r#"{"staff": "ann", "visits": ["pair", "later"]}, {"staff": "bob", "visits": ["pair"]},
            {"staff": "cat", "visits": ["solo"]}"#,
     );
-    let plan = baseline_plan(&problem, &TravelMatrix::build(&problem)).unwrap();
+    let plan = baseline_plan(&problem, &TravelMatrix::computed(&problem).unwrap()).unwrap();
     assert_eq!(plan.unassigned.len(), 1);
     assert_eq!(plan.unassigned[0].visit, "spare");
     assert_eq!(plan.unassigned[0].reason, NOT_BOOKED);
@@ -322,6 +345,7 @@ fn baseline_lists_visits_not_booked_and_takes_breaks_at_the_first_gap() {
     assert_eq!(cat[3]["arrival"], "11:10:00");
     let r = Report::new(
         &problem,
+        &TravelMatrix::computed(&problem).unwrap(),
         &[("same".into(), plan.clone())],
         &Assumptions::default(),
     )
@@ -379,7 +403,13 @@ fn csv_parses_back_one_row_per_staff_per_plan() {
         ("optimised".to_string(), plan.clone()),
         ("again, with a comma".to_string(), plan),
     ];
-    let r = Report::new(&problem, &plans, &nhs_rate()).unwrap();
+    let r = Report::new(
+        &problem,
+        &carerounds::travel::sources::build(&problem).expect("travel"),
+        &plans,
+        &nhs_rate(),
+    )
+    .unwrap();
     let text = render(&r, Format::Csv);
     let mut rd = csv::Reader::from_reader(text.as_bytes());
     let head = rd.headers().unwrap().clone();
@@ -460,8 +490,14 @@ fn html_draws_maps_with_attribution_when_places_have_coordinates() {
     }"#,
     )
     .unwrap();
-    let plan = baseline_plan(&problem, &TravelMatrix::build(&problem)).unwrap();
-    let r = Report::new(&problem, &[("same".into(), plan)], &Assumptions::default()).unwrap();
+    let plan = baseline_plan(&problem, &TravelMatrix::computed(&problem).unwrap()).unwrap();
+    let r = Report::new(
+        &problem,
+        &carerounds::travel::sources::build(&problem).expect("travel"),
+        &[("same".into(), plan)],
+        &Assumptions::default(),
+    )
+    .unwrap();
     let html = render(&r, Format::Html);
     assert_eq!(html.matches("<svg class=\"map\"").count(), 2);
     assert!(html.contains("<polyline"));
@@ -593,12 +629,21 @@ fn sample_day_report_shows_a_travel_saving() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample-day.json");
     let problem = parse_problem(&std::fs::read_to_string(path).unwrap()).unwrap();
     assert!(problem.baseline.is_some(), "the sample day has a booked baseline");
-    let plan = carerounds::solve::Solver::new(&problem)
-        .time_limit(std::time::Duration::from_secs(2))
-        .threads(1)
-        .run()
-        .plan;
-    let r = Report::new(&problem, &[("optimised".into(), plan)], &Assumptions::default()).unwrap();
+    let plan = carerounds::solve::Solver::new(
+        &problem,
+        carerounds::travel::sources::build(&problem).expect("travel"),
+    )
+    .time_limit(std::time::Duration::from_secs(2))
+    .threads(1)
+    .run()
+    .plan;
+    let r = Report::new(
+        &problem,
+        &carerounds::travel::sources::build(&problem).expect("travel"),
+        &[("optimised".into(), plan)],
+        &Assumptions::default(),
+    )
+    .unwrap();
     let p = &r.plans[0];
     assert_eq!(p.checker.violations, 0, "{:?}", p.checker);
     assert_eq!(p.staff.len(), problem.staff.len());
@@ -626,7 +671,13 @@ fn csv_cells_that_look_like_formulas_are_neutralised() {
     }
     let problem = carerounds::model::validate(&serde_json::from_value(p).unwrap()).unwrap();
     let plan: carerounds::model::Plan = serde_json::from_str(&fixture("report_plan.json")).unwrap();
-    let r = Report::new(&problem, &[("@plan".into(), plan)], &Assumptions::default()).unwrap();
+    let r = Report::new(
+        &problem,
+        &carerounds::travel::sources::build(&problem).expect("travel"),
+        &[("@plan".into(), plan)],
+        &Assumptions::default(),
+    )
+    .unwrap();
     let csv = carerounds::report::render(&r, carerounds::report::Format::Csv);
     let mut rows = csv::Reader::from_reader(csv.as_bytes());
     let mut n = 0;
@@ -693,12 +744,23 @@ fn baseline_start_in_a_later_window_is_on_time_and_passes_the_checker() {
     }"#,
     )
     .unwrap();
-    let plan = baseline_plan(&problem, &TravelMatrix::build(&problem)).unwrap();
+    let travel = TravelMatrix::computed(&problem).unwrap();
+    let plan = baseline_plan(&problem, &travel).unwrap();
     let steps = serde_json::to_value(&plan.routes[0].steps).unwrap();
     assert_eq!(steps[1]["start"], "10:45:00");
     assert_eq!(steps[1]["late_min"], 0.0);
     assert_eq!(plan.summary.lateness_min, 0.0);
-    assert!(check(&problem, &plan).is_empty(), "{:?}", check(&problem, &plan));
-    let r = Report::new(&problem, &[("same".into(), plan)], &Assumptions::default()).unwrap();
+    assert!(
+        check(&problem, &travel, &plan).is_empty(),
+        "{:?}",
+        check(&problem, &travel, &plan)
+    );
+    let r = Report::new(
+        &problem,
+        &travel,
+        &[("same".into(), plan)],
+        &Assumptions::default(),
+    )
+    .unwrap();
     assert_eq!(r.baseline.checker.violations, 0, "{:?}", r.baseline.checker);
 }

@@ -7,7 +7,7 @@
 use carerounds::check::check;
 use carerounds::model::{parse_problem, TravelMode};
 use carerounds::solve::Solver;
-use carerounds::travel::{haversine_km, TravelMatrix};
+use carerounds::travel::{haversine_km, TravelError, TravelMatrix};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::process::Command;
@@ -49,7 +49,7 @@ fn sample_day_on_roads_gives_a_sane_matrix() {
     let p = problem(
         &serde_json::from_str(&std::fs::read_to_string("data/sample-day-roads.json").unwrap()).unwrap(),
     );
-    let m = TravelMatrix::try_build(&p).expect("road matrix");
+    let m = carerounds::travel::sources::build(&p).expect("road matrix");
     let n = p.places.len();
     assert_eq!(m.len(), n);
     let snap = m.snap_distances().expect("snap distances");
@@ -85,8 +85,11 @@ fn sample_day_on_roads_gives_a_sane_matrix() {
     let median = ratios[ratios.len() / 2];
     // Rural Rutland: roads are about a third longer than the crow flies.
     assert!((1.1..1.6).contains(&median), "median detour {median}");
-    // `build` after `try_build` answers from the memo with the same matrix.
-    assert_eq!(TravelMatrix::build(&p), m);
+    // A second build answers from the disk cache with the same matrix.
+    assert_eq!(
+        carerounds::travel::sources::build(&p).expect("cached road matrix"),
+        m
+    );
 }
 
 #[test]
@@ -94,7 +97,7 @@ fn staff_travel_modes_get_their_own_matrix() {
     let p = problem(&small(road()));
     assert_eq!(p.staff[0].travel_mode, None);
     assert_eq!(p.staff[1].travel_mode, Some(TravelMode::Walk));
-    let m = TravelMatrix::try_build(&p).unwrap();
+    let m = carerounds::travel::sources::build(&p).unwrap();
     assert_eq!(m.modes(), vec![TravelMode::Walk]);
     let (base, v1) = (0, p.visits[0].place);
     let car = m.time(base, v1);
@@ -104,8 +107,15 @@ fn staff_travel_modes_get_their_own_matrix() {
     assert!((10.0..30.0).contains(&car), "{car}");
     let km = m.dist_for(Some(TravelMode::Walk), base, v1);
     assert!((walk - km / 5.0 * 60.0).abs() < 1.0, "{walk} min for {km} km");
-    let solved = Solver::new(&p).time_limit(Duration::from_millis(300)).run();
-    assert!(check(&p, &solved.plan).is_empty());
+    let solved = Solver::new(&p, carerounds::travel::sources::build(&p).expect("travel"))
+        .time_limit(Duration::from_millis(300))
+        .run();
+    assert!(check(
+        &p,
+        &carerounds::travel::sources::build(&p).expect("travel"),
+        &solved.plan
+    )
+    .is_empty());
 }
 
 /// A walker's round is planned and checked on the walking matrix: ann may not go to
@@ -116,14 +126,25 @@ fn walkers_are_planned_and_checked_on_foot() {
     let mut v = small(road());
     v["visits"][0]["excluded_staff"] = json!(["ann"]);
     let p = problem(&v);
-    let m = TravelMatrix::try_build(&p).unwrap();
+    let m = carerounds::travel::sources::build(&p).unwrap();
     let (base, v1) = (0, p.visits[0].place);
     let (car, walk) = (m.time(base, v1), m.time_for(Some(TravelMode::Walk), base, v1));
-    let solved = Solver::new(&p).time_limit(Duration::from_millis(300)).run();
+    let solved = Solver::new(&p, carerounds::travel::sources::build(&p).expect("travel"))
+        .time_limit(Duration::from_millis(300))
+        .run();
     assert!(
-        check(&p, &solved.plan).is_empty(),
+        check(
+            &p,
+            &carerounds::travel::sources::build(&p).expect("travel"),
+            &solved.plan
+        )
+        .is_empty(),
         "{:?}",
-        check(&p, &solved.plan)
+        check(
+            &p,
+            &carerounds::travel::sources::build(&p).expect("travel"),
+            &solved.plan
+        )
     );
     let bob = solved
         .plan
@@ -167,7 +188,12 @@ fn walkers_are_planned_and_checked_on_foot() {
         }
     }
     assert!(
-        !check(&p, &driven).is_empty(),
+        !check(
+            &p,
+            &carerounds::travel::sources::build(&p).expect("travel"),
+            &driven
+        )
+        .is_empty(),
         "the checker took a walker's leg at car speed"
     );
 }
@@ -179,7 +205,7 @@ fn profiles_and_aliases() {
     let p = problem(&v);
     assert_eq!(p.travel.profile(), Some(TravelMode::Walk));
     assert_eq!(p.staff[1].travel_mode, Some(TravelMode::Bike));
-    let m = TravelMatrix::try_build(&p).unwrap();
+    let m = carerounds::travel::sources::build(&p).unwrap();
     let (a, b) = (0, p.visits[1].place);
     let (walk, bike) = (m.time(a, b), m.time_for(Some(TravelMode::Bike), a, b));
     assert!(bike < walk / 2.0, "bike {bike} vs walk {walk}");
@@ -252,7 +278,7 @@ fn travel_errors_name_the_field() {
     let p = problem(&small(
         json!({"mode": "road", "osm_file": "data/no-such.osm.pbf"}),
     ));
-    let e = TravelMatrix::try_build(&p).unwrap_err();
+    let e = carerounds::travel::sources::build(&p).unwrap_err();
     assert_eq!(e.path().as_str(), "travel.osm_file");
     assert!(
         e.to_string()
@@ -262,7 +288,7 @@ fn travel_errors_name_the_field() {
     let p = problem(&small(
         json!({"mode": "road", "osm_file": "data/sample-day.json"}),
     ));
-    let e = TravelMatrix::try_build(&p).unwrap_err();
+    let e = carerounds::travel::sources::build(&p).unwrap_err();
     assert!(
         e.to_string().contains("not a readable OpenStreetMap .osm.pbf"),
         "{e}"
@@ -270,7 +296,7 @@ fn travel_errors_name_the_field() {
     // A visit in Leicester, 30 km outside the Rutland extract.
     let mut v = small(road());
     v["visits"][1]["location"] = json!({"lat": 52.632105, "lon": -1.124996});
-    let e = TravelMatrix::try_build(&problem(&v)).unwrap_err();
+    let e = carerounds::travel::sources::build(&problem(&v)).unwrap_err();
     assert_eq!(e.path().as_str(), "visits[1].location");
     assert!(
         e.to_string().contains("more than travel.max_snap_m = 1000 m"),
@@ -278,22 +304,25 @@ fn travel_errors_name_the_field() {
     );
     // The same place passes with a generous limit.
     v["travel"]["max_snap_m"] = json!(50_000);
-    assert!(TravelMatrix::try_build(&problem(&v)).is_ok());
+    assert!(carerounds::travel::sources::build(&problem(&v)).is_ok());
     let p = problem(&small(
         json!({"mode": "osrm", "url": "http://127.0.0.1:9", "mode_urls": {"walk": "http://127.0.0.1:9"}}),
     ));
-    let e = TravelMatrix::try_build(&p).unwrap_err();
+    let e = carerounds::travel::sources::build(&p).unwrap_err();
     assert_eq!(e.path().as_str(), "travel.url");
     assert!(e.to_string().contains("cannot reach the server"), "{e}");
 }
 
 #[test]
-#[should_panic(expected = "try_build first")]
-fn build_panics_only_on_an_unchecked_failing_source() {
+fn the_core_never_reads_a_source() {
+    // Road travel is the shell's to build: the core's computed matrix says so, with the
+    // field, instead of reading the file.
     let p = problem(&small(
         json!({"mode": "road", "osm_file": "data/missing.osm.pbf"}),
     ));
-    let _ = TravelMatrix::build(&p);
+    let e = TravelMatrix::computed(&p).unwrap_err();
+    assert!(matches!(e, TravelError::NeedsSource { mode: "road", .. }), "{e}");
+    assert_eq!(e.path().as_str(), "travel.mode");
 }
 
 #[test]
@@ -377,7 +406,7 @@ fn matrix_command_caches_and_rewrites() {
     assert_eq!(again, doc);
     // The rewritten problem validates in matrix mode and gives the same matrix.
     let p = problem(&serde_json::from_str(&std::fs::read_to_string(&rewritten).unwrap()).unwrap());
-    let m = TravelMatrix::try_build(&p).unwrap();
+    let m = carerounds::travel::sources::build(&p).unwrap();
     let rows = doc["travel"]["durations_min"].as_array().unwrap();
     for (i, row) in rows.iter().enumerate() {
         for (j, v) in row.as_array().unwrap().iter().enumerate() {
@@ -451,9 +480,13 @@ fn bench_plan_effect_of_road_travel() {
         .collect();
     v["baseline"] = json!({ "routes": routes });
     let p = problem(&v);
-    let m = TravelMatrix::try_build(&p).unwrap();
+    let m = carerounds::travel::sources::build(&p).unwrap();
     let retimed = baseline_plan(&p, &m).unwrap();
-    let violations = check(&p, &retimed);
+    let violations = check(
+        &p,
+        &carerounds::travel::sources::build(&p).expect("travel"),
+        &retimed,
+    );
     let line = |name: &str, pl: &Plan, viol: usize| {
         let s = &pl.summary;
         format!(
@@ -478,7 +511,16 @@ fn bench_plan_effect_of_road_travel() {
             &retimed,
             violations.len(),
         ),
-        line("made on roads", &roads, check(&road_p, &roads).len()),
+        line(
+            "made on roads",
+            &roads,
+            check(
+                &road_p,
+                &carerounds::travel::sources::build(&road_p).expect("travel"),
+                &roads,
+            )
+            .len(),
+        ),
     ];
     let mut text = out.join("\n") + "\n";
     for v in &violations {

@@ -17,14 +17,22 @@ fn planned(visits: usize, staff: usize, seed: u64) -> (ProblemInput, Plan) {
     let input: ProblemInput = serde_json::from_value(day::day(visits, staff, seed)).expect("problem");
     let problem = validate(&input).expect("valid");
     // Deterministic: the same plan however busy the machine is.
-    let plan = Solver::new(&problem)
-        .time_limit(Duration::from_millis(300))
-        .deterministic(true)
-        .threads(1)
-        .run()
-        .plan;
+    let plan = Solver::new(
+        &problem,
+        carerounds::travel::sources::build(&problem).expect("travel"),
+    )
+    .time_limit(Duration::from_millis(300))
+    .deterministic(true)
+    .threads(1)
+    .run()
+    .plan;
     assert!(
-        check(&problem, &plan).is_empty(),
+        check(
+            &problem,
+            &carerounds::travel::sources::build(&problem).expect("travel"),
+            &plan
+        )
+        .is_empty(),
         "the solver's plan fails the checker"
     );
     (input, plan)
@@ -44,7 +52,11 @@ fn assert_feasible_booked(
     let mut ext = input.clone();
     ext.visits.push(v.clone());
     let problem = validate(&ext).expect("valid with the visit");
-    let violations = check(&problem, &plan);
+    let violations = check(
+        &problem,
+        &carerounds::travel::sources::build(&problem).expect("travel"),
+        &plan,
+    );
     assert!(
         violations.is_empty(),
         "option {o:?} fails the checker: {}",
@@ -181,7 +193,7 @@ fn the_extended_matrix_equals_a_full_build() {
     let (mut input, _) = planned(40, 6, 9);
     input.visits.push(visit(day::new_visit(4)));
     let p = validate(&input).expect("valid");
-    let full = TravelMatrix::build(&p);
+    let full = TravelMatrix::computed(&p).unwrap();
     let n = full.len();
     // The last place is the new visit's point.
     assert_eq!(p.visits.last().map(|v| v.place), Some(n - 1));
@@ -193,6 +205,11 @@ fn the_extended_matrix_equals_a_full_build() {
     let slots = day.slots(&v, 3).expect("slots");
     for o in &slots.options {
         let booked = day.book(&v, o).expect("books");
-        assert!(check(&p, &booked).is_empty());
+        assert!(check(
+            &p,
+            &carerounds::travel::sources::build(&p).expect("travel"),
+            &booked
+        )
+        .is_empty());
     }
 }

@@ -18,7 +18,11 @@ fn solomon(name: &str, rounding: Rounding) -> Problem {
 }
 
 fn assert_feasible(problem: &Problem, plan: &carerounds::model::Plan) {
-    let v = check(problem, plan);
+    let v = check(
+        problem,
+        &carerounds::travel::sources::build(problem).expect("travel"),
+        plan,
+    );
     assert!(
         v.is_empty(),
         "checker found {} violations, first: {}",
@@ -30,7 +34,7 @@ fn assert_feasible(problem: &Problem, plan: &carerounds::model::Plan) {
 #[test]
 fn sample_day_plan_passes_the_checker() {
     let p = sample_day();
-    let solved = Solver::new(&p)
+    let solved = Solver::new(&p, carerounds::travel::sources::build(&p).expect("travel"))
         .time_limit(Duration::from_secs(2))
         .threads(1)
         .run();
@@ -54,7 +58,7 @@ fn same_seed_gives_the_same_plan() {
     let p = sample_day();
     for threads in [1, 2] {
         let run = || {
-            Solver::new(&p)
+            Solver::new(&p, carerounds::travel::sources::build(&p).expect("travel"))
                 .time_limit(Duration::from_secs(60))
                 .work_budget(15_000_000)
                 .seed(3)
@@ -77,7 +81,7 @@ fn bundled_solomon_instances_solve_feasibly() {
     for name in ["C101", "C201", "R101", "R201", "RC101", "RC201", "R112", "RC208"] {
         for rounding in [Rounding::Exact, Rounding::Dimacs] {
             let p = solomon(name, rounding);
-            let solved = Solver::new(&p)
+            let solved = Solver::new(&p, carerounds::travel::sources::build(&p).expect("travel"))
                 .time_limit(Duration::from_millis(500))
                 .threads(1)
                 .run();
@@ -92,14 +96,14 @@ fn bundled_solomon_instances_solve_feasibly() {
 #[test]
 fn a_search_started_from_a_plan_keeps_its_rounds_or_improves_them() {
     let p = sample_day();
-    let first = Solver::new(&p)
+    let first = Solver::new(&p, carerounds::travel::sources::build(&p).expect("travel"))
         .time_limit(Duration::from_secs(60))
         .work_budget(3_000_000)
         .threads(1)
         .run()
         .plan;
     // No time at all: the plan comes back as it was given.
-    let same = Solver::new(&p)
+    let same = Solver::new(&p, carerounds::travel::sources::build(&p).expect("travel"))
         .time_limit(Duration::ZERO)
         .threads(1)
         .start_from(first.clone())
@@ -108,7 +112,7 @@ fn a_search_started_from_a_plan_keeps_its_rounds_or_improves_them() {
     assert_eq!(same.routes, first.routes);
     assert_feasible(&p, &same);
     // Some more work: never worse than where it started.
-    let more = Solver::new(&p)
+    let more = Solver::new(&p, carerounds::travel::sources::build(&p).expect("travel"))
         .time_limit(Duration::from_secs(60))
         .work_budget(3_000_000)
         .threads(1)
@@ -120,7 +124,7 @@ fn a_search_started_from_a_plan_keeps_its_rounds_or_improves_them() {
     // A plan the problem cannot keep (an unknown staff member) is ignored, not trusted.
     let mut wrong = first.clone();
     wrong.routes[0].staff = "nobody".into();
-    let fresh = Solver::new(&p)
+    let fresh = Solver::new(&p, carerounds::travel::sources::build(&p).expect("travel"))
         .time_limit(Duration::from_millis(200))
         .threads(1)
         .start_from(wrong)

@@ -1130,7 +1130,7 @@ fn warnings_reach_the_plan() {
         v["visits"][1]["time_windows"] = json!([["09:00", "10:00"], ["21:00", "22:00"]]);
     }))
     .unwrap();
-    let solved = Solver::new(&p)
+    let solved = Solver::new(&p, carerounds::travel::sources::build(&p).expect("travel"))
         .threads(1)
         .time_limit(std::time::Duration::from_millis(100))
         .run();
@@ -1150,7 +1150,7 @@ fn more_threads_than_cores_are_capped_and_said() {
     use carerounds::solve::{machine_threads, Solver};
     let p = parse_problem(&with(|v| v["options"]["threads"] = json!(100_000))).unwrap();
     let t0 = std::time::Instant::now();
-    let solved = Solver::new(&p)
+    let solved = Solver::new(&p, carerounds::travel::sources::build(&p).expect("travel"))
         .time_limit(std::time::Duration::from_millis(200))
         .run();
     assert!(t0.elapsed().as_secs_f64() < 5.0, "took {:?}", t0.elapsed());

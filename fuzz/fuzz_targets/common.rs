@@ -12,7 +12,7 @@ pub const MAX_PLACES: usize = 255;
 pub fn matrix(problem: &Problem) -> Option<TravelMatrix> {
     match problem.travel {
         TravelModel::Haversine { .. } | TravelModel::Matrix { .. } if problem.places.len() <= MAX_PLACES => {
-            let m = TravelMatrix::try_build(problem).expect("haversine and matrix travel never fail");
+            let m = TravelMatrix::computed(problem).expect("haversine and matrix travel never fail");
             assert_eq!(m.len(), problem.places.len());
             Some(m)
         }

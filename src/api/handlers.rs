@@ -4,13 +4,14 @@
 
 use super::auth::Team;
 use super::error::{ApiError, ErrorBody, Json};
-use super::jobs::{solve_blocking, CancelOnDrop, Caps};
+use super::jobs::{solve_blocking, solve_config, CancelOnDrop};
 use super::store::JobStatus;
 use super::AppState;
 use crate::check::check as check_plan;
 use crate::model::input::{ProblemInput, TravelInput, VisitInput};
 use crate::model::{validate, FieldPath, InputError, InputErrorKind, Plan, Problem};
 use crate::slots::{BookError, Day, Slots};
+use crate::travel::TravelMatrix;
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -68,6 +69,12 @@ pub(super) fn validated(state: &AppState, input: &ProblemInput, prefix: &str) ->
     validate(input).map_err(|e| ApiError::input(prefix, &e))
 }
 
+/// The matrix of a validated problem (haversine or matrix travel: [`remote_travel`] turned
+/// the others away), built once per request.
+pub(super) fn computed_travel(problem: &Problem, prefix: &str) -> Result<TravelMatrix> {
+    TravelMatrix::computed(problem).map_err(|e| ApiError::input(prefix, &e.to_input_error()))
+}
+
 /// Road mode reads files on the server's disk and OSRM mode calls a URL of the client's
 /// choosing: neither is for remote callers, who send matrices instead. Every handler that
 /// takes a problem calls this.
@@ -111,6 +118,10 @@ pub async fn plans(
 ) -> Result<Response> {
     let problem = validated(&state, &input, "")?;
     drop(input);
+    let config = solve_config(state.config(), &problem).map_err(|e| {
+        tracing::error!("{e}");
+        ApiError::Internal
+    })?;
     let jobs = &state.0.jobs;
     if jobs.paused() {
         return Err(ApiError::Unavailable(
@@ -134,11 +145,10 @@ pub async fn plans(
     // flag stops the solve; the permit and the running count go with the solve itself,
     // so no other solve starts until this one has really returned.
     let _stop_if_dropped = CancelOnDrop(cancel.clone());
-    let caps = Caps::of(state.config());
     let visits = problem.visits.len();
     let result = blocking(move || {
         let _held = (permit, running);
-        solve_blocking(&problem, caps, cancel, None)
+        solve_blocking(&problem, config, cancel, None)
     })
     .await?;
     match result {
@@ -153,8 +163,8 @@ pub async fn plans(
             );
             Ok(resp)
         }
-        Err(message) => {
-            tracing::error!(visits, "{message}");
+        Err(e) => {
+            tracing::error!(visits, "{e}");
             Err(ApiError::Internal)
         }
     }
@@ -318,7 +328,11 @@ pub async fn check(
     Json(req): Json<CheckRequest>,
 ) -> Result<Response> {
     let problem = validated(&state, &req.problem, "problem")?;
-    let violations = blocking(move || check_plan(&problem, &req.plan)).await?;
+    let violations = blocking(move || {
+        let travel = computed_travel(&problem, "problem")?;
+        Ok::<_, ApiError>(check_plan(&problem, &travel, &req.plan))
+    })
+    .await??;
     Ok(axum::Json(CheckResponse {
         feasible: violations.is_empty(),
         violations,

@@ -8,9 +8,11 @@
 
 use super::store::{JobStatus, Outcome, Recovered};
 use super::{AppState, Config};
-use crate::check::check;
+use crate::check::{check, Rule};
 use crate::model::{parse_problem, Plan, Problem};
+use crate::solve::config::{Caps, ConfigError, Overrides, SolveConfig};
 use crate::solve::{Solved, Solver, StopReason};
+use crate::travel::{TravelError, TravelMatrix};
 use serde::Serialize;
 use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
@@ -245,38 +247,35 @@ impl Jobs {
     }
 }
 
-/// What this server lets one solve use: a request for more is cut to it by the solver,
-/// which says so in the plan's `warnings` (so clients learn their request was capped).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Caps {
-    /// Most worker threads (`--max-threads`).
-    pub max_threads: usize,
-    /// Longest time limit (`--max-time-limit-s`).
-    pub max_time_limit: Duration,
+/// The configuration of one solve on this server: the problem's options under the
+/// server's `--max-threads` and `--max-time-limit-s` (a request for more is cut to them,
+/// and the plan's `warnings` say so).
+pub fn solve_config(config: &Config, problem: &Problem) -> Result<SolveConfig, SolveFailure> {
+    let caps = Caps::server(config.max_threads, config.max_time_limit_s);
+    SolveConfig::new(&problem.options, Overrides::default(), caps).map_err(SolveFailure::Config)
 }
 
-impl Caps {
-    /// The caps of a server's settings.
-    pub fn of(config: &Config) -> Caps {
-        let s = config.max_time_limit_s;
-        Caps {
-            max_threads: config.max_threads.max(1),
-            // Negative or NaN caps allow nothing; an infinite one allows anything.
-            max_time_limit: Duration::try_from_secs_f64(s).unwrap_or(if s > 0.0 {
-                Duration::MAX
-            } else {
-                Duration::ZERO
-            }),
-        }
-    }
-
-    /// The time limit a problem gets here, seconds (for logs).
-    pub fn limit_s(&self, problem: &Problem) -> f64 {
-        problem
-            .options
-            .time_limit_s
-            .min(self.max_time_limit.as_secs_f64())
-    }
+/// Why a solve gave no plan. Logged; clients see an internal error (or the job's
+/// `error`), since validation has already accepted the problem.
+#[derive(Debug, thiserror::Error)]
+pub enum SolveFailure {
+    /// The solve settings cannot be run (validation keeps this from happening).
+    #[error("options.time_limit_s: {0}")]
+    Config(ConfigError),
+    /// The travel matrix cannot be computed (the API accepts only computed travel).
+    #[error("{0}")]
+    Travel(TravelError),
+    /// The solver returned a plan the checker rejects: a bug. Only the rule is kept: a
+    /// violation's text names staff and visits, which stay out of logs.
+    #[error(
+        "internal error: the solver's plan fails the checker ({violations} violations, first rule: {first})"
+    )]
+    Checker {
+        /// How many violations.
+        violations: usize,
+        /// The rule of the first.
+        first: Rule,
+    },
 }
 
 /// What a job's solve reports to and resumes from.
@@ -294,13 +293,14 @@ pub struct JobHooks {
 /// Runs a solve to its end and checks the plan. Blocking: call on `spawn_blocking`.
 pub fn solve_blocking(
     problem: &Problem,
-    caps: Caps,
+    config: SolveConfig,
     cancel: Arc<AtomicBool>,
     job: Option<JobHooks>,
-) -> Result<Solved, String> {
-    let mut solver = Solver::new(problem)
-        .max_threads(caps.max_threads)
-        .max_time_limit(caps.max_time_limit)
+) -> Result<Solved, SolveFailure> {
+    // One matrix per request, shared by the solver and the checker.
+    let travel = Arc::new(TravelMatrix::computed(problem).map_err(SolveFailure::Travel)?);
+    let mut solver = Solver::new(problem, travel.clone())
+        .config(config)
         .cancel_flag(cancel);
     if let Some(JobHooks {
         progress: p,
@@ -338,14 +338,12 @@ pub fn solve_blocking(
         });
     }
     let solved = solver.run();
-    let violations = check(problem, &solved.plan);
+    let violations = check(problem, &travel, &solved.plan);
     if let Some(v) = violations.first() {
-        // Only the rule: a violation's text names staff and visits, which stay out of logs.
-        return Err(format!(
-            "internal error: the solver's plan fails the checker ({} violations, first rule: {})",
-            violations.len(),
-            v.rule
-        ));
+        return Err(SolveFailure::Checker {
+            violations: violations.len(),
+            first: v.rule,
+        });
     }
     Ok(solved)
 }
@@ -388,9 +386,17 @@ async fn run_job(state: AppState, id: String, problem: Problem, resume_from: Opt
     if let Err(e) = tokio::task::spawn_blocking(move || store.set_running(&sid)).await {
         tracing::error!(job = %id, "store task failed: {e}");
     }
-    let caps = Caps::of(&state.0.config);
     let visits = problem.visits.len();
-    tracing::info!(job = %id, visits, limit_s = caps.limit_s(&problem), "solve started");
+    let config = match solve_config(&state.0.config, &problem) {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!(job = %id, "{e}");
+            finish(&state, &id, failed(e.to_string())).await;
+            return;
+        }
+    };
+    let limit_s = config.time_limit().as_secs_f64();
+    tracing::info!(job = %id, visits, limit_s, "solve started");
     let flag = cancel.clone();
     let hooks = JobHooks {
         progress,
@@ -398,7 +404,8 @@ async fn run_job(state: AppState, id: String, problem: Problem, resume_from: Opt
         id: id.clone(),
         resume_from,
     };
-    let result = tokio::task::spawn_blocking(move || solve_blocking(&problem, caps, flag, Some(hooks))).await;
+    let result =
+        tokio::task::spawn_blocking(move || solve_blocking(&problem, config, flag, Some(hooks))).await;
     let outcome = match result {
         Ok(Ok(solved)) => {
             let secs = solved.elapsed.as_secs_f64();
@@ -414,24 +421,29 @@ async fn run_job(state: AppState, id: String, problem: Problem, resume_from: Opt
             tracing::info!(job = %id, visits, solve_s = secs, stop, "solve finished");
             plan_outcome(status, stop, &solved.plan, secs)
         }
-        Ok(Err(message)) => {
-            tracing::error!(job = %id, "{message}");
-            failed(message)
+        Ok(Err(e)) => {
+            tracing::error!(job = %id, "{e}");
+            failed(e.to_string())
         }
         Err(e) => {
             tracing::error!(job = %id, "solver task failed: {e}");
             failed("the solver stopped unexpectedly".to_string())
         }
     };
+    finish(&state, &id, outcome).await;
+    drop(permit);
+}
+
+/// Stores a job's outcome and forgets it as live.
+async fn finish(state: &AppState, id: &str, outcome: Outcome) {
     let store = state.0.store.clone();
-    let sid = id.clone();
+    let sid = id.to_string();
     match tokio::task::spawn_blocking(move || store.finish(&sid, &outcome)).await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => tracing::error!(job = %id, "cannot store the result: {e}"),
         Err(e) => tracing::error!(job = %id, "store task failed: {e}"),
     }
-    lock(&jobs.live).remove(&id);
-    drop(permit);
+    lock(&state.0.jobs.live).remove(id);
 }
 
 fn plan_outcome(status: JobStatus, stop: &str, plan: &Plan, secs: f64) -> Outcome {

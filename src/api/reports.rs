@@ -100,9 +100,10 @@ pub async fn reports(
         days_per_year: req.days_per_year.unwrap_or(d.days_per_year),
     };
     let plans: Vec<(String, Plan)> = req.plans.into_iter().map(|p| (p.name, p.plan)).collect();
-    let body =
-        blocking(move || Report::new(&problem, &plans, &assumptions).map(|report| render(&report, format)))
-            .await?
+    let body = blocking(move || {
+        let travel = super::handlers::computed_travel(&problem, "problem")?;
+        Report::new(&problem, &travel, &plans, &assumptions)
+            .map(|report| render(&report, format))
             .map_err(|e| match e {
                 ReportError::NoBaseline => {
                     invalid(InputErrorKind::MissingField, "problem.baseline", e.to_string())
@@ -112,6 +113,8 @@ pub async fn reports(
                 }
                 ReportError::Baseline(source) => ApiError::input("problem", &source),
                 ReportError::Assumptions(a) => invalid(a.kind, &a.setting, a.message),
-            })?;
+            })
+    })
+    .await??;
     Ok(([(header::CONTENT_TYPE, content_type)], body).into_response())
 }

@@ -44,6 +44,7 @@
 //! ```
 //! use carerounds::check::check;
 //! use carerounds::model::{parse_problem, Plan};
+//! use carerounds::travel::TravelMatrix;
 //!
 //! let problem = parse_problem(r#"{
 //!     "locations": [{"id": "base", "lat": 52.95, "lon": -1.15}],
@@ -62,7 +63,8 @@
 //!                 "visits_unassigned": 0, "free_min": 480, "overtime_min": 0,
 //!                 "lateness_min": 0, "max_lateness_min": 0, "objective": 0}
 //! }"#).unwrap();
-//! assert!(check(&problem, &plan).is_empty());
+//! let travel = TravelMatrix::computed(&problem).unwrap();
+//! assert!(check(&problem, &travel, &plan).is_empty());
 //! ```
 
 mod breaks;
@@ -227,13 +229,13 @@ impl fmt::Display for Violation {
     }
 }
 
-/// Checks `plan` against `problem` and lists every violation, in plan order (routes, then
+/// Checks `plan` against `problem`, timing travel on `travel` (the problem's matrix, the
+/// one the plan was made on), and lists every violation, in plan order (routes, then
 /// coverage and gaps, then the summary). Empty means feasible with honest figures.
-pub fn check(problem: &Problem, plan: &Plan) -> Vec<Violation> {
-    let matrix = TravelMatrix::build(problem);
+pub fn check(problem: &Problem, travel: &TravelMatrix, plan: &Plan) -> Vec<Violation> {
     let ctx = Ctx {
         problem,
-        matrix: &matrix,
+        matrix: travel,
         staff_ids: ids(problem.staff.iter().map(|s| s.id.as_str())),
         visit_ids: ids(problem.visits.iter().map(|v| v.id.as_str())),
     };

@@ -11,14 +11,15 @@ use carerounds::check::check;
 use carerounds::formats::mankowska::read_mankowska;
 use carerounds::formats::solomon::{read_solomon, Rounding};
 use carerounds::model::{validate, Problem};
+use carerounds::solve::config::{Caps, Overrides, SolveConfig};
 use carerounds::solve::{Solved, Solver};
+use carerounds::travel::sources;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::time::Duration;
 
 /// Arguments of `carerounds bench`.
 #[derive(clap::Args)]
@@ -228,15 +229,19 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
 }
 
 /// One solver run with the suite's settings, and the number of checker violations.
-fn solve_checked(problem: &Problem, seed: u64, args: &BenchArgs) -> (Solved, usize) {
-    let solved = Solver::new(problem)
-        .time_limit(Duration::from_secs_f64(args.seconds))
-        .seed(seed)
-        .threads(args.threads)
-        .deterministic(args.deterministic)
-        .run();
-    let violations = check(problem, &solved.plan).len();
-    (solved, violations)
+fn solve_checked(problem: &Problem, seed: u64, args: &BenchArgs) -> Result<(Solved, usize)> {
+    let overrides = Overrides {
+        time_limit_s: Some(args.seconds),
+        seed: Some(seed),
+        threads: Some(args.threads),
+        deterministic: Some(args.deterministic),
+        work_budget: None,
+    };
+    let config = SolveConfig::new(&problem.options, overrides, Caps::machine()).context("--seconds")?;
+    let travel = std::sync::Arc::new(sources::build(problem)?);
+    let solved = Solver::new(problem, travel.clone()).config(config).run();
+    let violations = check(problem, &travel, &solved.plan).len();
+    Ok((solved, violations))
 }
 
 fn run_one(
@@ -249,7 +254,7 @@ fn run_one(
     let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let inst = read_solomon(&text, rounding)?;
     let problem = validate(&inst.problem)?;
-    let (solved, violations) = solve_checked(&problem, seed, args);
+    let (solved, violations) = solve_checked(&problem, seed, args)?;
     let name = stem(file).to_uppercase();
     Ok(Row {
         bks: bks.get(&name).copied(),
@@ -470,7 +475,7 @@ fn run_mankowska_one(
     let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let name = stem(file);
     let problem = validate(&read_mankowska(&text, &name)?)?;
-    let (solved, violations) = solve_checked(&problem, seed, args);
+    let (solved, violations) = solve_checked(&problem, seed, args)?;
     let sm = &solved.plan.summary;
     let bks = bks.get(&name).cloned().unwrap_or_default();
     Ok(MankowskaRow {

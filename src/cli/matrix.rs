@@ -6,7 +6,7 @@ use super::{bad, read};
 use anyhow::{Context, Result};
 use carerounds::model::input::{LocationInput, LocationRef, TravelInput};
 use carerounds::model::{parse_input, validate, Problem};
-use carerounds::travel::{place_path, TravelMatrix};
+use carerounds::travel::{place_path, sources, TravelMatrix};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,7 +32,7 @@ pub fn run(args: MatrixArgs) -> Result<ExitCode> {
     let input = parse_input(&text).map_err(|e| bad(&args.problem, e))?;
     let problem = validate(&input).map_err(|e| bad(&args.problem, e))?;
     let t0 = Instant::now();
-    let m = TravelMatrix::try_build(&problem).map_err(|e| bad(&args.problem, e.to_input_error()))?;
+    let m = sources::build(&problem).map_err(|e| bad(&args.problem, e.to_input_error()))?;
     let elapsed = t0.elapsed().as_secs_f64();
     let ids = place_ids(&problem);
     let n = problem.places.len();

@@ -7,11 +7,13 @@ use carerounds::check::check;
 use carerounds::formats::solomon::{read_solomon, Rounding};
 use carerounds::model::time::format_short;
 use carerounds::model::{parse_problem, validate, InputError, Plan, Problem};
+use carerounds::solve::config::{Caps, Overrides, SolveConfig};
 use carerounds::solve::Solver;
-use carerounds::travel::TravelMatrix;
+use carerounds::travel::{sources, TravelMatrix};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 mod bench;
@@ -163,10 +165,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Slots(args) => slots::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Matrix(args) => matrix::run(args),
-        Command::Check { problem, plan } => {
-            let problem = load_problem(&problem)?;
+        Command::Check { problem: path, plan } => {
+            let problem = load_problem(&path)?;
+            let travel = travel_of(&path, &problem)?;
             let plan = load_plan(&plan)?;
-            let violations = check(&problem, &plan);
+            let violations = check(&problem, &travel, &plan);
             if violations.is_empty() {
                 println!("plan is feasible: no violations");
                 Ok(ExitCode::SUCCESS)
@@ -180,6 +183,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Command::Validate { problem } => {
             let p = load_problem(&problem)?;
+            if p.travel.profile().is_some() {
+                // An unreadable extract, a server that is down or a place far from any
+                // road is an input error (exit 2) here too.
+                travel_of(&problem, &p)?;
+            }
             println!(
                 "{}: valid: {} staff, {} visits, {} places",
                 problem.display(),
@@ -212,15 +220,18 @@ pub(crate) fn bad(path: &Path, source: InputError) -> anyhow::Error {
     .into()
 }
 
-/// Reads and validates a problem; for road and OSRM travel also builds its matrix, so that
-/// an unreadable extract, a server that is down or a place far from any road is reported
-/// here (exit 2) and later builds of the same matrix come from memory.
+/// Reads and validates a problem.
 pub(crate) fn load_problem(path: &Path) -> Result<Problem> {
-    let problem = parse_problem(&read(path)?).map_err(|e| bad(path, e))?;
-    if problem.travel.profile().is_some() {
-        TravelMatrix::try_build(&problem).map_err(|e| bad(path, e.to_input_error()))?;
-    }
-    Ok(problem)
+    parse_problem(&read(path)?).map_err(|e| bad(path, e))
+}
+
+/// Builds the problem's travel matrix once for the command (reading the extract or asking
+/// the server for road and OSRM travel); an unreadable extract, a server that is down or a
+/// place far from any road is an input error in `path` (exit 2).
+pub(crate) fn travel_of(path: &Path, problem: &Problem) -> Result<Arc<TravelMatrix>> {
+    sources::build(problem)
+        .map(Arc::new)
+        .map_err(|e| bad(path, e.to_input_error()))
 }
 
 pub(crate) fn load_plan(path: &Path) -> Result<Plan> {
@@ -241,24 +252,18 @@ fn solve(args: SolveArgs) -> Result<ExitCode> {
             validate(&inst.problem).map_err(|e| bad(&args.problem, e))?
         }
     };
-    let mut solver = Solver::new(&problem);
-    if let Some(s) = args.seconds {
-        anyhow::ensure!(
-            s.is_finite() && (0.0..=86_400.0).contains(&s),
-            "--seconds must be a number of seconds between 0 and 86400"
-        );
-        solver = solver.time_limit(Duration::from_secs_f64(s));
-    }
-    if let Some(seed) = args.seed {
-        solver = solver.seed(seed);
-    }
-    if let Some(t) = args.threads {
-        solver = solver.threads(t);
-    }
-    if let Some(w) = args.work {
-        solver = solver.work_budget(w);
-    }
-    let limit = Duration::from_secs_f64(args.seconds.unwrap_or(problem.options.time_limit_s));
+    let overrides = Overrides {
+        time_limit_s: args.seconds,
+        threads: args.threads,
+        seed: args.seed,
+        work_budget: args.work,
+        deterministic: Some(!args.wall_clock),
+    };
+    let config = SolveConfig::new(&problem.options, overrides, Caps::machine())
+        .map_err(|e| anyhow::anyhow!("--seconds: {e}"))?;
+    let travel = travel_of(&args.problem, &problem)?;
+    let limit = config.time_limit();
+    let mut solver = Solver::new(&problem, travel.clone()).config(config);
     let bar = progress_bar(limit);
     if let Some(bar) = bar.clone() {
         solver = solver.on_progress(move |p| {
@@ -269,12 +274,12 @@ fn solve(args: SolveArgs) -> Result<ExitCode> {
             ));
         });
     }
-    let solved = solver.deterministic(!args.wall_clock).run();
+    let solved = solver.run();
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     let plan = &solved.plan;
-    let violations = check(&problem, plan);
+    let violations = check(&problem, &travel, plan);
     anyhow::ensure!(
         violations.is_empty(),
         "internal error: the solver returned a plan that fails the checker: {}",

@@ -2,7 +2,7 @@
 //! or a self-contained HTML page. Reads the files, hands them to `carerounds::report`,
 //! writes the result.
 
-use super::{bad, load_plan, load_problem};
+use super::{bad, load_plan, load_problem, travel_of};
 use anyhow::{Context, Result};
 use carerounds::model::{FieldPath, InputError, InputErrorKind};
 use carerounds::report::{render, AssumptionError, Assumptions, Format, Report, ReportError};
@@ -84,6 +84,7 @@ fn parse_rate(s: &str) -> Result<(String, f64), String> {
 /// fatal), 2 for bad input with the field path.
 pub fn run(args: ReportArgs) -> Result<ExitCode> {
     let problem = load_problem(&args.problem)?;
+    let travel = travel_of(&args.problem, &problem)?;
     let mut a = Assumptions::default();
     for (org, rate) in &args.rates {
         a.gbp_per_mile.insert(org.clone(), *rate);
@@ -109,7 +110,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         });
         plans.push((name, load_plan(path)?));
     }
-    let report = Report::new(&problem, &plans, &a).map_err(|e| match e {
+    let report = Report::new(&problem, &travel, &plans, &a).map_err(|e| match e {
         ReportError::NoBaseline => bad(
             &args.problem,
             InputError::of(

@@ -1,12 +1,13 @@
 //! `carerounds slots`: the booking query of `POST /v1/slots` on files.
 
-use super::{bad, load_plan};
+use super::{bad, load_plan, travel_of};
 use anyhow::{Context, Result};
 use carerounds::model::input::VisitInput;
-use carerounds::model::parse_input;
 use carerounds::model::time::format_short;
 use carerounds::model::InputError;
+use carerounds::model::{parse_input, validate};
 use carerounds::slots::{BookError, Day, Slots};
+use carerounds::travel::{sources, TravelSource};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -50,7 +51,12 @@ pub fn run(args: SlotsArgs) -> Result<ExitCode> {
         Some(ie) => bad(file_of(&e), ie.clone()),
         None => anyhow::anyhow!("{e}"),
     };
-    let day = Day::new(&input, &plan).map_err(to_bad)?;
+    let problem = validate(&input).map_err(|e| bad(&args.problem, e))?;
+    let travel = travel_of(&args.problem, &problem)?;
+    // A new visit at a new place under road or OSRM travel routes again, here in the shell.
+    let day = Day::with_travel(&input, problem, travel, &plan)
+        .map_err(to_bad)?
+        .source(TravelSource::new(sources::build));
     let slots = day.slots(&visit, args.k).map_err(to_bad)?;
     let text = if args.json || !std::io::stdout().is_terminal() {
         serde_json::to_string_pretty(&slots).context("cannot encode the answer")? + "\n"

@@ -640,7 +640,7 @@ fn validate_objective(o: ObjectiveInput) -> Result<Objective> {
 }
 
 /// Largest accepted `options.time_limit_s`: one day.
-const MAX_TIME_LIMIT_S: f64 = 86_400.0;
+pub const MAX_TIME_LIMIT_S: f64 = 86_400.0;
 
 fn validate_options(o: OptionsInput) -> Result<Options> {
     let d = Options::default();

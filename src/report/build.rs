@@ -69,9 +69,9 @@ pub struct CheckSummary {
 }
 
 impl CheckSummary {
-    fn of(problem: &Problem, plan: &Plan) -> Self {
+    fn of(problem: &Problem, travel: &TravelMatrix, plan: &Plan) -> Self {
         let mut out = CheckSummary::default();
-        for v in check(problem, plan) {
+        for v in check(problem, travel, plan) {
             out.violations += 1;
             *out.by_rule.entry(v.rule.name().to_string()).or_default() += 1;
         }
@@ -202,11 +202,16 @@ pub struct Extrapolation {
 }
 
 impl Report {
-    /// Times the problem's baseline and compares each named plan with it.
-    pub fn new(problem: &Problem, plans: &[(String, Plan)], a: &Assumptions) -> Result<Report, ReportError> {
-        let travel = TravelMatrix::build(problem);
-        let baseline = baseline_plan(problem, &travel).ok_or(ReportError::NoBaseline)?;
-        Report::build(problem, &baseline, plans, a)
+    /// Times the problem's baseline on `travel` (the problem's matrix, built once by the
+    /// caller) and compares each named plan with it.
+    pub fn new(
+        problem: &Problem,
+        travel: &TravelMatrix,
+        plans: &[(String, Plan)],
+        a: &Assumptions,
+    ) -> Result<Report, ReportError> {
+        let baseline = baseline_plan(problem, travel).ok_or(ReportError::NoBaseline)?;
+        Report::build(problem, travel, &baseline, plans, a)
     }
 
     /// Compares each named plan with `baseline` (a timed baseline, usually from
@@ -214,13 +219,13 @@ impl Report {
     /// not fatal.
     pub fn build(
         problem: &Problem,
+        travel: &TravelMatrix,
         baseline: &Plan,
         plans: &[(String, Plan)],
         a: &Assumptions,
     ) -> Result<Report, ReportError> {
         a.check(problem).map_err(ReportError::Assumptions)?;
-        let travel = TravelMatrix::build(problem);
-        let base = Analysis::new(problem, &travel, baseline, a).map_err(ReportError::Baseline)?;
+        let base = Analysis::new(problem, travel, baseline, a).map_err(ReportError::Baseline)?;
         let orgs = organisations(problem);
         let members = |org: &str| -> Vec<usize> {
             (0..problem.staff.len())
@@ -229,7 +234,7 @@ impl Report {
         };
         let mut out = Vec::with_capacity(plans.len());
         for (index, (name, plan)) in plans.iter().enumerate() {
-            let ana = Analysis::new(problem, &travel, plan, a).map_err(|source| ReportError::Plan {
+            let ana = Analysis::new(problem, travel, plan, a).map_err(|source| ReportError::Plan {
                 index,
                 name: name.clone(),
                 source,
@@ -255,7 +260,7 @@ impl Report {
                 .collect();
             out.push(PlanReport {
                 name: name.clone(),
-                checker: CheckSummary::of(problem, plan),
+                checker: CheckSummary::of(problem, travel, plan),
                 unassigned: plan.unassigned.len(),
                 visits_not_made: NotMade {
                     baseline: base.not_made(problem),
@@ -292,7 +297,7 @@ impl Report {
             baseline: BaselineReport {
                 visits_booked: problem.visits.len() - base.not_made(problem),
                 not_booked,
-                checker: CheckSummary::of(problem, baseline),
+                checker: CheckSummary::of(problem, travel, baseline),
             },
             plans: out,
             baseline_days: base.days.into_iter().map(|d| d.view).collect(),

@@ -3,8 +3,8 @@
 //! team: visits, contact time, travel, miles, mileage cost, CO2, waiting, free office time,
 //! overtime, lateness and preferred-staff share, with a weekly and yearly extrapolation.
 //!
-//! The core is pure: [`Report::new`] takes the problem, the named plans and the
-//! [`Assumptions`] (rates and factors) and returns figures; [`render`] turns them into text,
+//! The core is pure: [`Report::new`] takes the problem, its travel matrix (built once by
+//! the caller), the named plans and the [`Assumptions`] (rates and factors) and returns figures; [`render`] turns them into text,
 //! JSON, CSV or a self-contained HTML page. The CLI does the file I/O. docs/REPORT.md
 //! documents every figure, formula and default.
 //!
@@ -12,6 +12,7 @@
 //! use carerounds::model::parse_problem;
 //! use carerounds::report::{render, Assumptions, Format, Report};
 //! use carerounds::solve::Solver;
+//! use carerounds::travel::TravelMatrix;
 //!
 //! let problem = parse_problem(r#"{
 //!     "locations": [{"id": "base", "lat": 52.95, "lon": -1.15}],
@@ -20,8 +21,9 @@
 //!     "visits": [{"id": "v1", "location": {"lat": 52.96, "lon": -1.17}, "duration_min": 30}],
 //!     "baseline": {"routes": [{"staff": "ann", "visits": ["v1"]}]}
 //! }"#).unwrap();
-//! let plan = Solver::new(&problem).run().plan;
-//! let report = Report::new(&problem, &[("optimised".into(), plan)], &Assumptions::default()).unwrap();
+//! let travel = TravelMatrix::computed(&problem).unwrap();
+//! let plan = Solver::new(&problem, travel.clone()).run().plan;
+//! let report = Report::new(&problem, &travel, &[("optimised".into(), plan)], &Assumptions::default()).unwrap();
 //! assert_eq!(report.plans[0].team.plan.visits, 1.0);
 //! let text = render(&report, Format::Text);
 //! assert!(text.contains("Assumptions"));

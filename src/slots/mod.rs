@@ -10,7 +10,9 @@
 //! (`shifted_visits` counts them), except visits tied to another round (double-handed or
 //! by a gap), which must not move at all.
 //!
-//! Pure: no I/O. Preparing a [`Day`] costs one validation and one travel matrix; each
+//! Pure: no I/O. Preparing a [`Day`] costs one validation and one travel matrix (computed
+//! by [`Day::new`] for haversine and matrix travel, or built by the shell and passed to
+//! [`Day::with_travel`], with a [`TravelSource`] for new places under road travel); each
 //! query re-validates the problem with the new visit added but reuses the matrix (the new
 //! visit at a known place reuses it as is; a new inline point adds one row and column).
 //!
@@ -26,7 +28,9 @@
 //!     "visits": [{"id": "v1", "location": {"lat": 52.96, "lon": -1.17},
 //!                 "duration_min": 30, "time_windows": [["09:00", "10:00"]]}]
 //! }"#).unwrap();
-//! let plan = Solver::new(&validate(&input).unwrap()).run().plan;
+//! let problem = validate(&input).unwrap();
+//! let travel = carerounds::travel::TravelMatrix::computed(&problem).unwrap();
+//! let plan = Solver::new(&problem, travel).run().plan;
 //! let day = Day::new(&input, &plan).unwrap();
 //! let visit: VisitInput = serde_json::from_str(r#"{"id": "new", "duration_min": 20,
 //!     "location": {"lat": 52.961, "lon": -1.171}, "time_windows": [["10:00", "12:00"]]}"#).unwrap();
@@ -41,8 +45,9 @@ use crate::solve::bounds::{partner_bounds, same_moment, Fitting};
 use crate::solve::instance::Instance;
 use crate::solve::rules;
 use crate::solve::schedule::{simulate, Block, RouteTiming};
-use crate::travel::{haversine_km, TravelMatrix};
+use crate::travel::{haversine_km, TravelMatrix, TravelSource};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Most options one query may ask for.
 pub const MAX_K: usize = 100;
@@ -175,13 +180,17 @@ pub struct Day {
     skipped: Vec<SkippedStaff>,
     /// The plan's unassigned visits with their reasons.
     unassigned: Vec<(usize, String)>,
+    /// Builds matrices the core cannot compute (a new place under road or OSRM travel).
+    source: Option<TravelSource>,
 }
 
 impl Day {
-    /// Validates the problem, builds its travel matrix and times the plan's rounds.
+    /// Validates the problem, computes its travel matrix and times the plan's rounds.
+    /// Haversine and matrix travel only: road and OSRM travel need a matrix built by the
+    /// shell ([`Day::with_travel`]).
     pub fn new(input: &ProblemInput, plan: &Plan) -> Result<Day, BookError> {
         let problem = validate(input).map_err(BookError::Problem)?;
-        let travel = TravelMatrix::try_build(&problem).map_err(|e| BookError::Problem(e.to_input_error()))?;
+        let travel = TravelMatrix::computed(&problem).map_err(|e| BookError::Problem(e.to_input_error()))?;
         Day::with_travel(input, problem, travel, plan)
     }
 
@@ -189,7 +198,7 @@ impl Day {
     pub fn with_travel(
         input: &ProblemInput,
         problem: Problem,
-        travel: TravelMatrix,
+        travel: impl Into<Arc<TravelMatrix>>,
         plan: &Plan,
     ) -> Result<Day, BookError> {
         let inst = Instance::with_travel(&problem, travel);
@@ -293,7 +302,15 @@ impl Day {
             base,
             skipped,
             unassigned,
+            source: None,
         })
+    }
+
+    /// Where matrices come from when a new visit brings a place the core cannot time
+    /// (road and OSRM travel); without one such a visit is an error.
+    pub fn source(mut self, source: TravelSource) -> Self {
+        self.source = Some(source);
+        self
     }
 
     /// The validated problem.
@@ -307,7 +324,7 @@ impl Day {
     }
 
     /// The problem with `visit` added, and the travel matrix for it.
-    fn extend(&self, visit: &VisitInput) -> Result<(Problem, TravelMatrix), BookError> {
+    fn extend(&self, visit: &VisitInput) -> Result<(Problem, Arc<TravelMatrix>), BookError> {
         let n = self.input.visits.len();
         let mut input = self.input.clone();
         input.visits.push(visit.clone());
@@ -339,8 +356,14 @@ impl Day {
                     },
                     true,
                     LocationRef::Point(_),
-                ) => extend_matrix(&problem, old, *speed_kmh, *detour_factor),
-                _ => TravelMatrix::build(&problem),
+                ) => Arc::new(extend_matrix(&problem, old, *speed_kmh, *detour_factor)),
+                _ => Arc::new(
+                    match &self.source {
+                        Some(source) => source.build(&problem),
+                        None => TravelMatrix::computed(&problem),
+                    }
+                    .map_err(|e| BookError::Problem(e.to_input_error()))?,
+                ),
             }
         };
         Ok((problem, travel))
@@ -652,7 +675,7 @@ impl Day {
 
 /// The matrix of `problem` from `old`, which covers every place but the last (a new
 /// inline point): copies the known entries and computes one row and one column, exactly
-/// as [`TravelMatrix::build`] would.
+/// as [`TravelMatrix::computed`] would.
 fn extend_matrix(problem: &Problem, old: &TravelMatrix, speed_kmh: f64, detour_factor: f64) -> TravelMatrix {
     let n = problem.places.len();
     let m = n - 1;

@@ -4,6 +4,7 @@
 use super::rules;
 use crate::model::{Problem, StaffCount};
 use crate::travel::TravelMatrix;
+use std::sync::Arc;
 
 /// A visit as the solver sees it.
 #[derive(Debug, Clone)]
@@ -78,8 +79,9 @@ pub type Weights = crate::model::Objective;
 /// The whole internal form.
 #[derive(Debug, Clone)]
 pub struct Instance {
-    /// Travel between places.
-    pub travel: TravelMatrix,
+    /// Travel between places, shared with whoever built it (the shell builds one matrix
+    /// per request; the solver, checker and slots read it without copying).
+    pub travel: Arc<TravelMatrix>,
     /// Visits by index.
     pub visits: Vec<VisitData>,
     /// Staff by index.
@@ -107,13 +109,10 @@ impl Instance {
         self.travel.dist_in(self.staff[s].layer, a, b)
     }
 
-    /// Builds the internal form (and the travel matrix) for a problem.
-    pub fn new(problem: &Problem) -> Self {
-        Self::with_travel(problem, TravelMatrix::build(problem))
-    }
-
-    /// Builds the internal form around an existing travel matrix.
-    pub fn with_travel(problem: &Problem, travel: TravelMatrix) -> Self {
+    /// Builds the internal form of a problem around its travel matrix (an owned matrix
+    /// or a shared `Arc`).
+    pub fn with_travel(problem: &Problem, travel: impl Into<Arc<TravelMatrix>>) -> Self {
+        let travel = travel.into();
         let ns = problem.staff.len();
         let mut visits: Vec<VisitData> = problem
             .visits

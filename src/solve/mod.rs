@@ -1,14 +1,20 @@
 //! The optimiser. Works on an index-based [`instance::Instance`] built once from the
 //! problem; strings exist only at the edges (`output`, `explain`).
 //!
+//! The travel matrix is built by the caller (once per request, see
+//! [`crate::travel::sources::build`]) and the settings come from one validated
+//! [`config::SolveConfig`].
+//!
 //! ```no_run
-//! # use carerounds::{model::parse_problem, solve::Solver};
+//! # use carerounds::{model::parse_problem, solve::Solver, travel::sources};
 //! # let problem = parse_problem("{}").unwrap();
-//! let solved = Solver::new(&problem).seed(7).run();
+//! let travel = sources::build(&problem).expect("travel matrix");
+//! let solved = Solver::new(&problem, travel).seed(7).run();
 //! println!("{} visits planned", solved.plan.summary.visits_assigned);
 //! ```
 
 pub mod bounds;
+pub mod config;
 pub mod construct;
 pub mod couple;
 pub mod explain;
@@ -28,6 +34,7 @@ pub mod warm;
 
 use crate::model::{Plan, Problem};
 use crate::travel::TravelMatrix;
+pub use config::{machine_threads, SolveConfig, WORK_PER_SECOND};
 use instance::Instance;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -73,111 +80,65 @@ pub struct Solved {
 type ProgressFn<'a> = Box<dyn Fn(&Progress) + Send + Sync + 'a>;
 type CheckpointFn<'a> = Box<dyn Fn(&Plan) + Send + Sync + 'a>;
 
-/// A configured solver run: `Solver::new(&problem).seed(1).run()`.
+/// A configured solver run: `Solver::new(&problem, travel).seed(1).run()`.
 pub struct Solver<'a> {
     problem: &'a Problem,
-    travel: Option<TravelMatrix>,
-    time_limit: Duration,
-    seed: u64,
-    threads: usize,
+    travel: Arc<TravelMatrix>,
+    config: SolveConfig,
     cancel: Arc<AtomicBool>,
     progress: Option<ProgressFn<'a>>,
-    deterministic: bool,
-    work: Option<u64>,
-    max_threads: usize,
-    max_time_limit: Option<Duration>,
     warm: Option<Plan>,
     checkpoint: Option<CheckpointFn<'a>>,
 }
-
-/// The cores of this machine: the most worker threads a run uses unless
-/// [`Solver::max_threads`] says fewer. More threads than cores only slow a run down, and an
-/// unchecked request for 100,000 threads would exhaust the process.
-pub fn machine_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-/// Work units per second of time limit in deterministic mode: measured on the reference
-/// machine (BENCHMARKS.md) so that a run takes about its time limit there.
-pub const WORK_PER_SECOND: f64 = 6.0e7;
 
 /// Share of the time limit regret construction may take before the remaining visits go
 /// in greedily (only very large days with very short limits reach it).
 const CONSTRUCTION_SHARE: f64 = 0.5;
 
 impl<'a> Solver<'a> {
-    /// A run with the problem's own `options`.
-    pub fn new(problem: &'a Problem) -> Self {
+    /// A run over `travel` (the problem's matrix, owned or shared) with the problem's own
+    /// `options` on this machine ([`SolveConfig::of`]).
+    pub fn new(problem: &'a Problem, travel: impl Into<Arc<TravelMatrix>>) -> Self {
         Solver {
             problem,
-            travel: None,
-            time_limit: Duration::from_secs_f64(problem.options.time_limit_s),
-            seed: problem.options.seed,
-            threads: problem.options.threads,
+            travel: travel.into(),
+            config: SolveConfig::of(&problem.options),
             cancel: Arc::new(AtomicBool::new(false)),
             progress: None,
-            deterministic: true,
-            work: None,
-            max_threads: machine_threads(),
-            max_time_limit: None,
             warm: None,
             checkpoint: None,
         }
     }
-    /// Wall-clock limit.
-    pub fn time_limit(mut self, limit: Duration) -> Self {
-        self.time_limit = limit;
+    /// Runs with this configuration (what the CLI and the server build from the problem's
+    /// options, their flags or request, and their caps).
+    pub fn config(mut self, config: SolveConfig) -> Self {
+        self.config = config;
         self
+    }
+    /// The configuration the run will use.
+    pub fn settings(&self) -> &SolveConfig {
+        &self.config
+    }
+    /// Overrides one setting of the configuration (typed values are always valid).
+    fn set(mut self, change: impl FnOnce(&mut config::Overrides)) -> Self {
+        self.config = match self.config.with_overrides(change) {
+            Ok(c) => c,
+            Err(e) => unreachable!("a typed override is valid: {e}"),
+        };
+        self
+    }
+    /// Wall-clock limit (at most a day; longer is cut to a day).
+    pub fn time_limit(self, limit: Duration) -> Self {
+        let max = Duration::from_secs_f64(crate::model::validate::MAX_TIME_LIMIT_S);
+        self.set(|o| o.time_limit_s = Some(limit.min(max).as_secs_f64()))
     }
     /// Random seed.
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
-        self
+    pub fn seed(self, seed: u64) -> Self {
+        self.set(|o| o.seed = Some(seed))
     }
-    /// Worker threads (0 = all cores, capped by [`Solver::max_threads`]).
-    pub fn threads(mut self, threads: usize) -> Self {
-        self.threads = threads;
-        self
-    }
-    /// The most worker threads this run may use (default and upper bound: the machine's
-    /// cores). A request for more runs on this many and the plan says so in `warnings`.
-    pub fn max_threads(mut self, max: usize) -> Self {
-        self.max_threads = max.clamp(1, machine_threads());
-        self
-    }
-    /// The longest time limit this run accepts (a server's `--max-time-limit-s`); a longer
-    /// one is cut to it and the plan says so in `warnings`.
-    pub fn max_time_limit(mut self, max: Duration) -> Self {
-        self.max_time_limit = Some(max);
-        self
-    }
-    /// The worker threads the run will use, and a note when that is fewer than asked.
-    pub fn effective_threads(&self) -> (usize, Option<String>) {
-        match self.threads {
-            0 => (self.max_threads, None),
-            t if t <= self.max_threads => (t, None),
-            t => (
-                self.max_threads,
-                Some(format!(
-                    "options.threads: {t} threads were asked for; this run used {} (the cores available to it)",
-                    self.max_threads
-                )),
-            ),
-        }
-    }
-    /// The time limit the run will keep, and a note when that is shorter than asked.
-    pub fn effective_time_limit(&self) -> (Duration, Option<String>) {
-        match self.max_time_limit {
-            Some(max) if self.time_limit > max => (
-                max,
-                Some(format!(
-                    "options.time_limit_s: {} s was asked for; this server allows at most {} s",
-                    self.time_limit.as_secs_f64(),
-                    max.as_secs_f64()
-                )),
-            ),
-            _ => (self.time_limit, None),
-        }
+    /// Worker threads (0 = all cores, capped by the configuration's [`config::Caps`]).
+    pub fn threads(self, threads: usize) -> Self {
+        self.set(|o| o.threads = Some(threads))
     }
     /// Deterministic (default): the time limit is turned into a fixed amount of work, so
     /// the same input, seed and threads give the same plan whenever that work fits in the
@@ -185,20 +146,13 @@ impl<'a> Solver<'a> {
     /// [`StopReason::TimeLimit`], and its plan then depends on timing). Not
     /// deterministic: run until the wall-clock limit (for benchmarks against other solvers
     /// at equal time).
-    pub fn deterministic(mut self, on: bool) -> Self {
-        self.deterministic = on;
-        self
+    pub fn deterministic(self, on: bool) -> Self {
+        self.set(|o| o.deterministic = Some(on))
     }
     /// An explicit work budget per worker (deterministic mode), instead of the one
     /// derived from the time limit; the time limit still ends the run if it comes first.
-    pub fn work_budget(mut self, units: u64) -> Self {
-        self.work = Some(units);
-        self
-    }
-    /// Use this travel matrix instead of building one.
-    pub fn travel(mut self, travel: TravelMatrix) -> Self {
-        self.travel = Some(travel);
-        self
+    pub fn work_budget(self, units: u64) -> Self {
+        self.set(|o| o.work_budget = Some(units))
     }
     /// A flag that stops the run (keeping the best plan) when set.
     pub fn cancel_flag(mut self, flag: Arc<AtomicBool>) -> Self {
@@ -228,10 +182,9 @@ impl<'a> Solver<'a> {
     /// Runs the solver.
     pub fn run(self) -> Solved {
         let t0 = Instant::now();
-        let (threads, thread_note) = self.effective_threads();
-        let (limit, limit_note) = self.effective_time_limit();
-        let travel = self.travel.unwrap_or_else(|| TravelMatrix::build(self.problem));
-        let inst = Instance::with_travel(self.problem, travel);
+        let cfg = &self.config;
+        let (threads, limit) = (cfg.threads(), cfg.time_limit());
+        let inst = Instance::with_travel(self.problem, self.travel.clone());
         let construct_until = limit.as_secs_f64() * CONSTRUCTION_SHARE;
         let warm = self
             .warm
@@ -267,9 +220,7 @@ impl<'a> Solver<'a> {
         report(&start, t0.elapsed().as_secs_f64());
         let seconds = limit.as_secs_f64();
         let budget = parallel::Budget {
-            work: self
-                .deterministic
-                .then_some(self.work.unwrap_or((seconds * WORK_PER_SECOND) as u64)),
+            work: cfg.work_budget(),
             started: t0,
             // A time limit is a promise in both modes: in deterministic mode the wall
             // clock ends a run whose work budget outlasts it (the plan then depends on
@@ -277,9 +228,9 @@ impl<'a> Solver<'a> {
             seconds,
             cancel: &self.cancel,
         };
-        let out = parallel::run(&inst, start, self.seed, threads, &budget, report);
+        let out = parallel::run(&inst, start, cfg.seed(), threads, &budget, report);
         let mut plan = finish(self.problem, &inst, &out.best);
-        plan.warnings.extend(thread_note.into_iter().chain(limit_note));
+        plan.warnings.extend(cfg.warnings().iter().cloned());
         Solved {
             plan,
             stop: out.stop,

@@ -260,7 +260,9 @@ mod tests {
             text += &format!("{k} {x} {y} {} 0 1000 0\n", if k == 0 { 0 } else { 1 });
         }
         let input = read_solomon(&text, Rounding::Dimacs).expect("instance");
-        let inst = Instance::new(&validate(&input.problem).expect("valid"));
+        let problem = validate(&input.problem).expect("valid");
+        let travel = crate::travel::TravelMatrix::computed(&problem).expect("computed travel");
+        let inst = Instance::with_travel(&problem, travel);
         let mut sol = Solution::empty(&inst);
         // Visit index = customer number - 1. Round 0: 1, 2, 5; round 1: 6, 3, 4.
         for (r, seq) in [(0, [0, 1, 4]), (1, [5, 2, 3])] {

@@ -18,14 +18,23 @@ pub enum TravelError {
         error: std::io::Error,
     },
     /// The extract is not a valid OpenStreetMap PBF file.
-    #[error("{path}: {} is not a readable OpenStreetMap .osm.pbf extract: {message}", file.display())]
+    #[error("{path}: {} is not a readable OpenStreetMap .osm.pbf extract: {source}", file.display())]
     Osm {
         /// `travel.osm_file`.
         path: FieldPath,
         /// The file as given.
         file: PathBuf,
         /// What the reader said.
-        message: String,
+        source: OsmError,
+    },
+    /// Road and OSRM travel read files or call a server, which the core does not do: the
+    /// shell builds such matrices with [`crate::travel::sources::build`] and passes them in.
+    #[error("{path}: travel mode '{mode}' needs its matrix built by a travel source (carerounds::travel::sources::build)")]
+    NeedsSource {
+        /// `travel.mode`.
+        path: FieldPath,
+        /// `road` or `osrm`.
+        mode: &'static str,
     },
     /// The extract has no way the mode may use.
     #[error("{path}: {} has no roads usable by {mode}", file.display())]
@@ -92,7 +101,8 @@ impl TravelError {
             | TravelError::TooFar { path, .. }
             | TravelError::NoRoute { path, .. }
             | TravelError::NoSegment { path, .. }
-            | TravelError::Osrm { path, .. } => path,
+            | TravelError::Osrm { path, .. }
+            | TravelError::NeedsSource { path, .. } => path,
         }
     }
 
@@ -104,4 +114,13 @@ impl TravelError {
         let message = full.strip_prefix(&prefix).unwrap_or(&full).to_string();
         InputError::new(self.path().clone(), message)
     }
+}
+
+/// Why an OpenStreetMap extract could not be read, kept apart from [`TravelError`] so the
+/// road-network reader (which sees bytes, not the problem) has a typed error of its own.
+#[derive(Debug, thiserror::Error)]
+pub enum OsmError {
+    /// A block of the PBF file could not be decoded.
+    #[error("{0}")]
+    Decode(#[from] osmpbf::Error),
 }

@@ -1,37 +1,26 @@
-//! Travel times and distances between places, as one dense matrix built once per problem.
+//! Travel times and distances between places, as one dense matrix per problem.
 //!
-//! Every consumer (solver, checker, reports) asks the same [`TravelMatrix`], so a plan is
-//! timed identically wherever it is looked at.
+//! Every consumer (solver, checker, reports, slots) reads the same [`TravelMatrix`], which
+//! the shell builds once per request and passes in, so a plan is timed identically
+//! wherever it is looked at and nothing in the core reads files or calls a server.
 //!
-//! Sources: haversine and explicit matrices (SPEC.md), and the extensions `road` (an
-//! OpenStreetMap extract routed in-process, [`road`]) and `osrm` (an OSRM server,
-//! [`osrm`]). The last two read files or call a server and so can fail:
-//! [`TravelMatrix::try_build`] reports why. Their matrices are kept in a small process-wide
-//! memo, so that [`TravelMatrix::build`] after a successful `try_build` of the same problem
-//! returns the same matrix without routing again.
+//! Haversine and explicit matrices (SPEC.md) are pure computations from the problem:
+//! [`TravelMatrix::computed`]. Road travel (an OpenStreetMap extract routed in-process)
+//! and OSRM travel (a server) read files, environment or network, so they live in
+//! [`sources`], the adapters the shells call; [`sources::build`] handles every mode.
 
-mod cache;
 mod error;
 mod haversine;
-pub mod osrm;
-pub mod road;
+pub mod sources;
 
-pub use error::TravelError;
+pub use error::{OsmError, TravelError};
 pub use haversine::haversine_km;
 
-use crate::model::{FieldPath, LatLon, Problem, TravelMode, TravelModel};
+use crate::model::{FieldPath, Problem, TravelMode, TravelModel};
 use rayon::prelude::*;
-use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 /// Problems with more places than this build their matrix rows in parallel.
 const PARALLEL_FROM: usize = 256;
-
-/// Road and OSRM matrices remembered per process (most recent last).
-const MEMO_ENTRIES: usize = 8;
-
-static MEMO: Mutex<Vec<(String, Arc<TravelMatrix>)>> = Mutex::new(Vec::new());
 
 /// Dense duration (minutes) and distance (km) matrices over [`Problem::places`].
 #[derive(Debug, Clone, PartialEq)]
@@ -54,22 +43,11 @@ struct ModeLayer {
 }
 
 impl TravelMatrix {
-    /// Builds the matrix the problem's travel model defines.
-    ///
-    /// # Panics
-    /// For `road` and `osrm` travel when the source fails (missing file, server down, a
-    /// place too far from a road). Shells call [`TravelMatrix::try_build`] first, which
-    /// reports the failure as an error and leaves the matrix in the memo for this call.
-    pub fn build(problem: &Problem) -> Self {
-        match Self::try_build(problem) {
-            Ok(m) => m,
-            Err(e) => panic!("{e} (call TravelMatrix::try_build first to handle travel errors)"),
-        }
-    }
-
-    /// Builds the matrix the problem's travel model defines, or says why it cannot.
-    /// Haversine and matrix travel never fail.
-    pub fn try_build(problem: &Problem) -> Result<Self, TravelError> {
+    /// The matrix of a problem whose travel is computed from the problem alone: haversine
+    /// (coordinates) or an explicit matrix. Road and OSRM travel need a source (files,
+    /// a server) and answer [`TravelError::NeedsSource`]: shells call
+    /// [`sources::build`], which handles every mode.
+    pub fn computed(problem: &Problem) -> Result<Self, TravelError> {
         match &problem.travel {
             TravelModel::Haversine {
                 speed_kmh,
@@ -79,23 +57,14 @@ impl TravelMatrix {
                 durations_min,
                 distances_km,
             } => Ok(explicit_matrix(problem, durations_min, distances_km)),
-            TravelModel::Road { .. } | TravelModel::Osrm { .. } => {
-                let key = memo_key(problem);
-                if let Some(m) = memo_get(&key) {
-                    return Ok((*m).clone());
-                }
-                let m = match &problem.travel {
-                    TravelModel::Road {
-                        osm_file,
-                        profile,
-                        max_snap_m,
-                    } => road_matrix(problem, osm_file, *profile, *max_snap_m)?,
-                    TravelModel::Osrm { .. } => osrm_matrix(problem)?,
-                    _ => unreachable!("handled above"),
-                };
-                memo_put(key, &m);
-                Ok(m)
-            }
+            TravelModel::Road { .. } | TravelModel::Osrm { .. } => Err(TravelError::NeedsSource {
+                path: FieldPath::root().field("travel").field("mode"),
+                mode: if matches!(problem.travel, TravelModel::Road { .. }) {
+                    "road"
+                } else {
+                    "osrm"
+                },
+            }),
         }
     }
 
@@ -267,295 +236,28 @@ pub fn place_path(problem: &Problem, idx: usize) -> FieldPath {
     root.field("places").index(idx)
 }
 
-/// The further modes staff travel by, sorted, without the profile.
-fn staff_modes(problem: &Problem) -> Vec<TravelMode> {
-    let mut modes: Vec<TravelMode> = problem.staff.iter().filter_map(|s| s.travel_mode).collect();
-    modes.sort();
-    modes.dedup();
-    if let Some(p) = problem.travel.profile() {
-        modes.retain(|m| *m != p);
+/// How to build the matrix of a problem whose travel the core cannot compute (road,
+/// OSRM), handed to the core by a shell: slots call it when a new visit brings a new
+/// place. The I/O stays in the shell's function; the core only sees the result.
+#[derive(Clone)]
+pub struct TravelSource(std::sync::Arc<SourceFn>);
+
+type SourceFn = dyn Fn(&Problem) -> Result<TravelMatrix, TravelError> + Send + Sync;
+
+impl TravelSource {
+    /// A source from a function, usually [`sources::build`].
+    pub fn new(f: impl Fn(&Problem) -> Result<TravelMatrix, TravelError> + Send + Sync + 'static) -> Self {
+        TravelSource(std::sync::Arc::new(f))
     }
-    modes
-}
 
-fn points(problem: &Problem) -> Vec<LatLon> {
-    // Validation requires coordinates outside matrix mode.
-    problem
-        .places
-        .iter()
-        .map(|p| p.point.unwrap_or(LatLon { lat: 0.0, lon: 0.0 }))
-        .collect()
-}
-
-fn memo_key(problem: &Problem) -> String {
-    use std::fmt::Write;
-    let mut key = format!("{:?} {:?}", problem.travel, staff_modes(problem));
-    if let TravelModel::Road { osm_file, .. } = &problem.travel {
-        // A replaced extract must not be answered from memory.
-        if let Ok(meta) = std::fs::metadata(osm_file) {
-            let _ = write!(key, " {} {:?}", meta.len(), meta.modified().ok());
-        }
-    }
-    for p in points(problem) {
-        let _ = write!(key, " {:x},{:x}", p.lat.to_bits(), p.lon.to_bits());
-    }
-    cache::sha256_hex(key.as_bytes())
-}
-
-fn memo_get(key: &str) -> Option<Arc<TravelMatrix>> {
-    let mut memo = MEMO.lock().unwrap_or_else(|e| e.into_inner());
-    let pos = memo.iter().position(|(k, _)| k == key)?;
-    let entry = memo.remove(pos);
-    let m = entry.1.clone();
-    memo.push(entry);
-    Some(m)
-}
-
-fn memo_put(key: String, m: &TravelMatrix) {
-    let mut memo = MEMO.lock().unwrap_or_else(|e| e.into_inner());
-    memo.retain(|(k, _)| *k != key);
-    if memo.len() >= MEMO_ENTRIES {
-        memo.remove(0);
-    }
-    memo.push((key, Arc::new(m.clone())));
-}
-
-/// One mode's matrices and snap distances.
-struct Layer {
-    durations: Vec<f64>,
-    distances: Vec<f64>,
-    snap_m: Vec<f64>,
-}
-
-fn assemble(n: usize, mut layers: Vec<(TravelMode, Layer)>) -> TravelMatrix {
-    let (_, main) = layers.remove(0);
-    TravelMatrix {
-        n,
-        durations: main.durations,
-        distances: main.distances,
-        modes: layers
-            .into_iter()
-            .map(|(mode, l)| ModeLayer {
-                mode,
-                durations: l.durations,
-                distances: l.distances,
-            })
-            .collect(),
-        snap_m: Some(main.snap_m),
+    /// The matrix of `problem`.
+    pub fn build(&self, problem: &Problem) -> Result<TravelMatrix, TravelError> {
+        (self.0)(problem)
     }
 }
 
-/// Where the error about `mode` points: the profile's field, or the first staff member who
-/// travels that way.
-fn mode_path(problem: &Problem, mode: TravelMode, profile_field: FieldPath) -> FieldPath {
-    match problem.staff.iter().position(|s| s.travel_mode == Some(mode)) {
-        Some(i) => FieldPath::root().field("staff").index(i).field("travel_mode"),
-        None => profile_field,
+impl std::fmt::Debug for TravelSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TravelSource(..)")
     }
-}
-
-fn check_snaps(problem: &Problem, mode: TravelMode, snap_m: &[f64], limit_m: f64) -> Result<(), TravelError> {
-    match snap_m.iter().position(|&d| d > limit_m) {
-        Some(i) => Err(TravelError::TooFar {
-            path: place_path(problem, i),
-            mode,
-            distance_m: snap_m[i],
-            limit_m,
-        }),
-        None => Ok(()),
-    }
-}
-
-fn road_matrix(
-    problem: &Problem,
-    osm_file: &Path,
-    profile: TravelMode,
-    max_snap_m: f64,
-) -> Result<TravelMatrix, TravelError> {
-    let file_path = FieldPath::root().field("travel").field("osm_file");
-    let pts = points(problem);
-    let n = pts.len();
-    let mut modes = vec![profile];
-    modes.extend(staff_modes(problem));
-    let dir = cache::dir_for(osm_file);
-    let mut bytes: Option<Vec<u8>> = None;
-    let read = |bytes: &mut Option<Vec<u8>>| -> Result<(), TravelError> {
-        if bytes.is_none() {
-            *bytes = Some(std::fs::read(osm_file).map_err(|error| TravelError::Read {
-                path: file_path.clone(),
-                file: osm_file.to_path_buf(),
-                error,
-            })?);
-        }
-        Ok(())
-    };
-    let digest = match dir.as_deref().and_then(|d| cache::remembered_digest(d, osm_file)) {
-        Some(d) => d,
-        None => {
-            read(&mut bytes)?;
-            let d = cache::sha256_hex(bytes.as_deref().unwrap_or_default());
-            if let Some(dir) = &dir {
-                cache::remember_digest(dir, osm_file, &d);
-            }
-            d
-        }
-    };
-    let mut layers: Vec<(TravelMode, Option<Layer>)> = Vec::new();
-    for &mode in &modes {
-        let gkey = cache::graph_key(&digest, mode);
-        let cached = dir.as_deref().and_then(|d| {
-            let bytes = std::fs::read(cache::matrix_path(d, &cache::matrix_key(&gkey, &pts))).ok()?;
-            cache::decode_matrix(&bytes, n)
-        });
-        layers.push((
-            mode,
-            cached.map(|(durations, distances, snap_m)| Layer {
-                durations,
-                distances,
-                snap_m,
-            }),
-        ));
-    }
-    // Networks for the modes whose matrix is not cached: from the graph cache, else built
-    // from one reading of the extract.
-    let missing: Vec<TravelMode> = layers
-        .iter()
-        .filter(|(_, l)| l.is_none())
-        .map(|(m, _)| *m)
-        .collect();
-    let mut networks: Vec<road::RoadNetwork> = Vec::new();
-    let mut to_build = Vec::new();
-    for &mode in &missing {
-        let gkey = cache::graph_key(&digest, mode);
-        match dir
-            .as_deref()
-            .and_then(|d| std::fs::read(cache::graph_path(d, &gkey)).ok())
-            .and_then(|b| road::RoadNetwork::decode(&b))
-        {
-            Some(net) => networks.push(net),
-            None => to_build.push(mode),
-        }
-    }
-    if !to_build.is_empty() {
-        read(&mut bytes)?;
-        let built = road::RoadNetwork::from_pbf_modes(bytes.as_deref().unwrap_or_default(), &to_build)
-            .map_err(|message| TravelError::Osm {
-                path: file_path.clone(),
-                file: osm_file.to_path_buf(),
-                message,
-            })?;
-        for net in built {
-            if let Some(d) = &dir {
-                cache::write_atomic(
-                    &cache::graph_path(d, &cache::graph_key(&digest, net.mode())),
-                    &net.encode(),
-                );
-            }
-            networks.push(net);
-        }
-    }
-    let mut out = Vec::with_capacity(layers.len());
-    for (mode, layer) in layers {
-        let path_for_mode = mode_path(problem, mode, FieldPath::root().field("travel").field("profile"));
-        let layer = match layer {
-            Some(l) => l,
-            None => {
-                let Some(net) = networks.iter().find(|net| net.mode() == mode) else {
-                    unreachable!("a network was built for every missing mode")
-                };
-                let mut snapped = Vec::with_capacity(n);
-                for p in &pts {
-                    snapped.push(net.snap(*p).ok_or_else(|| TravelError::NoRoads {
-                        path: if mode == profile {
-                            file_path.clone()
-                        } else {
-                            path_for_mode.clone()
-                        },
-                        file: osm_file.to_path_buf(),
-                        mode,
-                    })?);
-                }
-                let snap_m: Vec<f64> = snapped.iter().map(|s| s.distance_m).collect();
-                check_snaps(problem, mode, &snap_m, max_snap_m)?;
-                let (durations, distances) = net.matrix(&snapped).map_err(|(i, j)| TravelError::NoRoute {
-                    path: place_path(problem, i),
-                    to: place_path(problem, j),
-                    mode,
-                })?;
-                if let Some(d) = &dir {
-                    let key = cache::matrix_key(&cache::graph_key(&digest, mode), &pts);
-                    cache::write_atomic(
-                        &cache::matrix_path(d, &key),
-                        &cache::encode_matrix(&durations, &distances, &snap_m),
-                    );
-                }
-                Layer {
-                    durations,
-                    distances,
-                    snap_m,
-                }
-            }
-        };
-        check_snaps(problem, mode, &layer.snap_m, max_snap_m)?;
-        out.push((mode, layer));
-    }
-    Ok(assemble(n, out))
-}
-
-fn osrm_matrix(problem: &Problem) -> Result<TravelMatrix, TravelError> {
-    let TravelModel::Osrm {
-        url,
-        profile,
-        max_snap_m,
-        max_table_size,
-        timeout_s,
-        mode_urls,
-    } = &problem.travel
-    else {
-        unreachable!("called for osrm travel only")
-    };
-    let pts = points(problem);
-    let travel = FieldPath::root().field("travel");
-    let mut servers = vec![(*profile, url.clone(), travel.field("url"))];
-    for mode in staff_modes(problem) {
-        if let Some((_, u)) = mode_urls.iter().find(|(m, _)| *m == mode) {
-            servers.push((mode, u.clone(), travel.field("mode_urls").field(mode.as_str())));
-        }
-    }
-    let mut layers = Vec::new();
-    for (mode, url, path) in servers {
-        let t = osrm::table(
-            &url,
-            mode,
-            &pts,
-            *max_table_size,
-            Duration::from_secs_f64(*timeout_s),
-        )
-        .map_err(|f| match f {
-            osrm::OsrmFailure::Server(message) => TravelError::Osrm {
-                path: path.clone(),
-                url: url.clone(),
-                message,
-            },
-            osrm::OsrmFailure::NoSegment(i) => TravelError::NoSegment {
-                path: place_path(problem, i),
-                url: url.clone(),
-            },
-            osrm::OsrmFailure::NoRoute(i, j) => TravelError::NoRoute {
-                path: place_path(problem, i),
-                to: place_path(problem, j),
-                mode,
-            },
-        })?;
-        check_snaps(problem, mode, &t.snap_m, *max_snap_m)?;
-        layers.push((
-            mode,
-            Layer {
-                durations: t.durations_min,
-                distances: t.distances_km,
-                snap_m: t.snap_m,
-            },
-        ));
-    }
-    Ok(assemble(pts.len(), layers))
 }

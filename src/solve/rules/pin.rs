@@ -73,7 +73,7 @@ mod tests {
     #[test]
     fn a_pinned_visit_is_eligible_only_for_its_staff() {
         let p = problem(json!(["bob"]));
-        let inst = Instance::with_travel(&p, TravelMatrix::try_build(&p).unwrap());
+        let inst = Instance::with_travel(&p, TravelMatrix::computed(&p).unwrap());
         assert_eq!(inst.visits[0].eligible, vec![false, true]);
         assert!(
             !super::super::interchangeable(&inst, 0, 1),
@@ -84,7 +84,7 @@ mod tests {
     #[test]
     fn an_unpinned_visit_is_eligible_for_everyone() {
         let p = problem(json!([]));
-        let inst = Instance::with_travel(&p, TravelMatrix::try_build(&p).unwrap());
+        let inst = Instance::with_travel(&p, TravelMatrix::computed(&p).unwrap());
         assert_eq!(inst.visits[0].eligible, vec![true, true]);
         assert!(super::super::interchangeable(&inst, 0, 1));
     }
@@ -92,7 +92,7 @@ mod tests {
     #[test]
     fn a_round_with_a_visit_pinned_elsewhere_breaks_the_pin() {
         let p = problem(json!(["bob"]));
-        let inst = Instance::with_travel(&p, TravelMatrix::try_build(&p).unwrap());
+        let inst = Instance::with_travel(&p, TravelMatrix::computed(&p).unwrap());
         let round = super::Round {
             staff: 0,
             visits: &[0],

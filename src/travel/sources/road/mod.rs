@@ -10,6 +10,7 @@ mod osm;
 mod profile;
 
 use crate::model::{LatLon, TravelMode};
+use crate::travel::OsmError;
 use graph::{RoadGraph, Search, Snap};
 use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Line};
@@ -54,13 +55,13 @@ pub struct NetworkStats {
 
 impl RoadNetwork {
     /// Reads an `.osm.pbf` extract from memory and builds the network of `mode`.
-    pub fn from_pbf(bytes: &[u8], mode: TravelMode) -> Result<RoadNetwork, String> {
+    pub fn from_pbf(bytes: &[u8], mode: TravelMode) -> Result<RoadNetwork, OsmError> {
         let roads = osm::read_roads(bytes)?;
         Ok(Self::from_graph(RoadGraph::build(&roads, mode)))
     }
 
     /// Builds the networks of several modes from one reading of the extract.
-    pub fn from_pbf_modes(bytes: &[u8], modes: &[TravelMode]) -> Result<Vec<RoadNetwork>, String> {
+    pub fn from_pbf_modes(bytes: &[u8], modes: &[TravelMode]) -> Result<Vec<RoadNetwork>, OsmError> {
         let roads = osm::read_roads(bytes)?;
         Ok(modes
             .iter()

@@ -2,7 +2,9 @@
 //! annotations duration and distance). Tables larger than the server's
 //! `--max-table-size` are asked for in blocks of sources × destinations, in parallel.
 
-use crate::model::{LatLon, TravelMode};
+use super::{assemble, check_snaps, place_path, points, staff_modes, Layer};
+use crate::model::{FieldPath, LatLon, Problem, TravelMode};
+use crate::travel::{TravelError, TravelMatrix};
 use rayon::prelude::*;
 use std::time::Duration;
 
@@ -210,4 +212,70 @@ fn request(
         cells: durations.into_iter().zip(distances).collect(),
         snap,
     })
+}
+
+/// The servers of an OSRM travel model: one for the profile, others per further mode.
+pub(super) struct Servers<'a> {
+    pub(super) url: &'a str,
+    pub(super) profile: TravelMode,
+    pub(super) mode_urls: &'a [(TravelMode, String)],
+}
+
+/// The matrix of an OSRM travel model: one table per server the staff's modes need.
+pub(super) fn matrix(
+    problem: &Problem,
+    servers: &Servers<'_>,
+    max_snap_m: f64,
+    max_table_size: usize,
+    timeout_s: f64,
+) -> Result<TravelMatrix, TravelError> {
+    let Servers {
+        url,
+        profile,
+        mode_urls,
+    } = *servers;
+    let pts = points(problem);
+    let travel = FieldPath::root().field("travel");
+    let mut servers = vec![(profile, url.to_string(), travel.field("url"))];
+    for mode in staff_modes(problem) {
+        if let Some((_, u)) = mode_urls.iter().find(|(m, _)| *m == mode) {
+            servers.push((mode, u.clone(), travel.field("mode_urls").field(mode.as_str())));
+        }
+    }
+    let mut layers = Vec::new();
+    for (mode, url, path) in servers {
+        let t = table(
+            &url,
+            mode,
+            &pts,
+            max_table_size,
+            Duration::from_secs_f64(timeout_s),
+        )
+        .map_err(|f| match f {
+            OsrmFailure::Server(message) => TravelError::Osrm {
+                path: path.clone(),
+                url: url.clone(),
+                message,
+            },
+            OsrmFailure::NoSegment(i) => TravelError::NoSegment {
+                path: place_path(problem, i),
+                url: url.clone(),
+            },
+            OsrmFailure::NoRoute(i, j) => TravelError::NoRoute {
+                path: place_path(problem, i),
+                to: place_path(problem, j),
+                mode,
+            },
+        })?;
+        check_snaps(problem, mode, &t.snap_m, max_snap_m)?;
+        layers.push((
+            mode,
+            Layer {
+                durations: t.durations_min,
+                distances: t.distances_km,
+                snap_m: t.snap_m,
+            },
+        ));
+    }
+    Ok(assemble(pts.len(), layers))
 }

@@ -2,6 +2,7 @@
 //! `highway` tag (with the tags the profiles read) and the nodes they pass through.
 
 use super::profile::{NODE_KEYS, WAY_KEYS};
+use crate::travel::OsmError;
 use osmpbf::{Element, ElementReader};
 use std::collections::HashMap;
 
@@ -38,29 +39,27 @@ fn keep<'a>(tags: impl Iterator<Item = (&'a str, &'a str)>, keys: &[&str]) -> Ta
 
 /// Reads ways, then the nodes they use, from the bytes of a `.osm.pbf` file (two passes,
 /// each decoding blocks in parallel, so memory stays proportional to the road network).
-pub(crate) fn read_roads(bytes: &[u8]) -> Result<OsmRoads, String> {
-    let ways = ElementReader::new(bytes)
-        .par_map_reduce(
-            |el| match el {
-                Element::Way(w) if w.tags().any(|(k, _)| k == "highway") => {
-                    let refs: Vec<i64> = w.refs().collect();
-                    if refs.len() < 2 {
-                        return vec![];
-                    }
-                    vec![OsmWay {
-                        refs,
-                        tags: keep(w.tags(), WAY_KEYS),
-                    }]
+pub(crate) fn read_roads(bytes: &[u8]) -> Result<OsmRoads, OsmError> {
+    let ways = ElementReader::new(bytes).par_map_reduce(
+        |el| match el {
+            Element::Way(w) if w.tags().any(|(k, _)| k == "highway") => {
+                let refs: Vec<i64> = w.refs().collect();
+                if refs.len() < 2 {
+                    return vec![];
                 }
-                _ => vec![],
-            },
-            Vec::new,
-            |mut a, mut b| {
-                a.append(&mut b);
-                a
-            },
-        )
-        .map_err(|e| e.to_string())?;
+                vec![OsmWay {
+                    refs,
+                    tags: keep(w.tags(), WAY_KEYS),
+                }]
+            }
+            _ => vec![],
+        },
+        Vec::new,
+        |mut a, mut b| {
+            a.append(&mut b);
+            a
+        },
+    )?;
     let mut ways = ways;
     // Blocks are reduced in no fixed order; sort for a deterministic graph.
     ways.sort_by(|a, b| a.refs.cmp(&b.refs).then_with(|| a.tags.cmp(&b.tags)));
@@ -68,34 +67,32 @@ pub(crate) fn read_roads(bytes: &[u8]) -> Result<OsmRoads, String> {
     needed.sort_unstable();
     needed.dedup();
     let wanted = |id: i64| needed.binary_search(&id).is_ok();
-    let nodes = ElementReader::new(bytes)
-        .par_map_reduce(
-            |el| match el {
-                Element::DenseNode(n) if wanted(n.id()) => vec![(
-                    n.id(),
-                    OsmNode {
-                        lat: n.lat(),
-                        lon: n.lon(),
-                        tags: keep(n.tags(), NODE_KEYS),
-                    },
-                )],
-                Element::Node(n) if wanted(n.id()) => vec![(
-                    n.id(),
-                    OsmNode {
-                        lat: n.lat(),
-                        lon: n.lon(),
-                        tags: keep(n.tags(), NODE_KEYS),
-                    },
-                )],
-                _ => vec![],
-            },
-            Vec::new,
-            |mut a, mut b| {
-                a.append(&mut b);
-                a
-            },
-        )
-        .map_err(|e| e.to_string())?;
+    let nodes = ElementReader::new(bytes).par_map_reduce(
+        |el| match el {
+            Element::DenseNode(n) if wanted(n.id()) => vec![(
+                n.id(),
+                OsmNode {
+                    lat: n.lat(),
+                    lon: n.lon(),
+                    tags: keep(n.tags(), NODE_KEYS),
+                },
+            )],
+            Element::Node(n) if wanted(n.id()) => vec![(
+                n.id(),
+                OsmNode {
+                    lat: n.lat(),
+                    lon: n.lon(),
+                    tags: keep(n.tags(), NODE_KEYS),
+                },
+            )],
+            _ => vec![],
+        },
+        Vec::new,
+        |mut a, mut b| {
+            a.append(&mut b);
+            a
+        },
+    )?;
     Ok(OsmRoads {
         ways,
         nodes: nodes.into_iter().collect(),
