@@ -157,7 +157,7 @@ impl SolveConfig {
                 .unwrap_or((time_limit.as_secs_f64() * WORK_PER_SECOND) as u64)
         });
         Ok(SolveConfig {
-            options: options.clone(),
+            options: *options,
             seed: overrides.seed.unwrap_or(options.seed),
             overrides,
             caps,
