@@ -188,13 +188,6 @@ impl InputError {
         }
     }
 
-    /// An error from the travel sources (kind [`InputErrorKind::Travel`]). Kept under this
-    /// name because `travel::error` is its one caller; everything else names its kind
-    /// with [`InputError::of`].
-    pub fn new(path: FieldPath, message: impl Into<String>) -> Self {
-        Self::of(InputErrorKind::Travel, path, message)
-    }
-
     /// Turns a serde_json error with its path into an input error.
     pub fn from_json(err: serde_path_to_error::Error<serde_json::Error>) -> Self {
         let path = err.path().to_string();

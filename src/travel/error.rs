@@ -1,6 +1,6 @@
 //! Why a travel matrix could not be built, with the field of the problem to look at.
 
-use crate::model::{FieldPath, InputError, TravelMode};
+use crate::model::{FieldPath, InputError, InputErrorKind, TravelMode};
 use std::path::PathBuf;
 
 /// A road or OSRM travel source that cannot give the matrix. `Display` reads like an input
@@ -112,7 +112,7 @@ impl TravelError {
         let full = self.to_string();
         let prefix = format!("{}: ", self.path());
         let message = full.strip_prefix(&prefix).unwrap_or(&full).to_string();
-        InputError::new(self.path().clone(), message)
+        InputError::of(InputErrorKind::Travel, self.path().clone(), message)
     }
 }
 
