@@ -46,11 +46,13 @@ pub fn baseline_plan(problem: &Problem, travel: &TravelMatrix) -> Option<Plan> {
     let n = problem.visits.len();
     let mut lo = vec![f64::NEG_INFINITY; n];
     let mut rounds = Vec::new();
+    let mut starts = Vec::new();
     for _ in 0..MAX_PASSES {
         rounds = (0..seqs.len())
             .map(|s| schedule::as_booked(&inst, s, &seqs[s], &Floor(&lo)))
             .collect::<Vec<_>>();
-        let (starts, count) = latest_starts(n, &rounds);
+        let count;
+        (starts, count) = latest_starts(n, &rounds);
         let mut changed = false;
         for v in 0..n {
             let Some(start) = starts[v] else { continue };
@@ -72,7 +74,6 @@ pub fn baseline_plan(problem: &Problem, travel: &TravelMatrix) -> Option<Plan> {
             break;
         }
     }
-    let (starts, _) = latest_starts(n, &rounds);
     let not_booked: Vec<(usize, String)> = (0..n)
         .filter(|&v| starts[v].is_none())
         .map(|v| (v, NOT_BOOKED.to_string()))

@@ -41,7 +41,7 @@
 use crate::model::input::{LocationRef, ProblemInput, VisitInput};
 use crate::model::time::{format_short, Clock};
 use crate::model::{validate, FieldPath, InputError, InputErrorKind, Plan, Problem, Step, TravelModel};
-use crate::solve::bounds::Fitting;
+use crate::solve::bounds::Floor;
 use crate::solve::instance::Instance;
 use crate::solve::rules;
 use crate::solve::schedule::{simulate, Block, RouteTiming};
@@ -249,12 +249,7 @@ impl Day {
         let mut base = Vec::with_capacity(routes.len());
         let mut skipped = Vec::new();
         for (s, seq) in routes.iter().enumerate() {
-            let bounds = Fitting {
-                lower: &lower,
-                visit: usize::MAX,
-                lo: f64::NEG_INFINITY,
-                hi: f64::INFINITY,
-            };
+            let bounds = Floor(&lower);
             let timed =
                 simulate(&inst, s, seq, &bounds)
                     .map_err(|b| describe(&problem, b))
