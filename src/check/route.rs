@@ -365,6 +365,8 @@ mod tests {
             preferred_staff: vec![],
             excluded_staff: vec![],
             pinned_staff: vec![],
+            planned_staff: vec![],
+            actual: None,
             after: vec![],
             max_lateness: MaxLateness::Unbounded,
             demand: 0.0,

@@ -172,6 +172,8 @@ pub fn read_solomon(text: &str, rounding: Rounding) -> Result<SolomonInstance, I
             preferred_staff: vec![],
             excluded_staff: vec![],
             pinned_staff: vec![],
+            planned_staff: vec![],
+            actual: None,
             after: vec![],
             max_lateness_min: None,
             demand: Some(r[3]),
@@ -194,6 +196,7 @@ pub fn read_solomon(text: &str, rounding: Rounding) -> Result<SolomonInstance, I
             max_lateness: Some(0.0),
             preferred_staff: Some(0.0),
             overtime: Some(0.0),
+            moved_visit: None,
         }),
         options: None,
     };

@@ -234,6 +234,15 @@ pub struct VisitInput {
     /// double-handed); re-planning pins what has already happened to who did it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pinned_staff: Vec<String>,
+    /// Extension, soft: the staff the current plan gives the visit. Re-planning writes it
+    /// so that moving a visit to someone else costs `objective.moved_visit` (few changes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub planned_staff: Vec<String>,
+    /// Extension, fact: the visit has started (it is history). Its staff and start are
+    /// kept as they are, whatever the travel model says; `duration_min` is its actual (or
+    /// expected) length. Re-planning writes it for every visit started before `now`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual: Option<ActualInput>,
     /// Gaps after other visits' starts.
     #[serde(default)]
     pub after: Vec<AfterInput>,
@@ -243,6 +252,17 @@ pub struct VisitInput {
     /// Extension: load taken from the staff member's `capacity` (default 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub demand: Option<f64>,
+}
+
+/// `visits[k].actual`: who made a visit that has started, and when it started.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = Actual)]
+pub struct ActualInput {
+    /// The staff who made it (one, or two when double-handed).
+    pub staff: Vec<String>,
+    /// When it started.
+    pub start: RawClock,
 }
 
 /// Whether a visit must be planned.
@@ -324,6 +344,10 @@ pub struct ObjectiveInput {
     /// Per minute past a shift end (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overtime: Option<f64>,
+    /// Extension: per visit made by someone not in its `planned_staff` (default 30), so a
+    /// re-plan moves a visit to other staff only for a real saving.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moved_visit: Option<f64>,
 }
 
 /// Solver options.

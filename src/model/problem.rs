@@ -253,6 +253,12 @@ pub struct Visit {
     /// Indices of the staff the visit is pinned to (empty: not pinned); when given, as
     /// many as [`Visit::staff_count`] needs.
     pub pinned_staff: Vec<usize>,
+    /// Indices of the staff the current plan gives it (re-planning; empty: none): anyone
+    /// else costs [`Objective::moved_visit`].
+    pub planned_staff: Vec<usize>,
+    /// When the visit started, if it has (history, set by re-planning): it starts then,
+    /// made by its [`Visit::pinned_staff`], whatever its windows and the travel model say.
+    pub actual: Option<f64>,
     /// Gaps after other visits.
     pub after: Vec<Gap>,
     /// Lateness allowance.
@@ -276,6 +282,8 @@ pub struct Objective {
     pub preferred_staff: f64,
     /// Per overtime minute.
     pub overtime: f64,
+    /// Per visit made by staff outside its `planned_staff` (counted once per visit).
+    pub moved_visit: f64,
 }
 
 impl Default for Objective {
@@ -287,6 +295,7 @@ impl Default for Objective {
             max_lateness: 0.0,
             preferred_staff: 5.0,
             overtime: 1.0,
+            moved_visit: 30.0,
         }
     }
 }

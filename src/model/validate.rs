@@ -446,8 +446,35 @@ fn validate_visit(
     };
     let preferred_staff = staff_refs(&v.preferred_staff, path.field("preferred_staff"), ctx)?;
     let excluded_staff = staff_refs(&v.excluded_staff, path.field("excluded_staff"), ctx)?;
-    let pinned_staff = staff_refs(&v.pinned_staff, path.field("pinned_staff"), ctx)?;
+    let mut pinned_staff = staff_refs(&v.pinned_staff, path.field("pinned_staff"), ctx)?;
     let needed = if staff_count == StaffCount::Two { 2 } else { 1 };
+    let planned_staff = staff_refs(&v.planned_staff, path.field("planned_staff"), ctx)?;
+    let actual = match &v.actual {
+        None => None,
+        Some(a) => {
+            let ap = path.field("actual");
+            let staff = staff_refs(&a.staff, ap.field("staff"), ctx)?;
+            if staff.len() != needed {
+                return err(
+                    Conflict,
+                    ap.field("staff"),
+                    format!(
+                        "names {} different staff member(s), but the visit needs {needed}; name who made it",
+                        staff.len()
+                    ),
+                );
+            }
+            if !pinned_staff.is_empty() && pinned_staff != staff {
+                return err(
+                    Conflict,
+                    path.field("pinned_staff"),
+                    "the visit has started (`actual`) with other staff than it is pinned to; drop the pin",
+                );
+            }
+            pinned_staff = staff;
+            Some(minutes(&a.start, ap.field("start"))?)
+        }
+    };
     if !pinned_staff.is_empty() && pinned_staff.len() != needed {
         return err(
             InputErrorKind::Conflict,
@@ -532,6 +559,8 @@ fn validate_visit(
         preferred_staff,
         excluded_staff,
         pinned_staff,
+        planned_staff,
+        actual,
         after,
         max_lateness,
         demand,
@@ -636,6 +665,7 @@ fn validate_objective(o: ObjectiveInput) -> Result<Objective> {
         max_lateness: w(o.max_lateness, d.max_lateness, "max_lateness")?,
         preferred_staff: w(o.preferred_staff, d.preferred_staff, "preferred_staff")?,
         overtime: w(o.overtime, d.overtime, "overtime")?,
+        moved_visit: w(o.moved_visit, d.moved_visit, "moved_visit")?,
     })
 }
 
