@@ -159,9 +159,32 @@ fn validation_names_the_field_of_a_wrong_history_or_plan() {
         json!({}),
     ));
     assert!(e.starts_with("visits[0].pinned_staff: "), "{e}");
+    let e = refused(&doc(json!({"planned_start": "ten"}), json!({})));
+    assert!(e.starts_with("visits[0].planned_start: "), "{e}");
     let e = refused(&doc(json!({}), json!({"planned_staff": ["zoe"]})));
     assert!(e.starts_with("visits[1].planned_staff[0]: "), "{e}");
     let mut d = doc(json!({}), json!({}));
     d["objective"] = json!({"moved_visit": -1});
     assert!(refused(&d).starts_with("objective.moved_visit: "));
+}
+
+#[test]
+fn a_start_away_from_the_planned_one_costs_per_minute_and_the_checker_agrees() {
+    let plain = problem(&doc(json!({}), json!({"pinned_staff": ["ann"]})));
+    let base = solve(&plain).summary.objective;
+    // v1 was planned for 10:00; its window closes at 09:30, so it moves at least 30 min.
+    let mut d = doc(json!({"planned_start": "10:00"}), json!({"pinned_staff": ["ann"]}));
+    d["objective"] = json!({"retimed_min": 2});
+    let p = problem(&d);
+    let plan = solve(&p);
+    let start = served(&plan, "v1")[0].1;
+    assert!(start <= 570.0 + 1e-6);
+    let expected = base + 2.0 * (600.0 - start);
+    assert!((plan.summary.objective - expected).abs() < 0.05, "{} vs {expected}", plan.summary.objective);
+    assert!(violations(&p, &plan).is_empty(), "{:?}", violations(&p, &plan));
+    // The same plan read against a problem that planned v1 an hour later costs 120 more.
+    let mut later = doc(json!({"planned_start": "11:00"}), json!({"pinned_staff": ["ann"]}));
+    later["objective"] = json!({"retimed_min": 2});
+    let found = violations(&problem(&later), &plan);
+    assert!(found.iter().any(|v| v.contains("objective")), "{found:?}");
 }

@@ -377,6 +377,7 @@ mod tests {
             excluded_staff: vec![],
             pinned_staff: vec![],
             planned_staff: vec![],
+            planned_start: None,
             actual: None,
             after: vec![],
             max_lateness: MaxLateness::Unbounded,

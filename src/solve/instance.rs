@@ -37,6 +37,8 @@ pub struct VisitData {
     pub planned: Vec<bool>,
     /// Whether the visit names planned staff at all.
     pub has_planned: bool,
+    /// The start the current plan gives it (re-planning), if any.
+    pub planned_start: Option<f64>,
     /// When it started, if it has: history, timed at this start whatever the travel
     /// model says (its staff are pinned).
     pub actual: Option<f64>,
@@ -150,6 +152,7 @@ impl Instance {
                     has_preferred: !v.preferred_staff.is_empty(),
                     planned,
                     has_planned: !v.planned_staff.is_empty(),
+                    planned_start: v.planned_start,
                     actual: v.actual,
                     // A gap between two visits that have both started is history, not a rule.
                     after: v

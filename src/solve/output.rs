@@ -43,6 +43,7 @@ pub fn write_plan(
     let mut lateness = vec![None::<f64>; inst.visits.len()];
     let mut unpreferred = 0usize;
     let mut moved = 0usize;
+    let mut retimed = 0.0;
     let mut served_by: Vec<Vec<usize>> = vec![Vec::new(); inst.visits.len()];
     for (s, t) in timings.iter().enumerate() {
         let st = &inst.staff[s];
@@ -75,6 +76,9 @@ pub fn write_plan(
                 late_min: r4(stop.late),
             });
             lateness[stop.visit] = Some(stop.late);
+            if let Some(p) = vd.planned_start {
+                retimed += (stop.start - p).abs();
+            }
             served_by[stop.visit].push(s);
             visit_min += vd.duration;
             place = vd.place;
@@ -129,6 +133,7 @@ pub fn write_plan(
         + w.max_lateness * late_max
         + w.preferred_staff * unpreferred as f64
         + w.moved_visit * moved as f64
+        + w.retimed_min * retimed
         + w.overtime * overtime;
     let unassigned: Vec<Unassigned> = reasons
         .iter()

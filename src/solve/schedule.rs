@@ -93,6 +93,8 @@ pub struct RouteTiming {
     pub unpreferred: usize,
     /// Visits served by someone outside their planned staff (of those that name them).
     pub moved: usize,
+    /// Minutes visits start away from their planned start (of those that name one).
+    pub retimed: f64,
     /// Free office minutes.
     pub free: f64,
 }
@@ -106,6 +108,7 @@ impl RouteTiming {
             + w.lateness * self.late
             + w.preferred_staff * self.unpreferred as f64
             + w.moved_visit * self.moved as f64
+            + w.retimed_min * self.retimed
             + w.overtime * self.overtime
     }
 }
@@ -347,6 +350,9 @@ pub fn simulate_in(
         }
         if vd.has_planned && !vd.planned[s] {
             out.moved += 1;
+        }
+        if let Some(p) = vd.planned_start {
+            out.retimed += (stop.start - p).abs();
         }
         out.stops.push(stop);
     }
