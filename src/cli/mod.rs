@@ -355,4 +355,3 @@ fn fmt_cost(x: f64) -> String {
     let s = format!("{x:.4}");
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
-

@@ -59,7 +59,11 @@ fn lines(problem: &Problem, plan: &Plan) -> Vec<Line> {
 /// The summary of `plan` for `problem`; `solved` adds how the run went.
 pub fn summary(problem: &Problem, plan: &Plan, solved: &Solved, verbose: bool) -> String {
     let mut s = String::new();
-    let name = if problem.name.is_empty() { "Plan" } else { &problem.name };
+    let name = if problem.name.is_empty() {
+        "Plan"
+    } else {
+        &problem.name
+    };
     let stop = match solved.stop {
         StopReason::Completed => "",
         StopReason::TimeLimit => ", stopped by the time limit",
@@ -88,9 +92,17 @@ pub fn summary(problem: &Problem, plan: &Plan, solved: &Solved, verbose: bool) -
         "{:<w$}  {:>6}  {:>5}  {:>5}  {:>6}  {:>8}  {:>7}  {:>5}  {:>8}",
         "staff", "visits", "out", "back", "travel", "distance", "waiting", "free", "overtime"
     );
-    let dash = |x: f64| if x.round() > 0.0 { format!("{x:.0}") } else { "-".to_string() };
+    let dash = |x: f64| {
+        if x.round() > 0.0 {
+            format!("{x:.0}")
+        } else {
+            "-".to_string()
+        }
+    };
     for l in &lines {
-        let (out, back) = l.out.map_or(("-".into(), "-".into()), |(a, b)| (hhmm(a), hhmm(b)));
+        let (out, back) = l
+            .out
+            .map_or(("-".into(), "-".into()), |(a, b)| (hhmm(a), hhmm(b)));
         let _ = writeln!(
             s,
             "{:<w$}  {:>6}  {:>5}  {:>5}  {:>6.0}  {:>8.1}  {:>7.0}  {:>5.0}  {:>8}",
