@@ -54,6 +54,7 @@ pub(crate) fn time_route(
     let mut all_breaks: Vec<(f64, f64)> = Vec::new();
     let (mut travel, mut distance, mut visit_min) = (0.0, 0.0, 0.0);
     let mut break_min = Fig::default();
+    let mut has_actual = false;
     for step in &steps[1..n - 1] {
         match step {
             Step::Break { start, end } => {
@@ -84,6 +85,7 @@ pub(crate) fn time_route(
                     continue;
                 };
                 let v = &ctx.problem.visits[vi];
+                has_actual |= v.actual.is_some();
                 let vid = Some(v.id.as_str());
                 let (t, d) = (
                     ctx.matrix.time_for(s.travel_mode, prev_place, v.place),
@@ -220,9 +222,10 @@ pub(crate) fn time_route(
     let shift = Fig::exact(s.shift_end - s.shift_start);
     let (wait, free, break_min) = if has_visits {
         let span = Fig::clock(arrival.0) - Fig::clock(time.0);
-        // At least 0: a visit that has started may have been reached sooner than the
-        // travel model says (every other step is timed at or after the model's times).
-        let wait = (span - Fig::exact(travel + visit_min) - break_min).max0();
+        let wait = span - Fig::exact(travel + visit_min) - break_min;
+        // A visit that has started may have been reached sooner than the travel model
+        // says, so a round with history waits at least 0 rather than a negative amount.
+        let wait = if has_actual { wait.max0() } else { wait };
         (wait, shift - span, break_min)
     } else {
         let notional = Fig::exact(s.breaks.iter().map(|b| b.duration).sum());
