@@ -37,9 +37,9 @@ mod cards;
 mod csv;
 mod day;
 mod figures;
-mod html;
-mod numbers;
-mod svg;
+pub(crate) mod html;
+pub(crate) mod numbers;
+pub(crate) mod svg;
 mod text;
 
 pub use assumptions::{
