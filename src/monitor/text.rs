@@ -61,9 +61,9 @@ pub(crate) fn findings(v: &VisitRow, share: f64) -> String {
     out.join("; ")
 }
 
-/// Lays out rows under a header, columns padded to their widest cell (first column
-/// left-aligned, the rest right-aligned).
-pub(crate) fn table(head: &[&str], rows: &[Vec<String>]) -> String {
+/// Lays out rows under a header, columns padded to their widest cell: the first `left`
+/// columns (names) and a last column headed `what` left-aligned, numbers right-aligned.
+pub(crate) fn table(head: &[&str], rows: &[Vec<String>], left: usize) -> String {
     let mut w: Vec<usize> = head.iter().map(|h| h.chars().count()).collect();
     for r in rows {
         for (i, c) in r.iter().enumerate() {
@@ -74,7 +74,7 @@ pub(crate) fn table(head: &[&str], rows: &[Vec<String>]) -> String {
         let mut s = String::new();
         for (i, c) in cells.iter().enumerate() {
             let pad = w[i] - c.chars().count();
-            if i == 0 || i + 1 == cells.len() && head[i] == "what" {
+            if i < left || i + 1 == cells.len() && head[i] == "what" {
                 s.push_str(c);
                 if i + 1 < cells.len() {
                     s.push_str(&" ".repeat(pad));
@@ -247,6 +247,7 @@ pub fn render(r: &MonitorReport) -> String {
                 "what",
             ],
             &rows,
+            3,
         ));
         let rest = r.visits.len() - shown.len();
         if rest > 0 {
@@ -268,7 +269,7 @@ pub fn render(r: &MonitorReport) -> String {
             c
         })
         .collect();
-    s.push_str(&table(&head, &rows));
+    s.push_str(&table(&head, &rows, 2));
     let _ = writeln!(s, "\nBy organisation");
     let mut head = vec!["organisation", "staff"];
     head.extend(GROUP_HEAD);
@@ -289,7 +290,7 @@ pub fn render(r: &MonitorReport) -> String {
     let mut team = vec!["team".to_string(), r.team.staff.to_string()];
     team.extend(group_cells(&r.team));
     rows.push(team);
-    s.push_str(&table(&head, &rows));
+    s.push_str(&table(&head, &rows, 1));
     if !r.refused.is_empty() {
         let _ = writeln!(s, "\nRefused rows ({})", r.refused.len());
         for e in &r.refused {
