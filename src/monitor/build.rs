@@ -242,7 +242,7 @@ fn row(
     };
     let (overrun, overran, cut_short) = match (planned_contact, actual_contact) {
         (Some(p), Some(a)) => (
-            (a - p).max(0.0),
+            if a > p + TIME_TOL { a - p } else { 0.0 },
             a > p + TIME_TOL,
             a < share * p - TIME_TOL && log.is_some_and(|l| l.note.is_none()),
         ),
