@@ -95,7 +95,26 @@ pub(crate) fn build(
             rows.push(row);
         }
     }
-    // Staff figures.
+    // Staff figures: each row counts for its planned staff member and for its maker.
+    let staff_ix: std::collections::HashMap<&str, usize> = problem
+        .staff
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    let mut rows_of: Vec<Vec<usize>> = vec![Vec::new(); problem.staff.len()];
+    for (i, row) in rows.iter().enumerate() {
+        let planned = row
+            .planned_staff
+            .as_deref()
+            .and_then(|id| staff_ix.get(id).copied());
+        let maker = (row.status != VisitStatus::NotLogged)
+            .then(|| staff_ix.get(row.staff.as_str()).copied())
+            .flatten();
+        for s in planned.into_iter().chain(maker.filter(|m| Some(*m) != planned)) {
+            rows_of[s].push(i);
+        }
+    }
     let mut staff_rows = Vec::new();
     let mut pictures = Vec::new();
     for (s, st) in problem.staff.iter().enumerate() {
@@ -104,7 +123,8 @@ pub(crate) fn build(
             admin_min: st.admin_min,
             ..Default::default()
         };
-        for row in &rows {
+        for &i in &rows_of[s] {
+            let row = &rows[i];
             let planned_here = row.planned_staff.as_deref() == Some(st.id.as_str());
             let made_here = row.status != VisitStatus::NotLogged && row.staff == st.id;
             if planned_here {

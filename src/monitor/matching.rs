@@ -73,6 +73,22 @@ pub(crate) fn match_logs(
     for (i, s) in slots.iter().enumerate() {
         slot_of.insert((s.visit, s.staff), i);
     }
+    let mut by_visit: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut by_client: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (k, sl) in slots.iter().enumerate() {
+        by_visit.entry(sl.visit).or_default().push(k);
+        by_client
+            .entry(problem.visits[sl.visit].client.as_str())
+            .or_default()
+            .push(k);
+    }
+    // The first visit of each client that the plan leaves out (rule 5).
+    let mut unplanned_of_client: HashMap<&str, usize> = HashMap::new();
+    for (i, v) in problem.visits.iter().enumerate().rev() {
+        if !by_visit.contains_key(&i) {
+            unplanned_of_client.insert(v.client.as_str(), i);
+        }
+    }
     let mut seen: HashMap<(String, usize), usize> = HashMap::new();
     let refuse = |m: &mut Matching, r: usize, field: &str, kind, msg: String| {
         m.fate[r] = Fate::Refused;
@@ -154,11 +170,10 @@ pub(crate) fn match_logs(
         if log.visit.is_none() {
             continue;
         }
-        let free = slots
-            .iter()
-            .enumerate()
-            .find(|(k, s)| s.visit == v && m.record_of_slot[*k].is_none());
-        if let Some((k, _)) = free {
+        let free = by_visit
+            .get(&v)
+            .and_then(|ks| ks.iter().copied().find(|&k| m.record_of_slot[k].is_none()));
+        if let Some(k) = free {
             m.fate[r] = Fate::Slot(k);
             m.record_of_slot[k] = Some(r);
         }
@@ -172,28 +187,23 @@ pub(crate) fn match_logs(
             continue;
         };
         let s = m.staff[r];
+        let of_client = by_client.get(client).map_or(&[][..], Vec::as_slice);
         let nearest = |own: bool| {
-            slots
+            of_client
                 .iter()
-                .enumerate()
-                .filter(|(k, sl)| {
-                    m.record_of_slot[*k].is_none()
-                        && problem.visits[sl.visit].client == client
-                        && (!own || sl.staff == s)
+                .copied()
+                .filter(|&k| m.record_of_slot[k].is_none() && (!own || slots[k].staff == s))
+                .min_by(|&a, &b| {
+                    let d = |k: usize| (slots[k].start - log.started).abs();
+                    d(a).total_cmp(&d(b)).then(a.cmp(&b))
                 })
-                .min_by(|a, b| {
-                    let d = |sl: &Slot| (sl.start - log.started).abs();
-                    d(a.1).total_cmp(&d(b.1)).then(a.0.cmp(&b.0))
-                })
-                .map(|(k, _)| k)
         };
         if let Some(k) = nearest(true).or_else(|| nearest(false)) {
             m.fate[r] = Fate::Slot(k);
             m.record_of_slot[k] = Some(r);
         } else {
             // Rule 5: an unplanned visit of this client, if the problem has one.
-            let v = (0..problem.visits.len())
-                .find(|&i| problem.visits[i].client == client && !slots.iter().any(|sl| sl.visit == i));
+            let v = unplanned_of_client.get(client).copied();
             m.fate[r] = Fate::Unplanned(v);
         }
     }
