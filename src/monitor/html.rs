@@ -13,7 +13,8 @@ use std::fmt::Write;
 const STYLE: &str = include_str!("../report/report.css");
 
 const EXTRA_STYLE: &str = "tr.bad td.what { color: var(--bad); font-weight: 600; }\n\
-    ul.refused li { font-family: ui-monospace, monospace; font-size: 12px; }\n";
+    ul.refused li { font-family: ui-monospace, monospace; font-size: 12px; }\n\
+    table.visits td:nth-child(-n+4), table.visits thead th { text-align: left; }\n";
 
 /// The page.
 pub fn render(r: &MonitorReport) -> String {
