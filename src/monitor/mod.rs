@@ -36,6 +36,7 @@
 //! ```
 
 mod build;
+mod columns;
 mod csv_logs;
 mod figures;
 mod html;
