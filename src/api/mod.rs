@@ -19,6 +19,7 @@ pub mod handlers;
 pub mod job_routes;
 pub mod jobs;
 pub mod metrics;
+pub mod monitor;
 pub mod openapi;
 pub mod reports;
 pub mod requests;
@@ -208,6 +209,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/slots", post(handlers::slots))
         .route("/v1/check", post(handlers::check))
         .route("/v1/reports", post(reports::reports))
+        .route("/v1/monitor", post(monitor::monitor))
         .route("/health", get(handlers::health))
         .route("/metrics", get(handlers::metrics))
         .route("/openapi.json", get(handlers::openapi))

@@ -9,6 +9,7 @@
 
 use super::error::{ErrorBody, ErrorDetail};
 use super::handlers::{CheckRequest, CheckResponse, Health, JobCreated, JobProgress, JobView, SlotsRequest};
+use super::monitor::{MonitorRequest, VisitLogDoc};
 use super::reports::{NamedPlan, ReportRequest};
 use super::store::JobStatus;
 use crate::model::input::{LatenessInput, ProblemInput};
@@ -353,6 +354,7 @@ fn pascal(s: &str) -> String {
         super::handlers::slots,
         super::handlers::check,
         super::reports::reports,
+        super::monitor::monitor,
         super::handlers::health,
         super::handlers::metrics,
         super::handlers::openapi
@@ -360,7 +362,8 @@ fn pascal(s: &str) -> String {
     components(schemas(
         ErrorBody, ErrorDetail, InputErrorKind, ProblemInput, Plan, JobCreated, JobView, JobProgress, JobStatus,
         SlotsRequest, Slots, SlotOption, SkippedStaff, CheckRequest, CheckResponse, Health,
-        ReportRequest, NamedPlan
+        ReportRequest, NamedPlan, MonitorRequest, VisitLogDoc, crate::monitor::MonitorReport,
+        crate::monitor::LogColumns, crate::monitor::RefusedRow
     )),
     modifiers(&BearerAuth, &TaggedUnions, &LocalTravel, &WindowPairs, &Examples)
 )]

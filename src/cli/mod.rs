@@ -18,6 +18,7 @@ use std::time::Duration;
 mod bench;
 mod import;
 mod matrix;
+mod monitor;
 mod report;
 mod serve;
 mod slots;
@@ -47,6 +48,8 @@ enum Command {
     },
     /// Compare the booked plan with optimised plans: travel, miles, cost, CO2, office time.
     Report(report::ReportArgs),
+    /// Compare the day's plan with its visit logs: overruns, visits cut short or not logged, office time left.
+    Monitor(monitor::MonitorArgs),
     /// Solve a benchmark suite (Solomon, Gehring-Homberger, Mankowska) and report the gap to best-known.
     Bench(bench::BenchArgs),
     /// Convert a benchmark instance (Mankowska et al. 2014 HHCRSP JSON) into a SPEC problem.
@@ -163,6 +166,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Solve(args) => solve(args),
         Command::Report(args) => report::run(args),
+        Command::Monitor(args) => monitor::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Import(args) => import::run(args),
         Command::Slots(args) => slots::run(args),

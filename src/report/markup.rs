@@ -4,7 +4,7 @@
 use super::figures::{Better, Field};
 
 /// Escapes text for HTML and SVG.
-pub(super) fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

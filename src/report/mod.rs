@@ -37,10 +37,10 @@ mod cards;
 mod csv;
 mod day;
 mod figures;
-mod html;
-mod markup;
-mod numbers;
-mod svg;
+pub(crate) mod html;
+pub(crate) mod markup;
+pub(crate) mod numbers;
+pub(crate) mod svg;
 mod text;
 
 pub use assumptions::{

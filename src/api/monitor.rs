@@ -1,0 +1,156 @@
+//! `POST /v1/monitor`: the plan against its visit logs (see `crate::monitor`) over HTTP,
+//! answering the JSON report of `carerounds monitor --format json`. Logs come as a JSON
+//! array (`logs`) or as CSV text (`logs_csv`); bad rows are refused one by one and listed
+//! in the answer's `refused`, the rest reported. Authentication, the body limit and the
+//! problem size limits are those of every endpoint.
+
+use super::auth::Team;
+use super::error::{ApiError, ErrorBody, Json};
+use super::handlers::{blocking, computed_travel, validated};
+use super::AppState;
+use crate::model::input::ProblemInput;
+use crate::model::time::RawClock;
+use crate::model::{InputErrorKind, Plan};
+use crate::monitor::{
+    read_csv, read_values, LogColumns, MonitorError, MonitorOptions, MonitorReport, CUT_SHORT_SHARE,
+};
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use std::time::Instant;
+
+type Result<T> = std::result::Result<T, ApiError>;
+
+/// Most log records in one request (413 above).
+pub const MAX_LOG_ROWS: usize = 100_000;
+
+/// One visit-log record as `logs` takes it (docs/MONITOR.md): ids and times only.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = VisitLog)]
+pub struct VisitLogDoc {
+    /// Staff id (the problem's `staff[].id`).
+    pub staff: String,
+    /// Visit id; leave out and give `client` and `date` when the visit id is unknown.
+    pub visit: Option<String>,
+    /// Client id (with `date`, when `visit` is absent).
+    pub client: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Arrival at the door.
+    pub arrived: RawClock,
+    /// Start of care (default: `arrived`).
+    pub started: Option<RawClock>,
+    /// End of care.
+    pub ended: RawClock,
+    /// A reason code such as `no_access` or `client_in_hospital`.
+    pub note: Option<String>,
+}
+
+/// A monitoring request: the day's problem and plan, and its logs.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MonitorRequest {
+    /// The day's problem (SPEC.md).
+    pub problem: ProblemInput,
+    /// The day's plan (SPEC.md).
+    pub plan: Plan,
+    /// The logs as objects (give this or `logs_csv`). Each is checked on its own: a bad
+    /// one is listed in `refused` with its index.
+    #[serde(default)]
+    #[schema(value_type = Option<Vec<VisitLogDoc>>)]
+    pub logs: Option<Vec<serde_json::Value>>,
+    /// The logs as CSV text with a header row (give this or `logs`); bad rows are listed in
+    /// `refused` with their row (header = 1) and column.
+    #[serde(default)]
+    pub logs_csv: Option<String>,
+    /// Header names of the CSV columns, where not the field names.
+    #[serde(default)]
+    pub columns: Option<LogColumns>,
+    /// The day reported, `YYYY-MM-DD`: records dated otherwise are refused.
+    #[serde(default)]
+    pub date: Option<String>,
+    /// Share of planned contact time below which a visit is cut short (default 0.75).
+    #[serde(default)]
+    pub cut_short_share: Option<f64>,
+}
+
+fn invalid(kind: InputErrorKind, path: &str, message: impl Into<String>) -> ApiError {
+    ApiError::Invalid {
+        path: path.into(),
+        kind,
+        message: message.into(),
+    }
+}
+
+/// Compares the day's plan with its visit logs: per visit, staff member and organisation.
+#[utoipa::path(post, path = "/v1/monitor", tag = "monitor",
+    request_body = MonitorRequest,
+    responses((status = 200, description = "The monitoring report (refused log rows in `refused`)", body = MonitorReport),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn monitor(
+    State(state): State<AppState>,
+    _team: Team,
+    Json(req): Json<MonitorRequest>,
+) -> Result<Response> {
+    let problem = validated(&state, &req.problem, "problem")?;
+    let rows = match (&req.logs, &req.logs_csv) {
+        (Some(l), None) => l.len(),
+        (None, Some(t)) => t.lines().count().saturating_sub(1),
+        _ => {
+            return Err(invalid(
+                InputErrorKind::MissingField,
+                "logs",
+                "give the logs once: as \"logs\" (a list of objects) or as \"logs_csv\" (CSV text)",
+            ))
+        }
+    };
+    if rows > MAX_LOG_ROWS {
+        return Err(ApiError::TooLarge {
+            path: Some(if req.logs.is_some() { "logs" } else { "logs_csv" }.into()),
+            message: format!("{rows} log rows: this server accepts at most {MAX_LOG_ROWS} in one request"),
+        });
+    }
+    let options = MonitorOptions {
+        cut_short_share: req.cut_short_share.unwrap_or(CUT_SHORT_SHARE),
+        date: req.date,
+    };
+    let columns = req.columns.unwrap_or_default();
+    let (plan, logs, csv) = (req.plan, req.logs, req.logs_csv);
+    let t0 = Instant::now();
+    let report = blocking(move || {
+        let logs = match (logs, csv) {
+            (Some(items), _) => read_values(&items),
+            (None, Some(text)) => read_csv(&text, &columns).map_err(|e| {
+                let path = match e {
+                    crate::monitor::LogFileError::Mapping(_) => "columns",
+                    _ => "logs_csv",
+                };
+                invalid(e.to_input_error().kind, path, e.to_string())
+            })?,
+            (None, None) => unreachable!("checked above"),
+        };
+        let travel = computed_travel(&problem, "problem")?;
+        MonitorReport::new(&problem, &travel, &plan, &logs, &options).map_err(|e| match e {
+            MonitorError::Plan(source) => ApiError::input("plan", &source),
+            MonitorError::Option { setting, message } => {
+                let kind = if setting == "date" {
+                    InputErrorKind::InvalidValue
+                } else {
+                    InputErrorKind::OutOfRange
+                };
+                invalid(kind, setting, message)
+            }
+        })
+    })
+    .await??;
+    tracing::info!(
+        visits = report.visits.len(),
+        refused = report.refused.len(),
+        ms = t0.elapsed().as_secs_f64() * 1e3,
+        "monitor"
+    );
+    Ok(axum::Json(report).into_response())
+}
