@@ -9,6 +9,7 @@ pub mod api;
 pub mod check;
 pub mod formats;
 pub mod model;
+pub mod replan;
 pub mod report;
 pub mod slots;
 pub mod solve;
