@@ -9,7 +9,12 @@
 
 use super::error::{ErrorBody, ErrorDetail};
 use super::handlers::{CheckRequest, CheckResponse, Health, JobCreated, JobProgress, JobView, SlotsRequest};
+use super::replans::{ReplanJobCreated, ReplanRequest};
 use super::reports::{NamedPlan, ReportRequest};
+use crate::replan::changes::{
+    AddedBecause, AddedVisit, Changes, Missed, RemovedBecause, RemovedVisit, RetimedVisit, StaffChanges, Totals,
+};
+use crate::replan::{Event, Events, PinStaff, Replanned, Weights};
 use super::store::JobStatus;
 use crate::model::input::{LatenessInput, ProblemInput};
 use crate::model::time::{Clock, RawClock};
@@ -352,6 +357,7 @@ fn pascal(s: &str) -> String {
         super::handlers::delete_job,
         super::handlers::slots,
         super::handlers::check,
+        super::replans::replans,
         super::reports::reports,
         super::handlers::health,
         super::handlers::metrics,
@@ -360,7 +366,8 @@ fn pascal(s: &str) -> String {
     components(schemas(
         ErrorBody, ErrorDetail, InputErrorKind, ProblemInput, Plan, JobCreated, JobView, JobProgress, JobStatus,
         SlotsRequest, Slots, SlotOption, SkippedStaff, CheckRequest, CheckResponse, Health,
-        ReportRequest, NamedPlan
+        ReportRequest, NamedPlan, ReplanRequest, Replanned, ReplanJobCreated, Events, Event, PinStaff, Weights,
+        Changes, StaffChanges, AddedVisit, RemovedVisit, RetimedVisit, AddedBecause, RemovedBecause, Totals, Missed
     )),
     modifiers(&BearerAuth, &TaggedUnions, &LocalTravel, &WindowPairs, &Examples)
 )]
