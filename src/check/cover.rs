@@ -133,6 +133,10 @@ pub(crate) fn check_gaps(ctx: &Ctx, served: &Served, out: &mut Out) {
                 continue;
             };
             let u = &ctx.problem.visits[gap.visit];
+            if v.actual.is_some() && u.actual.is_some() {
+                // Both are history: what happened is not a plan to check.
+                continue;
+            }
             let diff = later.start - first.start;
             let sid = Some(later.staff_id);
             let vid = Some(v.id.as_str());

@@ -48,6 +48,14 @@ impl Fig {
         }
     }
 
+    /// `|self|`; the slack carries over (the map is 1-Lipschitz).
+    pub fn abs(self) -> Fig {
+        Fig {
+            value: self.value.abs(),
+            slack: self.slack,
+        }
+    }
+
     /// The larger of two figures, with the larger slack.
     pub fn max(self, other: Fig) -> Fig {
         Fig {

@@ -122,7 +122,12 @@ pub enum Rule {
     /// The visit excludes this staff member.
     ExcludedStaff,
     /// The visit is pinned (`pinned_staff`) to other staff.
+    #[serde(rename = "pinned_staff")]
     Pinned,
+    /// A visit that has started (`actual`) is not at its actual start. Such a visit is
+    /// history: its windows, lateness and the travel before it are not checked (its
+    /// arrival may not be after its start), and neither is a gap between two of them.
+    Actual,
     /// The visits' demand exceeds the staff member's capacity.
     Capacity,
     /// More visits than the staff member's `max_visits`.
@@ -179,6 +184,7 @@ impl Rule {
             Rule::Skills => "skills",
             Rule::ExcludedStaff => "excluded_staff",
             Rule::Pinned => "pinned_staff",
+            Rule::Actual => "actual",
             Rule::Capacity => "capacity",
             Rule::MaxVisits => "max_visits",
             Rule::MaxTravel => "max_travel",
@@ -316,7 +322,7 @@ mod tests {
         assert_eq!(v.to_string(), "[summary_figure] x");
     }
 
-    const ALL: [Rule; 24] = [
+    const ALL: [Rule; 26] = [
         Rule::UnknownStaff,
         Rule::MissingRoute,
         Rule::DuplicateRoute,
@@ -329,6 +335,8 @@ mod tests {
         Rule::Break,
         Rule::Skills,
         Rule::ExcludedStaff,
+        Rule::Pinned,
+        Rule::Actual,
         Rule::Capacity,
         Rule::MaxVisits,
         Rule::MaxTravel,

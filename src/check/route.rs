@@ -130,7 +130,7 @@ fn check_route<'a>(
 /// `max(0, start - w.end)` over the windows already open. A start before every window is
 /// a [`Rule::TimeWindow`] violation and counts 0 here.
 fn lateness(v: &Visit, start: f64) -> Fig {
-    if v.windows.is_empty() {
+    if v.windows.is_empty() || v.actual.is_some() {
         return Fig::exact(0.0);
     }
     let late = v
@@ -174,6 +174,17 @@ fn check_visit(ctx: &Ctx, v: &Visit, si: usize, start: f64, out: &mut Out) {
             Some(&v.id),
             format!("the visit is pinned to other staff, not '{}'", s.id),
         );
+    }
+    if let Some(a) = v.actual {
+        if (start - a).abs() > TIME_TOL {
+            out.push(
+                Rule::Actual,
+                Some(&s.id),
+                Some(&v.id),
+                format!("the visit started at {}, not {}", hm(a), super::fig::at(start)),
+            );
+        }
+        return;
     }
     let allowance = v.max_lateness.allowance();
     let fits = |w: &TimeWindow| w.start - TIME_TOL <= start && start <= w.end + allowance + TIME_TOL;
@@ -366,6 +377,7 @@ mod tests {
             excluded_staff: vec![],
             pinned_staff: vec![],
             planned_staff: vec![],
+            planned_start: None,
             actual: None,
             after: vec![],
             max_lateness: MaxLateness::Unbounded,

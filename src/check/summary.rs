@@ -36,6 +36,8 @@ pub(crate) fn check_summary(ctx: &Ctx, plan: &Plan, routes: &[RouteResult], serv
     let mut lateness = Fig::default();
     let mut max_lateness = Fig::default();
     let mut not_preferred = 0usize;
+    let mut moved = 0usize;
+    let mut retimed = Fig::default();
     for (i, occ) in served.iter().enumerate() {
         if occ.is_empty() {
             continue;
@@ -52,12 +54,29 @@ pub(crate) fn check_summary(ctx: &Ctx, plan: &Plan, routes: &[RouteResult], serv
         {
             not_preferred += 1;
         }
+        // Moving counts per staff member: a double-handed visit given to two new staff
+        // has moved twice.
+        // Each staff member's start counts (a double-handed visit's two agree).
+        if let Some(p) = ctx.problem.visits[i].planned_start {
+            for o in occ {
+                retimed = retimed + (Fig::clock(o.start) - Fig::exact(p)).abs();
+            }
+        }
+        let planned = &ctx.problem.visits[i].planned_staff;
+        if !planned.is_empty() {
+            moved += occ
+                .iter()
+                .filter(|o| o.staff.is_some_and(|s| !planned.contains(&s)))
+                .count();
+        }
     }
     let w = &ctx.problem.objective;
     let objective = Fig::exact(w.travel_min * travel + w.distance_km * distance)
         + lateness.scale(w.lateness)
         + max_lateness.scale(w.max_lateness)
         + Fig::exact(w.preferred_staff * not_preferred as f64)
+        + Fig::exact(w.moved_visit * moved as f64)
+        + retimed.scale(w.retimed_min)
         + overtime.scale(w.overtime);
     let figures = [
         ("travel_min", sum.travel_min, Fig::exact(travel)),

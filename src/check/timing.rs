@@ -93,7 +93,11 @@ pub(crate) fn time_route(
                 leg_figures(&from, t, d, *travel_min, *distance_km, sid, vid, out);
                 let breaks: f64 = pending.iter().map(|b| b.duration).sum();
                 let ready = prev_end + t;
-                let message = if arrival.0 < ready - TIME_TOL {
+                let message = if v.actual.is_some() {
+                    // History: it started when it did, whatever the travel model says.
+                    (start.0 < arrival.0 - TIME_TOL)
+                        .then(|| format!("starts {} before arriving at {}", at(start.0), at(arrival.0)))
+                } else if arrival.0 < ready - TIME_TOL {
                     Some(format!(
                         "arrives {} but cannot before {} ({} from {} + {} min travel)",
                         at(arrival.0),
@@ -216,7 +220,9 @@ pub(crate) fn time_route(
     let shift = Fig::exact(s.shift_end - s.shift_start);
     let (wait, free, break_min) = if has_visits {
         let span = Fig::clock(arrival.0) - Fig::clock(time.0);
-        let wait = span - Fig::exact(travel + visit_min) - break_min;
+        // At least 0: a visit that has started may have been reached sooner than the
+        // travel model says (every other step is timed at or after the model's times).
+        let wait = (span - Fig::exact(travel + visit_min) - break_min).max0();
         (wait, shift - span, break_min)
     } else {
         let notional = Fig::exact(s.breaks.iter().map(|b| b.duration).sum());

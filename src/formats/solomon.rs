@@ -173,6 +173,7 @@ pub fn read_solomon(text: &str, rounding: Rounding) -> Result<SolomonInstance, I
             excluded_staff: vec![],
             pinned_staff: vec![],
             planned_staff: vec![],
+            planned_start: None,
             actual: None,
             after: vec![],
             max_lateness_min: None,
@@ -197,6 +198,7 @@ pub fn read_solomon(text: &str, rounding: Rounding) -> Result<SolomonInstance, I
             preferred_staff: Some(0.0),
             overtime: Some(0.0),
             moved_visit: None,
+            retimed_min: None,
         }),
         options: None,
     };

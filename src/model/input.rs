@@ -238,6 +238,10 @@ pub struct VisitInput {
     /// so that moving a visit to someone else costs `objective.moved_visit` (few changes).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub planned_staff: Vec<String>,
+    /// Extension, soft: the start the current plan gives the visit; each minute the new
+    /// plan starts it earlier or later costs `objective.retimed_min`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_start: Option<RawClock>,
     /// Extension, fact: the visit has started (it is history). Its staff and start are
     /// kept as they are, whatever the travel model says; `duration_min` is its actual (or
     /// expected) length. Re-planning writes it for every visit started before `now`.
@@ -348,6 +352,9 @@ pub struct ObjectiveInput {
     /// re-plan moves a visit to other staff only for a real saving.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moved_visit: Option<f64>,
+    /// Extension: per minute a visit starts away from its `planned_start` (default 0.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retimed_min: Option<f64>,
 }
 
 /// Solver options.

@@ -256,6 +256,9 @@ pub struct Visit {
     /// Indices of the staff the current plan gives it (re-planning; empty: none): anyone
     /// else costs [`Objective::moved_visit`].
     pub planned_staff: Vec<usize>,
+    /// The start the current plan gives it (re-planning): each minute away from it costs
+    /// [`Objective::retimed_min`].
+    pub planned_start: Option<f64>,
     /// When the visit started, if it has (history, set by re-planning): it starts then,
     /// made by its [`Visit::pinned_staff`], whatever its windows and the travel model say.
     pub actual: Option<f64>,
@@ -284,6 +287,8 @@ pub struct Objective {
     pub overtime: f64,
     /// Per visit made by staff outside its `planned_staff` (counted once per visit).
     pub moved_visit: f64,
+    /// Per minute a visit starts away from its `planned_start`.
+    pub retimed_min: f64,
 }
 
 impl Default for Objective {
@@ -296,6 +301,7 @@ impl Default for Objective {
             preferred_staff: 5.0,
             overtime: 1.0,
             moved_visit: 30.0,
+            retimed_min: 0.2,
         }
     }
 }

@@ -449,6 +449,10 @@ fn validate_visit(
     let mut pinned_staff = staff_refs(&v.pinned_staff, path.field("pinned_staff"), ctx)?;
     let needed = if staff_count == StaffCount::Two { 2 } else { 1 };
     let planned_staff = staff_refs(&v.planned_staff, path.field("planned_staff"), ctx)?;
+    let planned_start = match &v.planned_start {
+        Some(t) => Some(minutes(t, path.field("planned_start"))?),
+        None => None,
+    };
     let actual = match &v.actual {
         None => None,
         Some(a) => {
@@ -560,6 +564,7 @@ fn validate_visit(
         excluded_staff,
         pinned_staff,
         planned_staff,
+        planned_start,
         actual,
         after,
         max_lateness,
@@ -666,6 +671,7 @@ fn validate_objective(o: ObjectiveInput) -> Result<Objective> {
         preferred_staff: w(o.preferred_staff, d.preferred_staff, "preferred_staff")?,
         overtime: w(o.overtime, d.overtime, "overtime")?,
         moved_visit: w(o.moved_visit, d.moved_visit, "moved_visit")?,
+        retimed_min: w(o.retimed_min, d.retimed_min, "retimed_min")?,
     })
 }
 

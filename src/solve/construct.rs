@@ -17,12 +17,15 @@ use super::solution::Solution;
 const ONLY_OPTION: f64 = 1e9;
 
 /// For each staff member, the earlier staff members identical to them: the same for the
-/// schedule rule and every other rule, and preferred by the same clients.
+/// schedule rule and every other rule, and preferred (and planned) for the same visits.
 fn twins(inst: &Instance) -> Vec<Vec<usize>> {
     let same = |q: usize, r: usize| {
         schedule::interchangeable(inst, q, r)
             && rules::interchangeable(inst, q, r)
-            && inst.visits.iter().all(|v| v.preferred[q] == v.preferred[r])
+            && inst
+                .visits
+                .iter()
+                .all(|v| v.preferred[q] == v.preferred[r] && v.planned[q] == v.planned[r])
     };
     (0..inst.staff.len())
         .map(|r| (0..r).filter(|&q| same(q, r)).collect())

@@ -115,14 +115,18 @@ pub fn room(inst: &Instance, sol: &Solution, v: usize, r: usize) -> Option<f64> 
     rules::room(inst, &round, v)
 }
 
-/// The weighted cost of `v` going to staff member `r` when it names others as preferred.
+/// The weighted cost of `v` going to staff member `r` when it names others as preferred,
+/// or as planned (re-planning: a visit moved to someone new).
 pub fn preference_cost(inst: &Instance, v: usize, r: usize) -> f64 {
     let vd = &inst.visits[v];
+    let mut cost = 0.0;
     if vd.has_preferred && !vd.preferred[r] {
-        inst.weights.preferred_staff
-    } else {
-        0.0
+        cost += inst.weights.preferred_staff;
     }
+    if vd.has_planned && !vd.planned[r] {
+        cost += inst.weights.moved_visit;
+    }
+    cost
 }
 
 /// O(1)-per-position insertion for simple rounds.

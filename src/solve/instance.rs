@@ -32,6 +32,16 @@ pub struct VisitData {
     pub preferred: Vec<bool>,
     /// Whether the visit names preferred staff at all.
     pub has_preferred: bool,
+    /// Whether each staff member is among those the current plan gives it (re-planning;
+    /// all false when none are named).
+    pub planned: Vec<bool>,
+    /// Whether the visit names planned staff at all.
+    pub has_planned: bool,
+    /// The start the current plan gives it (re-planning), if any.
+    pub planned_start: Option<f64>,
+    /// When it started, if it has: history, timed at this start whatever the travel
+    /// model says (its staff are pinned).
+    pub actual: Option<f64>,
     /// Start-to-start gaps after other visits: `(other, min, max)`.
     pub after: Vec<(usize, f64, Option<f64>)>,
     /// Visits that have a gap after this one: `(other, min, max)` as written on `other`.
@@ -124,6 +134,10 @@ impl Instance {
                 for &s in &v.preferred_staff {
                     preferred[s] = true;
                 }
+                let mut planned = vec![false; ns];
+                for &s in &v.planned_staff {
+                    planned[s] = true;
+                }
                 VisitData {
                     place: v.place,
                     duration: v.duration,
@@ -136,7 +150,17 @@ impl Instance {
                     pinned: v.pinned_staff.clone(),
                     preferred,
                     has_preferred: !v.preferred_staff.is_empty(),
-                    after: v.after.iter().map(|g| (g.visit, g.min, g.max)).collect(),
+                    planned,
+                    has_planned: !v.planned_staff.is_empty(),
+                    planned_start: v.planned_start,
+                    actual: v.actual,
+                    // A gap between two visits that have both started is history, not a rule.
+                    after: v
+                        .after
+                        .iter()
+                        .filter(|g| v.actual.is_none() || problem.visits[g.visit].actual.is_none())
+                        .map(|g| (g.visit, g.min, g.max))
+                        .collect(),
                     before: Vec::new(),
                 }
             })
@@ -174,7 +198,11 @@ impl Instance {
             .collect();
         let simple_visit = visits
             .iter()
-            .map(|v| !v.coupled() && (v.windows.is_empty() || (v.windows.len() == 1 && v.allowance == 0.0)))
+            .map(|v| {
+                !v.coupled()
+                    && v.actual.is_none()
+                    && (v.windows.is_empty() || (v.windows.len() == 1 && v.allowance == 0.0))
+            })
             .collect();
         let any_coupled = visits.iter().any(VisitData::coupled);
         Instance {

@@ -42,6 +42,8 @@ pub fn write_plan(
     let mut routes = Vec::with_capacity(timings.len());
     let mut lateness = vec![None::<f64>; inst.visits.len()];
     let mut unpreferred = 0usize;
+    let mut moved = 0usize;
+    let mut retimed = 0.0;
     let mut served_by: Vec<Vec<usize>> = vec![Vec::new(); inst.visits.len()];
     for (s, t) in timings.iter().enumerate() {
         let st = &inst.staff[s];
@@ -74,6 +76,9 @@ pub fn write_plan(
                 late_min: r4(stop.late),
             });
             lateness[stop.visit] = Some(stop.late);
+            if let Some(p) = vd.planned_start {
+                retimed += (stop.start - p).abs();
+            }
             served_by[stop.visit].push(s);
             visit_min += vd.duration;
             place = vd.place;
@@ -112,6 +117,9 @@ pub fn write_plan(
         if !staff.is_empty() && vd.has_preferred && !staff.iter().any(|&s| vd.preferred[s]) {
             unpreferred += 1;
         }
+        if vd.has_planned {
+            moved += staff.iter().filter(|&&s| !vd.planned[s]).count();
+        }
     }
     let w = &inst.weights;
     let travel: f64 = timings.iter().map(|t| t.travel).sum();
@@ -124,6 +132,8 @@ pub fn write_plan(
         + w.lateness * late_total
         + w.max_lateness * late_max
         + w.preferred_staff * unpreferred as f64
+        + w.moved_visit * moved as f64
+        + w.retimed_min * retimed
         + w.overtime * overtime;
     let unassigned: Vec<Unassigned> = reasons
         .iter()

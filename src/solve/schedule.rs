@@ -91,6 +91,10 @@ pub struct RouteTiming {
     pub overtime: f64,
     /// Visits not served by a preferred staff member (of those that name one).
     pub unpreferred: usize,
+    /// Visits served by someone outside their planned staff (of those that name them).
+    pub moved: usize,
+    /// Minutes visits start away from their planned start (of those that name one).
+    pub retimed: f64,
     /// Free office minutes.
     pub free: f64,
 }
@@ -103,6 +107,8 @@ impl RouteTiming {
             + w.distance_km * self.distance
             + w.lateness * self.late
             + w.preferred_staff * self.unpreferred as f64
+            + w.moved_visit * self.moved as f64
+            + w.retimed_min * self.retimed
             + w.overtime * self.overtime
     }
 }
@@ -197,7 +203,18 @@ pub fn step(
     let t = cur.t;
     let travel = inst.time(s, cur.place, vd.place);
     let mut arrival = t + travel;
+    if let Some(a) = vd.actual {
+        // History: it started then, whatever the travel model says, but not before the
+        // round's previous visit ended (time does not run backwards).
+        if t > a + 1e-9 {
+            return Err(Block::Window { visit: v, start: t });
+        }
+        arrival = arrival.min(a);
+    }
     let start_from = |ready: f64| -> Result<(f64, f64), Block> {
+        if let Some(a) = vd.actual {
+            return Ok((a, 0.0));
+        }
         if mode == Mode::AsBooked {
             return Ok(booked_start(&vd.windows, vd.allowance, ready.max(lo)));
         }
@@ -331,6 +348,12 @@ pub fn simulate_in(
         if vd.has_preferred && !vd.preferred[s] {
             out.unpreferred += 1;
         }
+        if vd.has_planned && !vd.planned[s] {
+            out.moved += 1;
+        }
+        if let Some(p) = vd.planned_start {
+            out.retimed += (stop.start - p).abs();
+        }
         out.stops.push(stop);
     }
     let place = cur.place;
@@ -354,7 +377,8 @@ pub fn simulate_in(
     let has_break_first = out.breaks.first().is_some_and(|b| b.2 == 0);
     if !has_break_first {
         out.depart = (first.start - first_travel).max(st.shift_start);
-        out.stops[0].arrival = out.depart + first_travel;
+        // `min`: a visit that has started may have been reached sooner than modelled.
+        out.stops[0].arrival = (out.depart + first_travel).min(first.start);
     }
     out.overtime = (out.end - st.shift_end).max(0.0);
     out.free = (st.shift_end - st.shift_start) - (out.end - out.depart);
