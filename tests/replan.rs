@@ -10,7 +10,7 @@ use axum::http::{Request, StatusCode};
 use carerounds::api::{app, AppState, Config};
 use carerounds::check::check;
 use carerounds::model::{parse_input, validate, Plan, Step};
-use carerounds::replan::{self, changes, Events, Replanned, ReplanError};
+use carerounds::replan::{self, changes, Events, ReplanError, Replanned};
 use carerounds::solve::Solver;
 use carerounds::travel::sources;
 use proptest::prelude::*;
@@ -86,15 +86,19 @@ fn events(v: Value) -> Events {
 fn replan_day(problem: &Value, plan: &Plan, ev: &Value) -> Result<Replanned, ReplanError> {
     let input = parse_input(&problem.to_string()).expect("input");
     let prepared = replan::prepare(&input, plan, &events(ev.clone()))?;
-    let travel = sources::build(&prepared.validated).expect("travel");
+    let travel = std::sync::Arc::new(sources::build(&prepared.validated).expect("travel"));
+    let warm = replan::warm_start(&prepared, travel.clone());
     let solved = Solver::new(&prepared.validated, travel.clone())
         .threads(1)
         .work_budget(WORK)
         .time_limit(Duration::from_secs(30))
-        .start_from(prepared.warm.clone())
+        .start_from(warm)
         .run();
     let violations = check(&prepared.validated, &travel, &solved.plan);
-    assert!(violations.is_empty(), "the re-plan fails the checker: {violations:?}");
+    assert!(
+        violations.is_empty(),
+        "the re-plan fails the checker: {violations:?}"
+    );
     Ok(replan::finish(&prepared, solved.plan))
 }
 
@@ -104,7 +108,10 @@ fn made(plan: &Plan, visit: &str) -> Option<(Vec<String>, f64)> {
     let mut start = None;
     for r in &plan.routes {
         for s in &r.steps {
-            if let Step::Visit { visit: v, start: t, .. } = s {
+            if let Step::Visit {
+                visit: v, start: t, ..
+            } = s
+            {
                 if v == visit {
                     staff.push(r.staff.clone());
                     start = Some(t.0);
@@ -132,12 +139,30 @@ fn the_only_nurse_absent_leaves_the_insulin_visit_unassigned_with_that_reason() 
     let day = small_day();
     let plan = solve_day(&day);
     assert_eq!(made(&plan, "ins1").expect("planned").0, vec!["n1"]);
-    let r = replan_day(&day, &plan, &json!({"now": "08:00", "events": [{"type": "staff_absent", "staff": "n1"}]}))
-        .expect("replan");
-    let u = r.plan.unassigned.iter().find(|u| u.visit == "ins1").expect("ins1 unassigned");
-    assert!(u.reason.contains("n1") && u.reason.contains("absent"), "{}", u.reason);
+    let r = replan_day(
+        &day,
+        &plan,
+        &json!({"now": "08:00", "events": [{"type": "staff_absent", "staff": "n1"}]}),
+    )
+    .expect("replan");
+    let u = r
+        .plan
+        .unassigned
+        .iter()
+        .find(|u| u.visit == "ins1")
+        .expect("ins1 unassigned");
+    assert!(
+        u.reason.contains("n1") && u.reason.contains("absent"),
+        "{}",
+        u.reason
+    );
     assert!(made(&r.plan, "ins1").is_none());
-    let n1 = r.changes.staff.iter().find(|s| s.staff == "n1").expect("n1 changed");
+    let n1 = r
+        .changes
+        .staff
+        .iter()
+        .find(|s| s.staff == "n1")
+        .expect("n1 changed");
     assert!(n1
         .removed
         .iter()
@@ -180,7 +205,7 @@ fn a_visit_in_progress_keeps_its_staff_and_times() {
         })
         .min_by(|a, b| a.2.total_cmp(&b.2))
         .expect("a visit");
-    let (s0, now) = (start + 5.0, start + 20.0);
+    let (s0, now) = ((start + 5.0).round(), (start + 20.0).round());
     let clock = |m: f64| carerounds::model::time::format_clock(m);
     let ev = json!({"now": clock(now), "events": [
         {"type": "visit_times", "visit": visit, "start": clock(s0), "expected_end": clock(s0 + 70.0)}]});
@@ -188,14 +213,63 @@ fn a_visit_in_progress_keeps_its_staff_and_times() {
     let (who, got) = made(&r.plan, &visit).expect("still planned");
     assert!(who.contains(&staff), "{who:?}");
     assert!((got - s0).abs() < 1e-6, "started {got}, not {s0}");
-    let end = r.plan.routes.iter().flat_map(|r| r.steps.iter()).find_map(|s| match s {
-        Step::Visit { visit: v, end, .. } if *v == visit => Some(end.0),
-        _ => None,
-    });
+    let end = r
+        .plan
+        .routes
+        .iter()
+        .flat_map(|r| r.steps.iter())
+        .find_map(|s| match s {
+            Step::Visit { visit: v, end, .. } if *v == visit => Some(end.0),
+            _ => None,
+        });
     assert!((end.expect("end") - (s0 + 70.0)).abs() < 1e-6);
     let v = r.problem.visits.iter().find(|v| v.id == visit).expect("in P'");
     assert!(v.actual.is_some());
     assert_eq!(v.duration_min, 70.0);
+}
+
+#[test]
+fn an_overrun_keeps_the_next_visit_from_having_started() {
+    let day = small_day();
+    let plan = solve_day(&day);
+    // A round with two visits: the first runs 40 minutes over, past the second's planned
+    // start, and `now` is after that start: the second has not started.
+    let round = plan
+        .routes
+        .iter()
+        .map(|r| {
+            r.steps
+                .iter()
+                .filter_map(|s| match s {
+                    Step::Visit {
+                        visit, start, end, ..
+                    } => Some((visit.clone(), start.0, end.0)),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        })
+        .find(|v| v.len() >= 2 && made(&plan, &v[1].0).is_some_and(|(w, _)| w.len() == 1))
+        .expect("a round with two visits");
+    let (a, b) = (&round[0], &round[1]);
+    let clock = carerounds::model::time::format_clock;
+    let over = (a.2 + 40.0).max(b.1 + 20.0).round();
+    let now = (b.1 + 10.0).round().min(over - 1.0);
+    let ev = json!({"now": clock(now), "events": [
+        {"type": "visit_times", "visit": a.0, "start": clock(a.1.round()), "expected_end": clock(over)}]});
+    let input = parse_input(&day.to_string()).unwrap();
+    let prepared = replan::prepare(&input, &plan, &events(ev.clone())).expect("prepare");
+    assert!(prepared.history.contains(&a.0));
+    assert!(!prepared.history.contains(&b.0), "{} has not started", b.0);
+    let r = replan_day(&day, &plan, &ev).expect("replan");
+    if let Some((_, start)) = made(&r.plan, &b.0) {
+        assert!(start >= now - 1e-6, "{} starts at {start}, before now", b.0);
+    }
+    // Two visits with real times that overlap for one staff member: an error.
+    let ev = json!({"now": clock(now), "events": [
+        {"type": "visit_times", "visit": a.0, "start": clock(a.1.round()), "expected_end": clock(over)},
+        {"type": "visit_times", "visit": b.0, "start": clock(now)}]});
+    let e = replan::prepare(&input, &plan, &events(ev)).expect_err("overlap");
+    assert_eq!(e.error.path.as_str(), "events[1].start", "{e}");
 }
 
 #[test]
@@ -212,7 +286,12 @@ fn a_cancellation_removes_the_visit() {
     assert!(made(&r.plan, "p5").is_none());
     assert!(r.problem.visits.iter().all(|v| v.id != "p5"));
     assert_eq!(r.changes.cancelled, vec!["p5"]);
-    let ch = r.changes.staff.iter().find(|s| s.staff == was[0]).expect("listed");
+    let ch = r
+        .changes
+        .staff
+        .iter()
+        .find(|s| s.staff == was[0])
+        .expect("listed");
     assert!(ch
         .removed
         .iter()
@@ -236,7 +315,10 @@ fn an_urgent_added_visit_gets_planned() {
     assert_eq!(who, vec!["n1"]);
     assert!((660.0..=750.0).contains(&start));
     assert_eq!(r.changes.added, vec!["u1"]);
-    assert_eq!(r.problem.objective.as_ref().and_then(|o| o.moved_visit), Some(50.0));
+    assert_eq!(
+        r.problem.objective.as_ref().and_then(|o| o.moved_visit),
+        Some(50.0)
+    );
 }
 
 #[test]
@@ -254,7 +336,10 @@ fn an_absent_care_worker_keeps_history_and_loses_the_rest() {
         if start < 600.0 {
             assert_eq!(made(&r.plan, &v), Some((who, start)), "{v} is history");
         } else {
-            assert!(made(&r.plan, &v).is_none_or(|(w, _)| !w.contains(&"c1".to_string())), "{v}");
+            assert!(
+                made(&r.plan, &v).is_none_or(|(w, _)| !w.contains(&"c1".to_string())),
+                "{v}"
+            );
         }
     }
 }
@@ -288,15 +373,51 @@ fn bad_events(plan: &Plan) -> Vec<(&'static str, Value, &'static str)> {
     let now = clock(first.1 + 10.0);
     let dup = json!({"id": "p1", "location": base(), "duration_min": 10});
     vec![
-        ("unknown visit", json!({"now": now, "events": [{"type": "visit_cancelled", "visit": "nope"}]}), "events[0].visit"),
-        ("unknown staff", json!({"now": now, "events": [{"type": "staff_absent", "staff": "zed"}]}), "events[0].staff"),
-        ("pin without the skill", json!({"now": now, "events": [{"type": "pin", "visit": "ins1", "staff": "c1"}]}), "events[0].staff"),
-        ("end before start", json!({"now": now, "events": [{"type": "visit_times", "visit": first.0, "start": clock(first.1), "end": clock(first.1 - 5.0)}]}), "events[0].end"),
-        ("now outside the day", json!({"now": "06:00", "events": []}), "now"),
-        ("cancelling history", json!({"now": now, "events": [{"type": "visit_cancelled", "visit": first.0}]}), "events[0].visit"),
-        ("duplicate added id", json!({"now": now, "events": [{"type": "visit_added", "visit": dup}]}), "events[0].visit.id"),
-        ("pin to two for one", json!({"now": now, "events": [{"type": "pin", "visit": "p5", "staff": ["c1", "c2"]}]}), "events[0].staff"),
-        ("start after now", json!({"now": now, "events": [{"type": "visit_times", "visit": "p6", "start": "15:00"}]}), "events[0].start"),
+        (
+            "unknown visit",
+            json!({"now": now, "events": [{"type": "visit_cancelled", "visit": "nope"}]}),
+            "events[0].visit",
+        ),
+        (
+            "unknown staff",
+            json!({"now": now, "events": [{"type": "staff_absent", "staff": "zed"}]}),
+            "events[0].staff",
+        ),
+        (
+            "pin without the skill",
+            json!({"now": now, "events": [{"type": "pin", "visit": "ins1", "staff": "c1"}]}),
+            "events[0].staff",
+        ),
+        (
+            "end before start",
+            json!({"now": now, "events": [{"type": "visit_times", "visit": first.0, "start": clock(first.1), "end": clock(first.1 - 5.0)}]}),
+            "events[0].end",
+        ),
+        (
+            "now outside the day",
+            json!({"now": "06:00", "events": []}),
+            "now",
+        ),
+        (
+            "cancelling history",
+            json!({"now": now, "events": [{"type": "visit_cancelled", "visit": first.0}]}),
+            "events[0].visit",
+        ),
+        (
+            "duplicate added id",
+            json!({"now": now, "events": [{"type": "visit_added", "visit": dup}]}),
+            "events[0].visit.id",
+        ),
+        (
+            "pin to two for one",
+            json!({"now": now, "events": [{"type": "pin", "visit": "p5", "staff": ["c1", "c2"]}]}),
+            "events[0].staff",
+        ),
+        (
+            "start after now",
+            json!({"now": now, "events": [{"type": "visit_times", "visit": "p6", "start": "15:00"}]}),
+            "events[0].start",
+        ),
     ]
 }
 
@@ -315,7 +436,10 @@ fn every_bad_event_names_its_field() {
     let mut other = plan.clone();
     other.routes[0].staff = "ghost".into();
     let e = replan::prepare(&input, &other, &events(json!({"now": "09:00"}))).expect_err("ghost");
-    assert_eq!((e.document, e.error.path.as_str()), (replan::Document::Plan, "routes[0].staff"));
+    assert_eq!(
+        (e.document, e.error.path.as_str()),
+        (replan::Document::Plan, "routes[0].staff")
+    );
     // An added visit's own faults are named under its event.
     let ev = json!({"now": "09:00", "events": [{"type": "visit_added",
         "visit": {"id": "u9", "location": base(), "duration_min": -5}}]});
@@ -349,11 +473,20 @@ fn cli_replans_writes_both_documents_and_check_passes() {
         {"type": "visit_cancelled", "visit": "p6"},
         {"type": "visit_added", "visit": urgent}]});
     let e = write(dir.path(), "events.json", &ev);
-    let (np, npl) = (dir.path().join("new_problem.json"), dir.path().join("new_plan.json"));
+    let (np, npl) = (
+        dir.path().join("new_problem.json"),
+        dir.path().join("new_plan.json"),
+    );
     let run = |out: Option<&std::path::Path>| {
         let mut c = bin();
-        c.arg("replan").arg(&p).arg("--plan").arg(&pl).arg("--events").arg(&e);
-        c.args(["--threads", "1", "--work", "1500000", "--problem-out"]).arg(&np);
+        c.arg("replan")
+            .arg(&p)
+            .arg("--plan")
+            .arg(&pl)
+            .arg("--events")
+            .arg(&e);
+        c.args(["--threads", "1", "--work", "1500000", "--problem-out"])
+            .arg(&np);
         if let Some(o) = out {
             c.arg("--out").arg(o);
         }
@@ -400,7 +533,10 @@ fn cli_bad_events_exit_2_naming_the_field() {
             .unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{what}: {err}");
-        assert!(err.contains("events.json") && err.contains(&format!("{path}: ")), "{what}: {err}");
+        assert!(
+            err.contains("events.json") && err.contains(&format!("{path}: ")),
+            "{what}: {err}"
+        );
         assert!(!err.contains("internal error"), "{what}: {err}");
     }
 }
@@ -430,7 +566,11 @@ async fn get(app: &axum::Router, uri: &str, key: Option<&str>) -> (StatusCode, V
     if let Some(k) = key {
         req = req.header("authorization", format!("Bearer {k}"));
     }
-    let resp = app.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+    let resp = app
+        .clone()
+        .oneshot(req.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     let status = resp.status();
     let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap();
     (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
@@ -450,7 +590,10 @@ async fn http_replans_sync_async_errors_and_teams() {
     let config = Config {
         max_concurrent_solves: 1,
         max_visits: 10,
-        keys: Some(carerounds::api::Keys::from_plain(&[("north", NORTH), ("south", SOUTH)])),
+        keys: Some(carerounds::api::Keys::from_plain(&[
+            ("north", NORTH),
+            ("south", SOUTH),
+        ])),
         ..Config::default()
     };
     let app = app(AppState::open(config, dir.path()).unwrap());
@@ -471,7 +614,13 @@ async fn http_replans_sync_async_errors_and_teams() {
     assert!(check(&new_problem, &travel, &new_plan).is_empty());
     // Bad events: 422 with the path inside the body.
     for (what, ev, path) in bad_events(&plan) {
-        let (s, b) = call(&app, "/v1/replans", &json!({"problem": day, "plan": plan, "events": ev}), Some(NORTH)).await;
+        let (s, b) = call(
+            &app,
+            "/v1/replans",
+            &json!({"problem": day, "plan": plan, "events": ev}),
+            Some(NORTH),
+        )
+        .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{what}: {b}");
         assert_eq!(b["error"]["code"], "invalid_input", "{what}: {b}");
         assert_eq!(b["error"]["path"], format!("events.{path}"), "{what}: {b}");
@@ -481,7 +630,13 @@ async fn http_replans_sync_async_errors_and_teams() {
     let many: Vec<Value> = (0..2)
         .map(|k| json!({"type": "visit_added", "visit": {"id": format!("n{k}"), "location": base(), "duration_min": 10}}))
         .collect();
-    let (s, b) = call(&app, "/v1/replans", &json!({"problem": day, "plan": plan, "events": {"now": "10:40", "events": many}}), Some(NORTH)).await;
+    let (s, b) = call(
+        &app,
+        "/v1/replans",
+        &json!({"problem": day, "plan": plan, "events": {"now": "10:40", "events": many}}),
+        Some(NORTH),
+    )
+    .await;
     assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{b}");
     // The job form: 202, then the team's job holds a plan that answers the new problem.
     let (s, created) = call(&app, "/v1/replans?async=true", &body, Some(NORTH)).await;
@@ -520,7 +675,12 @@ fn random_events(day: &Value, plan: &Plan, seed: u64, now: f64) -> Value {
         x
     };
     let clock = carerounds::model::time::format_clock;
-    let staff: Vec<&str> = day["staff"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    let staff: Vec<&str> = day["staff"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
     let mut list = Vec::new();
     let absent = staff[(next() % staff.len() as u64) as usize];
     if next() % 3 != 0 {
@@ -558,25 +718,44 @@ fn random_events(day: &Value, plan: &Plan, seed: u64, now: f64) -> Value {
         list.push(json!({"type": "visit_added", "visit": day::new_visit(seed)}));
     }
     if next() % 2 == 0 {
-        let candidates: Vec<&&(String, Vec<String>, f64)> =
-            future.iter().filter(|v| v.1.len() == 1 && !used.contains(&v.0)).collect();
+        let candidates: Vec<&&(String, Vec<String>, f64)> = future
+            .iter()
+            .filter(|v| v.1.len() == 1 && !used.contains(&v.0))
+            .collect();
         if !candidates.is_empty() {
             let v = candidates[(next() % candidates.len() as u64) as usize];
-            let visit = day["visits"].as_array().unwrap().iter().find(|x| x["id"] == v.0.as_str()).unwrap();
-            let need: Vec<&str> = visit["skills"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+            let visit = day["visits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["id"] == v.0.as_str())
+                .unwrap();
+            let need: Vec<&str> = visit["skills"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s.as_str().unwrap())
+                .collect();
             let ok: Vec<&str> = day["staff"]
                 .as_array()
                 .unwrap()
                 .iter()
                 .filter(|s| {
-                    let has: Vec<&str> = s["skills"].as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
+                    let has: Vec<&str> = s["skills"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|k| k.as_str().unwrap())
+                        .collect();
                     need.iter().all(|n| has.contains(n))
                 })
                 .map(|s| s["id"].as_str().unwrap())
                 .filter(|s| *s != absent || !list.iter().any(|e| e["type"] == "staff_absent"))
                 .collect();
             if !ok.is_empty() {
-                list.push(json!({"type": "pin", "visit": v.0, "staff": ok[(next() % ok.len() as u64) as usize]}));
+                list.push(
+                    json!({"type": "pin", "visit": v.0, "staff": ok[(next() % ok.len() as u64) as usize]}),
+                );
             }
         }
     }

@@ -11,14 +11,15 @@ use super::error::{ErrorBody, ErrorDetail};
 use super::handlers::{CheckRequest, CheckResponse, Health, JobCreated, JobProgress, JobView, SlotsRequest};
 use super::replans::{ReplanJobCreated, ReplanRequest};
 use super::reports::{NamedPlan, ReportRequest};
-use crate::replan::changes::{
-    AddedBecause, AddedVisit, Changes, Missed, RemovedBecause, RemovedVisit, RetimedVisit, StaffChanges, Totals,
-};
-use crate::replan::{Event, Events, PinStaff, Replanned, Weights};
 use super::store::JobStatus;
 use crate::model::input::{LatenessInput, ProblemInput};
 use crate::model::time::{Clock, RawClock};
 use crate::model::{InputErrorKind, Plan, TravelMode};
+use crate::replan::changes::{
+    AddedBecause, AddedVisit, Changes, Missed, RemovedBecause, RemovedVisit, RetimedVisit, StaffChanges,
+    Totals,
+};
+use crate::replan::{Event, Events, PinStaff, Replanned, Weights};
 use crate::slots::{SkippedStaff, SlotOption, Slots};
 use serde_json::{json, Value};
 use std::borrow::Cow;

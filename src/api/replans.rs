@@ -58,8 +58,9 @@ pub struct ReplanJobCreated {
     pub problem: ProblemInput,
 }
 
-/// The prepared re-plan, or the fault with `problem`, `plan` or `events` before its path.
-fn prepare(state: &AppState, req: &ReplanRequest) -> Result<Prepared> {
+/// The prepared re-plan and its warm start, or the fault with `problem`, `plan` or
+/// `events` before its path. Blocking.
+fn prepare(state: &AppState, req: &ReplanRequest) -> Result<(Prepared, Plan)> {
     validated(state, &req.problem, "problem")?;
     let prepared = replan::prepare(&req.problem, &req.plan, &req.events)
         .map_err(|e| ApiError::input(e.document.name(), &e.error))?;
@@ -73,11 +74,19 @@ fn prepare(state: &AppState, req: &ReplanRequest) -> Result<Prepared> {
             ),
         });
     }
-    Ok(prepared)
+    let travel = TravelMatrix::computed(&prepared.validated)
+        .map_err(|e| ApiError::input("problem", &e.to_input_error()))?;
+    let warm = replan::warm_start(&prepared, Arc::new(travel));
+    Ok((prepared, warm))
 }
 
 /// Solves P' from the warm start and checks the plan. Blocking.
-fn solve(problem: &Problem, warm: Plan, config: crate::solve::SolveConfig, cancel: Arc<AtomicBool>) -> std::result::Result<Solved, SolveFailure> {
+fn solve(
+    problem: &Problem,
+    warm: Plan,
+    config: crate::solve::SolveConfig,
+    cancel: Arc<AtomicBool>,
+) -> std::result::Result<Solved, SolveFailure> {
     let travel = Arc::new(TravelMatrix::computed(problem).map_err(SolveFailure::Travel)?);
     let solved = Solver::new(problem, travel.clone())
         .config(config)
@@ -115,7 +124,7 @@ pub async fn replans(
     Query(q): Query<ReplanQuery>,
     Json(req): Json<ReplanRequest>,
 ) -> Result<Response> {
-    let prepared = blocking({
+    let (prepared, warm) = blocking({
         let state = state.clone();
         move || prepare(&state, &req)
     })
@@ -129,7 +138,7 @@ pub async fn replans(
         return Err(ApiError::Unavailable("the server is shutting down".into()));
     }
     if q.queue == Some(true) {
-        return queue(&state, team, prepared).await;
+        return queue(&state, team, prepared, warm).await;
     }
     if jobs.paused() {
         return Err(ApiError::Unavailable(
@@ -150,15 +159,25 @@ pub async fn replans(
     let visits = prepared.validated.visits.len();
     let result = blocking(move || {
         let _held = (permit, running);
-        solve(&prepared.validated, prepared.warm.clone(), config, cancel)
-            .map(|solved| (solved.stop, solved.elapsed, replan::finish(&prepared, solved.plan)))
+        solve(&prepared.validated, warm, config, cancel).map(|solved| {
+            (
+                solved.stop,
+                solved.elapsed,
+                replan::finish(&prepared, solved.plan),
+            )
+        })
     })
     .await?;
     match result {
         Ok((stop, elapsed, answer)) => {
             let secs = elapsed.as_secs_f64();
             state.0.metrics.solve(secs);
-            tracing::info!(visits, solve_s = secs, moved = answer.changes.totals.moved, "re-plan solved");
+            tracing::info!(
+                visits,
+                solve_s = secs,
+                moved = answer.changes.totals.moved,
+                "re-plan solved"
+            );
             let mut resp = axum::Json(&answer).into_response();
             resp.headers_mut()
                 .insert("x-carerounds-stop", HeaderValue::from_static(stop_name(stop)));
@@ -172,7 +191,7 @@ pub async fn replans(
 }
 
 /// Stores P' as a job of `team` and starts it from the warm plan.
-async fn queue(state: &AppState, team: String, prepared: Prepared) -> Result<Response> {
+async fn queue(state: &AppState, team: String, prepared: Prepared, warm: Plan) -> Result<Response> {
     let jobs = &state.0.jobs;
     if jobs.waiting() >= state.config().max_queued {
         return Err(ApiError::TooMany("too many jobs are queued; retry later".into()));
@@ -187,10 +206,7 @@ async fn queue(state: &AppState, team: String, prepared: Prepared) -> Result<Res
     db(state, move |s| s.insert(&sid, &steam, &json, visits)).await?;
     tracing::info!(job = %id, visits, "re-plan job queued");
     let Prepared {
-        validated,
-        warm,
-        problem,
-        ..
+        validated, problem, ..
     } = prepared;
     jobs.spawn(state, id.clone(), validated, Some(warm));
     let mut resp = (

@@ -70,7 +70,7 @@ pub fn run(args: ReplanArgs) -> Result<ExitCode> {
     let travel = travel_of(&args.problem, &prepared.validated)?;
     let solved = Solver::new(&prepared.validated, travel.clone())
         .config(config)
-        .start_from(prepared.warm.clone())
+        .start_from(replan::warm_start(&prepared, travel.clone()))
         .run();
     let violations = check(&prepared.validated, &travel, &solved.plan);
     anyhow::ensure!(

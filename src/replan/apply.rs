@@ -11,6 +11,7 @@
 //! - Absent staff take no new work (`max_visits` = their history); pins fix staff and
 //!   start; added visits are appended.
 
+use super::history::History;
 use super::old_plan::OldPlan;
 use super::read::{event_path, events_err, End, Read, Target};
 use super::windows::{clip, Clipped};
@@ -48,32 +49,17 @@ pub(super) struct Built {
 
 /// Earliest shift start and latest shift end with overtime.
 pub(super) fn day_of(p: &Problem) -> (f64, f64) {
-    let start = p.staff.iter().map(|s| s.shift_start).fold(f64::INFINITY, f64::min);
+    let start = p
+        .staff
+        .iter()
+        .map(|s| s.shift_start)
+        .fold(f64::INFINITY, f64::min);
     let end = p
         .staff
         .iter()
         .map(|s| s.shift_end + s.max_overtime_min)
         .fold(f64::NEG_INFINITY, f64::max);
     (start, end)
-}
-
-/// Which visits of P are history, and when each started.
-pub(super) fn history(p: &Problem, old: &OldPlan, read: &Read) -> Vec<Option<f64>> {
-    (0..p.visits.len())
-        .map(|v| {
-            if let Some(t) = &read.times[v] {
-                return Some(t.start);
-            }
-            let (start, _) = old.times[v]?;
-            if start >= read.now || !old.complete(p, v) {
-                return None;
-            }
-            let void = old.staff[v]
-                .iter()
-                .any(|&s| read.absent[s].is_some_and(|(_, from)| start >= from));
-            (!void).then_some(start)
-        })
-        .collect()
 }
 
 /// Refuses events that would change history: cancelling or pinning a visit that started.
@@ -108,12 +94,25 @@ pub(super) fn check_history(p: &Problem, read: &Read, started: &[Option<f64>]) -
                 return Err(events_err(
                     Conflict,
                     event_path(pin.event).field("visit"),
-                    format!("{} is cancelled (events[{c}]); it cannot be pinned", p.visits[v].id),
+                    format!(
+                        "{} is cancelled (events[{c}]); it cannot be pinned",
+                        p.visits[v].id
+                    ),
                 ));
             }
         }
     }
     Ok(())
+}
+
+/// A time as `"HH:MM:SS"` when that is exact (plans read from documents), else minutes.
+fn exact(m: f64) -> RawClock {
+    let secs = m * 60.0;
+    if (secs - secs.round()).abs() < 1e-6 {
+        RawClock::Text(format_clock(m))
+    } else {
+        RawClock::Minutes(m)
+    }
 }
 
 fn ids(p: &Problem, staff: &[usize]) -> Vec<String> {
@@ -125,7 +124,7 @@ fn pin_visit(p: &Problem, vi: &mut VisitInput, read: &Read, t: Target) -> Option
     let pin = read.pin_of(t)?;
     vi.pinned_staff = ids(p, &pin.staff);
     if let Some(s) = pin.start {
-        let at = RawClock::Text(format_clock(s));
+        let at = exact(s);
         vi.time_windows = Some(vec![[at.clone(), at]]);
         vi.max_lateness_min = None;
     }
@@ -133,13 +132,8 @@ fn pin_visit(p: &Problem, vi: &mut VisitInput, read: &Read, t: Target) -> Option
 }
 
 /// Builds P' from P (`input`, validated as `p`), the old plan and the events.
-pub(super) fn build(
-    input: &ProblemInput,
-    p: &Problem,
-    old: &OldPlan,
-    read: &Read,
-    started: &[Option<f64>],
-) -> Built {
+pub(super) fn build(input: &ProblemInput, p: &Problem, old: &OldPlan, read: &Read, hist: &History) -> Built {
+    let started = &hist.start;
     let now = read.now;
     let day = day_of(p);
     let nv = p.visits.len();
@@ -153,7 +147,11 @@ pub(super) fn build(
         let vi = &input.visits[v];
         let c = clip(&vi.time_windows, &vi.max_lateness_min, now, day);
         if let Clipped::Missed(why) = &c {
-            if read.pin_of(Target::Problem(v)).and_then(|pin| pin.start).is_none() {
+            if read
+                .pin_of(Target::Problem(v))
+                .and_then(|pin| pin.start)
+                .is_none()
+            {
                 missed.push(Missed {
                     visit: vi.id.clone(),
                     reason: why.clone(),
@@ -182,21 +180,31 @@ pub(super) fn build(
                 let staff = ids(p, &old.staff[v]);
                 if let Some(t) = &read.times[v] {
                     timed = Some((t.event, t.end));
-                    match t.end {
-                        End::Ended(e) | End::Expected(e) => vi.duration_min = e - start,
-                        End::Planned => {}
+                }
+                if let Some(e) = hist.end[v] {
+                    if (e - start - vi.duration_min).abs() > 1e-9 {
+                        vi.duration_min = e - start;
                     }
                 }
                 vi.actual = Some(ActualInput {
                     staff: staff.clone(),
-                    start: RawClock::Text(format_clock(start)),
+                    start: exact(start),
                 });
                 vi.pinned_staff = Vec::new();
                 vi.planned_staff = staff;
             }
             None => {
-                let planned: Vec<usize> = old.staff[v].iter().copied().filter(|&s| !read.is_absent(s)).collect();
+                let planned: Vec<usize> = old.staff[v]
+                    .iter()
+                    .copied()
+                    .filter(|&s| !read.is_absent(s))
+                    .collect();
                 vi.planned_staff = ids(p, &planned);
+                // Where the old plan made it, its start is the one to keep (>= now: the
+                // visits it started before now are history or did not happen).
+                if let Some((start, _)) = old.times[v].filter(|&(s, _)| s >= now) {
+                    vi.planned_start = Some(exact(start));
+                }
                 if p.visits[v].pinned_staff.iter().any(|&s| read.is_absent(s)) {
                     vi.pinned_staff = Vec::new();
                 }
@@ -227,7 +235,9 @@ pub(super) fn build(
     }
     for (s, a) in read.absent.iter().enumerate() {
         if a.is_some() {
-            let n = (0..nv).filter(|&v| started[v].is_some() && old.staff[v].contains(&s)).count();
+            let n = (0..nv)
+                .filter(|&v| started[v].is_some() && old.staff[v].contains(&s))
+                .count();
             out.staff[s].max_visits = Some(n as i64);
         }
     }
@@ -265,6 +275,10 @@ pub(super) fn added_in_time(read: &Read, day: (f64, f64)) -> Result<(), ReplanEr
     Ok(())
 }
 
+fn events_weight(field: &str) -> bool {
+    field == "moved_visit" || field == "retimed_min"
+}
+
 /// Puts a validation error of P' where the caller wrote the value: an added visit's
 /// fields under its event, a pin's staff and start under the pin, a visit's length under
 /// its `visit_times`, and the rest at the visit's place in P.
@@ -281,8 +295,10 @@ pub(super) fn locate(e: InputError, built: &Built) -> ReplanError {
         .and_then(|rest| rest.split_once(']'))
         .and_then(|(k, tail)| Some((k.parse::<usize>().ok()?, tail)))
     else {
-        if path.starts_with("objective.moved_visit") {
-            return at(Document::Events, "weights.moved_visit".into());
+        if let Some(w) = path.strip_prefix("objective.") {
+            if events_weight(w) {
+                return at(Document::Events, format!("weights.{w}"));
+            }
         }
         return at(Document::Problem, path.clone());
     };
@@ -366,18 +382,25 @@ pub(super) fn warm(p: &Problem, old: &OldPlan, read: &Read, built: &Built) -> Pl
     }
 }
 
-/// Sets `objective.moved_visit` from the events' weights.
+/// Sets `objective.moved_visit` and `objective.retimed_min` from the events' weights.
 pub(super) fn weights(out: &mut ProblemInput, events: &super::Events) -> Result<(), ReplanError> {
-    let Some(m) = events.weights.as_ref().and_then(|w| w.moved_visit) else {
+    let Some(w) = &events.weights else {
         return Ok(());
     };
-    if !m.is_finite() || m < 0.0 {
-        return Err(events_err(
-            OutOfRange,
-            FieldPath::root().field("weights").field("moved_visit"),
-            format!("a weight must be a finite number >= 0, got {m}"),
-        ));
+    for (name, value) in [("moved_visit", w.moved_visit), ("retimed_min", w.retimed_min)] {
+        match value {
+            Some(m) if !m.is_finite() || m < 0.0 => {
+                return Err(events_err(
+                    OutOfRange,
+                    FieldPath::root().field("weights").field(name),
+                    format!("a weight must be a finite number >= 0, got {m}"),
+                ))
+            }
+            _ => {}
+        }
     }
-    out.objective.get_or_insert_with(Default::default).moved_visit = Some(m);
+    let o = out.objective.get_or_insert_with(Default::default);
+    o.moved_visit = w.moved_visit.or(o.moved_visit);
+    o.retimed_min = w.retimed_min.or(o.retimed_min);
     Ok(())
 }

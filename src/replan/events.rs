@@ -109,6 +109,10 @@ pub struct Weights {
     /// or the problem's `objective.moved_visit`): higher = fewer changes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moved_visit: Option<f64>,
+    /// Cost of each minute a visit still to come starts away from its old start (default
+    /// 0.2, or the problem's `objective.retimed_min`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retimed_min: Option<f64>,
 }
 
 impl Event {
@@ -156,11 +160,13 @@ mod tests {
     fn unknown_fields_and_types_are_errors() {
         let e = parse_events(r#"{"now": "10:40", "event": []}"#).unwrap_err();
         assert_eq!(e.kind, crate::model::InputErrorKind::UnknownField);
-        let e = parse_events(r#"{"now": "10:40", "events": [{"type": "staff_ill", "staff": "a"}]}"#)
-            .unwrap_err();
+        let e =
+            parse_events(r#"{"now": "10:40", "events": [{"type": "staff_ill", "staff": "a"}]}"#).unwrap_err();
         assert!(e.path.as_str().starts_with("events[0]"), "{e}");
-        let e = parse_events(r#"{"now": "10:40", "events": [{"type": "visit_cancelled", "visit": "a", "why": 1}]}"#)
-            .unwrap_err();
+        let e = parse_events(
+            r#"{"now": "10:40", "events": [{"type": "visit_cancelled", "visit": "a", "why": 1}]}"#,
+        )
+        .unwrap_err();
         assert_eq!(e.kind, crate::model::InputErrorKind::UnknownField, "{e}");
     }
 }

@@ -14,10 +14,9 @@
 //! # use carerounds::travel::sources;
 //! # fn f(problem: &ProblemInput, plan: &Plan, events: &Events) -> Result<(), replan::ReplanError> {
 //! let prepared = replan::prepare(problem, plan, events)?;
-//! let travel = sources::build(&prepared.validated).expect("travel");
-//! let solved = Solver::new(&prepared.validated, travel)
-//!     .start_from(prepared.warm.clone())
-//!     .run();
+//! let travel = std::sync::Arc::new(sources::build(&prepared.validated).expect("travel"));
+//! let warm = replan::warm_start(&prepared, travel.clone());
+//! let solved = Solver::new(&prepared.validated, travel).start_from(warm).run();
 //! let answer = replan::finish(&prepared, solved.plan);
 //! println!("{} visits moved", answer.changes.totals.moved);
 //! # Ok(()) }
@@ -26,12 +25,15 @@
 mod apply;
 pub mod changes;
 pub mod events;
+mod history;
 mod old_plan;
 mod read;
+mod warm;
 mod windows;
 
 pub use changes::{Changes, Missed};
 pub use events::{parse_events, Event, Events, PinStaff, Weights};
+pub use warm::warm_start;
 
 use crate::model::input::ProblemInput;
 use crate::model::{validate, InputError, Plan, Problem};
@@ -85,7 +87,8 @@ pub struct Prepared {
     pub problem: ProblemInput,
     /// P', validated: solve this.
     pub validated: Problem,
-    /// The warm start: the old rounds less what cannot stay in them.
+    /// The old rounds less what cannot stay in them; [`warm_start`] makes the start the
+    /// solver keeps from it.
     pub warm: Plan,
     /// The old plan, for the change list.
     pub old: Plan,
@@ -136,19 +139,22 @@ pub fn prepare(problem: &ProblemInput, plan: &Plan, events: &Events) -> Result<P
     }
     let old = old_plan::OldPlan::read(&p, plan)?;
     let read = read::read(&p, &old, events, now)?;
-    let started = apply::history(&p, &old, &read);
-    apply::check_history(&p, &read, &started)?;
+    let hist = history::history(&p, &old, &read)?;
+    apply::check_history(&p, &read, &hist.start)?;
     apply::added_in_time(&read, day)?;
-    let mut built = apply::build(problem, &p, &old, &read, &started);
+    let mut built = apply::build(problem, &p, &old, &read, &hist);
     apply::weights(&mut built.input, events)?;
     let validated = validate(&built.input).map_err(|e| apply::locate(e, &built))?;
     let warm = apply::warm(&p, &old, &read, &built);
     let ids = |f: &dyn Fn(usize) -> bool| -> Vec<String> {
-        (0..p.visits.len()).filter(|&v| f(v)).map(|v| p.visits[v].id.clone()).collect()
+        (0..p.visits.len())
+            .filter(|&v| f(v))
+            .map(|v| p.visits[v].id.clone())
+            .collect()
     };
     Ok(Prepared {
         now,
-        history: ids(&|v| started[v].is_some()),
+        history: ids(&|v| hist.started(v)),
         cancelled: ids(&|v| read.cancelled[v].is_some()),
         missed: built.missed.clone(),
         added: read.added.iter().map(|(_, v)| v.id.clone()).collect(),
@@ -183,7 +189,10 @@ pub fn finish(prepared: &Prepared, mut plan: Plan) -> Replanned {
             let who = if may.len() == 1 {
                 format!("the only staff member who may make it ({}) is absent", may[0])
             } else {
-                format!("every staff member who may make it ({}) is absent", may.join(", "))
+                format!(
+                    "every staff member who may make it ({}) is absent",
+                    may.join(", ")
+                )
             };
             let skills = if visit.skills.is_empty() {
                 String::new()

@@ -47,11 +47,17 @@ impl OldPlan {
                 return Err(plan_err(
                     InputErrorKind::Duplicate,
                     rp.field("staff"),
-                    format!("'{}' has two rounds (also routes[{first}]); give each staff member one", r.staff),
+                    format!(
+                        "'{}' has two rounds (also routes[{first}]); give each staff member one",
+                        r.staff
+                    ),
                 ));
             }
             for (j, step) in r.steps.iter().enumerate() {
-                let Step::Visit { visit, start, end, .. } = step else {
+                let Step::Visit {
+                    visit, start, end, ..
+                } = step
+                else {
                     continue;
                 };
                 let vp = rp.field("steps").index(j).field("visit");

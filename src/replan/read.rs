@@ -156,7 +156,10 @@ pub(super) fn read(problem: &Problem, old: &OldPlan, events: &Events, now: f64) 
                     return Err(events_err(
                         Duplicate,
                         p.field("visit"),
-                        format!("'{visit}' already has its times in events[{}]; give them once", t.event),
+                        format!(
+                            "'{visit}' already has its times in events[{}]; give them once",
+                            t.event
+                        ),
                     ));
                 }
                 if !old.complete(problem, v) {
@@ -224,8 +227,8 @@ pub(super) fn read(problem: &Problem, old: &OldPlan, events: &Events, now: f64) 
             }
             Event::VisitAdded { visit } => {
                 let id = visit.id.as_str();
-                let taken = problem.visit_index(id).is_some()
-                    || r.added.iter().any(|(_, a)| a.id == visit.id);
+                let taken =
+                    problem.visit_index(id).is_some() || r.added.iter().any(|(_, a)| a.id == visit.id);
                 if taken {
                     return Err(events_err(
                         Duplicate,
@@ -256,7 +259,10 @@ pub(super) fn read(problem: &Problem, old: &OldPlan, events: &Events, now: f64) 
                 return Err(events_err(
                     Duplicate,
                     p.field("visit"),
-                    format!("'{visit}' is pinned already (events[{}]); pin it once", other.event),
+                    format!(
+                        "'{visit}' is pinned already (events[{}]); pin it once",
+                        other.event
+                    ),
                 ));
             }
             let ids = staff.ids();

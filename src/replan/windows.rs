@@ -110,7 +110,11 @@ mod tests {
 
     #[test]
     fn windows_are_clipped_to_now() {
-        let ws = Some(vec![w("08:00", "09:00"), w("10:00", "11:00"), w("12:00", "13:00")]);
+        let ws = Some(vec![
+            w("08:00", "09:00"),
+            w("10:00", "11:00"),
+            w("12:00", "13:00"),
+        ]);
         let got = clip(&ws, &None, 630.0, DAY);
         assert_eq!(
             got,
@@ -126,12 +130,18 @@ mod tests {
         let late = Some(LatenessInput::Minutes(45.0));
         assert_eq!(
             clip(&ws, &late, 555.0, DAY),
-            Clipped::Kept(Some(vec![w("09:15", "09:15")]), Some(LatenessInput::Minutes(30.0)))
+            Clipped::Kept(
+                Some(vec![w("09:15", "09:15")]),
+                Some(LatenessInput::Minutes(30.0))
+            )
         );
         assert!(matches!(clip(&ws, &late, 600.0, DAY), Clipped::Missed(_)));
         assert!(matches!(clip(&ws, &None, 541.0, DAY), Clipped::Missed(m) if m.contains("09:00")));
         let unb = Some(LatenessInput::Word("unbounded".into()));
-        assert!(matches!(clip(&ws, &unb, 900.0, DAY), Clipped::Kept(_, Some(LatenessInput::Word(_)))));
+        assert!(matches!(
+            clip(&ws, &unb, 900.0, DAY),
+            Clipped::Kept(_, Some(LatenessInput::Word(_)))
+        ));
     }
 
     #[test]
