@@ -78,7 +78,10 @@ fn served(plan: &Plan, visit: &str) -> Vec<(String, f64)> {
 fn a_visit_that_started_keeps_its_staff_and_start_outside_its_window() {
     // Bob made v1 at 08:10: before its window and sooner than his 60-minute drive
     // allows. That is what happened, so the plan keeps it and the checker accepts it.
-    let p = problem(&doc(json!({"actual": {"staff": ["bob"], "start": "08:10"}}), json!({})));
+    let p = problem(&doc(
+        json!({"actual": {"staff": ["bob"], "start": "08:10"}}),
+        json!({}),
+    ));
     let plan = solve(&p);
     assert_eq!(served(&plan, "v1"), [("bob".to_string(), 490.0)]);
     assert!(violations(&p, &plan).is_empty(), "{:?}", violations(&p, &plan));
@@ -107,11 +110,17 @@ fn the_checker_reports_history_moved_in_time_or_to_other_staff() {
     let (who, start) = served(&plan, "v1")[0].clone();
     assert_eq!(who, "ann");
     // Told that v1 started at a quarter past, the plan's start is wrong.
-    let later = problem(&doc(json!({"actual": {"staff": ["ann"], "start": start + 15.0}}), json!({})));
+    let later = problem(&doc(
+        json!({"actual": {"staff": ["ann"], "start": start + 15.0}}),
+        json!({}),
+    ));
     let found = violations(&later, &plan);
     assert!(found.iter().any(|v| v.contains("actual")), "{found:?}");
     // Told that Bob made it, the plan has the wrong staff.
-    let bob = problem(&doc(json!({"actual": {"staff": ["bob"], "start": start}}), json!({})));
+    let bob = problem(&doc(
+        json!({"actual": {"staff": ["bob"], "start": start}}),
+        json!({}),
+    ));
     let found = violations(&bob, &plan);
     assert!(found.iter().any(|v| v.contains("pinned_staff")), "{found:?}");
 }
@@ -120,7 +129,10 @@ fn the_checker_reports_history_moved_in_time_or_to_other_staff() {
 fn a_planned_visit_stays_with_its_staff_unless_moving_saves_more_than_it_costs() {
     // v2 alone: Ann is 5 minutes away, Bob 60, so Bob costs 110 more travel minutes.
     let alone = |planned: Value, weight: f64| {
-        let mut d = doc(json!({"priority": "optional", "pinned_staff": ["ann"]}), json!({"planned_staff": planned}));
+        let mut d = doc(
+            json!({"priority": "optional", "pinned_staff": ["ann"]}),
+            json!({"planned_staff": planned}),
+        );
         d["objective"] = json!({"moved_visit": weight});
         problem(&d)
     };
@@ -148,11 +160,23 @@ fn refused(d: &Value) -> String {
 
 #[test]
 fn validation_names_the_field_of_a_wrong_history_or_plan() {
-    let e = refused(&doc(json!({"actual": {"staff": ["zoe"], "start": "09:00"}}), json!({})));
-    assert!(e.starts_with("visits[0].actual.staff[0]: unknown staff id 'zoe'"), "{e}");
-    let e = refused(&doc(json!({"actual": {"staff": ["ann", "bob"], "start": "09:00"}}), json!({})));
+    let e = refused(&doc(
+        json!({"actual": {"staff": ["zoe"], "start": "09:00"}}),
+        json!({}),
+    ));
+    assert!(
+        e.starts_with("visits[0].actual.staff[0]: unknown staff id 'zoe'"),
+        "{e}"
+    );
+    let e = refused(&doc(
+        json!({"actual": {"staff": ["ann", "bob"], "start": "09:00"}}),
+        json!({}),
+    ));
     assert!(e.starts_with("visits[0].actual.staff: "), "{e}");
-    let e = refused(&doc(json!({"actual": {"staff": ["ann"], "start": "9 o'clock"}}), json!({})));
+    let e = refused(&doc(
+        json!({"actual": {"staff": ["ann"], "start": "9 o'clock"}}),
+        json!({}),
+    ));
     assert!(e.starts_with("visits[0].actual.start: "), "{e}");
     let e = refused(&doc(
         json!({"pinned_staff": ["bob"], "actual": {"staff": ["ann"], "start": "09:00"}}),
@@ -173,17 +197,27 @@ fn a_start_away_from_the_planned_one_costs_per_minute_and_the_checker_agrees() {
     let plain = problem(&doc(json!({}), json!({"pinned_staff": ["ann"]})));
     let base = solve(&plain).summary.objective;
     // v1 was planned for 10:00; its window closes at 09:30, so it moves at least 30 min.
-    let mut d = doc(json!({"planned_start": "10:00"}), json!({"pinned_staff": ["ann"]}));
+    let mut d = doc(
+        json!({"planned_start": "10:00"}),
+        json!({"pinned_staff": ["ann"]}),
+    );
     d["objective"] = json!({"retimed_min": 2});
     let p = problem(&d);
     let plan = solve(&p);
     let start = served(&plan, "v1")[0].1;
     assert!(start <= 570.0 + 1e-6);
     let expected = base + 2.0 * (600.0 - start);
-    assert!((plan.summary.objective - expected).abs() < 0.05, "{} vs {expected}", plan.summary.objective);
+    assert!(
+        (plan.summary.objective - expected).abs() < 0.05,
+        "{} vs {expected}",
+        plan.summary.objective
+    );
     assert!(violations(&p, &plan).is_empty(), "{:?}", violations(&p, &plan));
     // The same plan read against a problem that planned v1 an hour later costs 120 more.
-    let mut later = doc(json!({"planned_start": "11:00"}), json!({"pinned_staff": ["ann"]}));
+    let mut later = doc(
+        json!({"planned_start": "11:00"}),
+        json!({"pinned_staff": ["ann"]}),
+    );
     later["objective"] = json!({"retimed_min": 2});
     let found = violations(&problem(&later), &plan);
     assert!(found.iter().any(|v| v.contains("objective")), "{found:?}");

@@ -5,7 +5,6 @@
 use anyhow::{Context, Result};
 use carerounds::check::check;
 use carerounds::formats::solomon::{read_solomon, Rounding};
-use carerounds::model::time::format_short;
 use carerounds::model::{parse_problem, validate, InputError, Plan, Problem};
 use carerounds::solve::config::{Caps, Overrides, SolveConfig};
 use carerounds::solve::Solver;
@@ -23,6 +22,7 @@ mod replan;
 mod report;
 mod serve;
 mod slots;
+mod summary;
 
 #[derive(Parser)]
 #[command(
@@ -105,6 +105,9 @@ struct SolveArgs {
     /// Output format of the plan.
     #[arg(long, value_enum, default_value = "json")]
     out_format: OutFormat,
+    /// Also show how the search went (iterations, work units, objective).
+    #[arg(long, short)]
+    verbose: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -297,7 +300,7 @@ fn solve(args: SolveArgs) -> Result<ExitCode> {
         OutFormat::Json => serde_json::to_string_pretty(&plan)? + "\n",
         OutFormat::Vrplib => vrplib(plan),
     };
-    let table = summary_table(&problem, plan, &solved);
+    let table = summary::summary(&problem, plan, &solved, args.verbose);
     match &args.out {
         Some(path) => {
             std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
@@ -355,79 +358,4 @@ fn vrplib(plan: &Plan) -> String {
 fn fmt_cost(x: f64) -> String {
     let s = format!("{x:.4}");
     s.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
-/// The human summary: one line per staff member, totals, unassigned with reasons.
-fn summary_table(problem: &Problem, plan: &Plan, solved: &carerounds::solve::Solved) -> String {
-    use std::fmt::Write;
-    let mut s = String::new();
-    let name = if problem.name.is_empty() {
-        "plan"
-    } else {
-        &problem.name
-    };
-    let _ = writeln!(
-        s,
-        "{name}  (solved in {:.2} s, {}, {} iterations, {:.1}M work units)",
-        solved.elapsed.as_secs_f64(),
-        match solved.stop {
-            carerounds::solve::StopReason::Completed => "work budget done",
-            carerounds::solve::StopReason::TimeLimit => "stopped by the time limit",
-            carerounds::solve::StopReason::Cancelled => "cancelled",
-        },
-        solved.iterations,
-        solved.work as f64 / 1e6
-    );
-    let w = plan
-        .routes
-        .iter()
-        .map(|r| r.staff.len())
-        .max()
-        .unwrap_or(5)
-        .max(5);
-    let _ = writeln!(
-        s,
-        "{:<w$}  {:>6}  {:>7}  {:>8}  {:>7}  {:>6}  {:>5}  {:>5}",
-        "staff", "visits", "travel", "distance", "waiting", "free", "out", "back"
-    );
-    for r in &plan.routes {
-        let visits = r
-            .steps
-            .iter()
-            .filter(|s| matches!(s, carerounds::model::Step::Visit { .. }))
-            .count();
-        let (out, back) = match (r.steps.first(), r.steps.last()) {
-            (
-                Some(carerounds::model::Step::Start { time, .. }),
-                Some(carerounds::model::Step::End { arrival, .. }),
-            ) if visits > 0 => (format_short(time.0), format_short(arrival.0)),
-            _ => ("-".into(), "-".into()),
-        };
-        let _ = writeln!(
-            s,
-            "{:<w$}  {:>6}  {:>5.0}m  {:>6.1}km  {:>6.0}m  {:>5.0}m  {:>5}  {:>5}",
-            r.staff, visits, r.travel_min, r.distance_km, r.wait_min, r.free_min, out, back
-        );
-    }
-    let sm = &plan.summary;
-    let _ = writeln!(
-        s,
-        "{:<w$}  {:>6}  {:>5.0}m  {:>6.1}km  {:>7}  {:>5.0}m",
-        "total", sm.visits_assigned, sm.travel_min, sm.distance_km, "", sm.free_min
-    );
-    let _ = writeln!(
-        s,
-        "objective {:.2}  (lateness {:.1} min, overtime {:.1} min)",
-        sm.objective, sm.lateness_min, sm.overtime_min
-    );
-    if !plan.unassigned.is_empty() {
-        let _ = writeln!(s, "unassigned ({}):", plan.unassigned.len());
-        for u in &plan.unassigned {
-            let _ = writeln!(s, "  {}: {}", u.visit, u.reason);
-        }
-    }
-    for w in &plan.warnings {
-        let _ = writeln!(s, "warning: {w}");
-    }
-    s
 }

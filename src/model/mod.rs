@@ -11,7 +11,6 @@ pub mod plan;
 pub mod problem;
 pub mod time;
 pub mod validate;
-mod validate_travel;
 
 pub use error::{FieldPath, InputError, InputErrorKind};
 pub use plan::*;

@@ -3,7 +3,7 @@
 
 use super::build::{PlanReport, Report};
 use super::figures::{Comparison, Figures};
-use super::html::{esc, tone};
+use super::markup::{esc, tone};
 use super::numbers::{duration, num, value};
 use super::svg::{route_maps, timeline, ROUTE_COLOURS};
 use super::text::{field, heading, index};

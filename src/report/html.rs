@@ -4,7 +4,8 @@
 
 use super::build::{PlanReport, Report, Saving};
 use super::cards;
-use super::figures::{Better, Comparison, Field, Figures};
+use super::figures::{Comparison, Figures};
+use super::markup::{esc, tone};
 use super::numbers::{delta, duration, money, num, percent, value};
 use super::text::{field, heading, headline, index, verdict, KEY_FIGURES};
 use std::fmt::Write;
@@ -18,22 +19,6 @@ pub const OS_ATTRIBUTION: [&str; 4] = [
     "Contains National Statistics data © Crown copyright and database right 2025.",
     "Place names: GeoNames (www.geonames.org), CC BY 4.0.",
 ];
-
-/// Escapes text for HTML and SVG.
-pub(crate) fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// The page.
 pub fn render(r: &Report) -> String {
@@ -138,20 +123,6 @@ fn cards(s: &mut String, p: &PlanReport) {
     }
     s.push_str("</div>\n");
     let _ = writeln!(s, "<p class=\"note\">* {}</p>", esc(&p.extrapolation.note));
-}
-
-/// `good`, `bad` or "" for a change of `d` in a figure (no tone for a change that rounds
-/// to zero at the decimals shown).
-pub(crate) fn tone(f: &Field, d: Option<f64>) -> &'static str {
-    let half_unit = 0.5 * 10f64.powi(-(f.decimals as i32));
-    let d = d.filter(|d| d.abs() >= half_unit);
-    match (f.better, d) {
-        (Better::Lower, Some(d)) if d < 0.0 => "good",
-        (Better::Lower, Some(d)) if d > 0.0 => "bad",
-        (Better::Higher, Some(d)) if d > 0.0 => "good",
-        (Better::Higher, Some(d)) if d < 0.0 => "bad",
-        _ => "",
-    }
 }
 
 fn comparison_table(s: &mut String, c: &Comparison) {

@@ -38,6 +38,7 @@ mod csv;
 mod day;
 mod figures;
 mod html;
+mod markup;
 mod numbers;
 mod svg;
 mod text;

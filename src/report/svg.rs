@@ -2,7 +2,7 @@
 //! equirectangular projection, fine at the scale of a locality) and day timelines.
 
 use super::day::{DayView, SegmentKind};
-use super::html::esc;
+use super::markup::esc;
 use crate::model::time::format_short;
 use std::fmt::Write;
 

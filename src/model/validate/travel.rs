@@ -1,12 +1,12 @@
 //! The `travel` object and `staff[].travel_mode`: which travel model a problem asks for,
-//! with its defaults and limits. Apart from `validate` because the road and OSRM modes
+//! with its defaults and limits. A file of its own because the road and OSRM modes
 //! brought enough settings of their own to crowd out the rules about staff and visits.
 
-use super::error::FieldPath;
-use super::error::InputErrorKind::*;
-use super::input::*;
-use super::problem::*;
-use super::validate::{err, non_negative, Result};
+use super::fields::{err, non_negative, Result};
+use crate::model::error::FieldPath;
+use crate::model::error::InputErrorKind::*;
+use crate::model::input::{ProblemInput, TravelInput};
+use crate::model::problem::{TravelMode, TravelModel};
 
 /// The travel model the document asks for, defaults filled in and limits checked.
 pub(super) fn travel_model(input: &ProblemInput) -> Result<TravelModel> {
