@@ -797,3 +797,16 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_openapi_document_describes_replans() {
+    let doc = serde_json::to_value(carerounds::api::openapi::doc()).unwrap();
+    let post = &doc["paths"]["/v1/replans"]["post"];
+    assert!(post.is_object(), "POST /v1/replans is described");
+    for status in ["200", "202", "422"] {
+        assert!(post["responses"][status].is_object(), "{status}");
+    }
+    for name in ["ReplanRequest", "Replanned", "Events", "Changes"] {
+        assert!(doc["components"]["schemas"][name].is_object(), "{name}");
+    }
+}

@@ -48,6 +48,7 @@ pub struct ReplanQuery {
 /// The answer to `?async=true`: the job, and the problem its plan will answer (the change
 /// list needs the plan: the synchronous form answers it).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ReplanJobCreated {
     /// Job id (`GET /v1/jobs/{id}`).
     pub id: String,

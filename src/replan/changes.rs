@@ -14,6 +14,7 @@ pub const RETIMED_MIN: f64 = 10.0;
 
 /// A visit left out of the new problem because it can no longer be made.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Missed {
     /// Visit id.
     pub visit: String,
@@ -23,6 +24,7 @@ pub struct Missed {
 
 /// The change list of a re-plan.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Changes {
     /// The time of the re-plan.
     pub now: Clock,
@@ -42,6 +44,7 @@ pub struct Changes {
 
 /// What changed for one staff member.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct StaffChanges {
     /// Staff id.
     pub staff: String,
@@ -81,6 +84,7 @@ pub enum RemovedBecause {
 
 /// A visit that joined a round.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AddedVisit {
     /// Visit id.
     pub visit: String,
@@ -94,6 +98,7 @@ pub struct AddedVisit {
 
 /// A visit that left a round.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RemovedVisit {
     /// Visit id.
     pub visit: String,
@@ -107,6 +112,7 @@ pub struct RemovedVisit {
 
 /// A visit whose start moved.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RetimedVisit {
     /// Visit id.
     pub visit: String,
@@ -118,6 +124,7 @@ pub struct RetimedVisit {
 
 /// Counts over the change list.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Totals {
     /// Visits made by other staff than in the old plan (both plans make them).
     pub moved: usize,

@@ -106,6 +106,7 @@ pub struct Prepared {
 
 /// A re-plan's answer: `{"plan", "problem", "changes"}`.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Replanned {
     /// The new plan (SPEC.md), an answer to `problem`.
     pub plan: Plan,
