@@ -10,6 +10,7 @@ pub mod check;
 pub mod formats;
 pub mod model;
 pub mod monitor;
+pub mod replan;
 pub mod report;
 pub mod slots;
 pub mod solve;

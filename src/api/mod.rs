@@ -21,6 +21,7 @@ pub mod jobs;
 pub mod metrics;
 pub mod monitor;
 pub mod openapi;
+pub mod replans;
 pub mod reports;
 pub mod requests;
 pub mod server_error;
@@ -206,6 +207,7 @@ pub fn app(state: AppState) -> Router {
             "/v1/jobs/{id}",
             get(job_routes::get_job).delete(job_routes::delete_job),
         )
+        .route("/v1/replans", post(replans::replans))
         .route("/v1/slots", post(handlers::slots))
         .route("/v1/check", post(handlers::check))
         .route("/v1/reports", post(reports::reports))

@@ -10,11 +10,17 @@
 use super::error::{ErrorBody, ErrorDetail};
 use super::handlers::{CheckRequest, CheckResponse, Health, JobCreated, JobProgress, JobView, SlotsRequest};
 use super::monitor::{MonitorRequest, VisitLogDoc};
+use super::replans::{ReplanJobCreated, ReplanRequest};
 use super::reports::{NamedPlan, ReportRequest};
 use super::store::JobStatus;
 use crate::model::input::{LatenessInput, ProblemInput};
 use crate::model::time::{Clock, RawClock};
 use crate::model::{InputErrorKind, Plan, TravelMode};
+use crate::replan::changes::{
+    AddedBecause, AddedVisit, Changes, Missed, RemovedBecause, RemovedVisit, RetimedVisit, StaffChanges,
+    Totals,
+};
+use crate::replan::{Event, Events, PinStaff, Replanned, Weights};
 use crate::slots::{SkippedStaff, SlotOption, Slots};
 use serde_json::{json, Value};
 use std::borrow::Cow;
@@ -353,6 +359,7 @@ fn pascal(s: &str) -> String {
         super::handlers::delete_job,
         super::handlers::slots,
         super::handlers::check,
+        super::replans::replans,
         super::reports::reports,
         super::monitor::monitor,
         super::handlers::health,
@@ -363,7 +370,9 @@ fn pascal(s: &str) -> String {
         ErrorBody, ErrorDetail, InputErrorKind, ProblemInput, Plan, JobCreated, JobView, JobProgress, JobStatus,
         SlotsRequest, Slots, SlotOption, SkippedStaff, CheckRequest, CheckResponse, Health,
         ReportRequest, NamedPlan, MonitorRequest, VisitLogDoc, crate::monitor::MonitorReport,
-        crate::monitor::LogColumns, crate::monitor::RefusedRow
+        crate::monitor::LogColumns, crate::monitor::RefusedRow,
+        ReplanRequest, Replanned, ReplanJobCreated, Events, Event, PinStaff, Weights,
+        Changes, StaffChanges, AddedVisit, RemovedVisit, RetimedVisit, AddedBecause, RemovedBecause, Totals, Missed
     )),
     modifiers(&BearerAuth, &TaggedUnions, &LocalTravel, &WindowPairs, &Examples)
 )]

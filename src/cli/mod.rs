@@ -19,6 +19,7 @@ mod bench;
 mod import;
 mod matrix;
 mod monitor;
+mod replan;
 mod report;
 mod serve;
 mod slots;
@@ -65,6 +66,8 @@ enum Command {
     Slots(slots::SlotsArgs),
     /// Serve the HTTP API (plans, jobs, booking slots, checks).
     Serve(serve::ServeArgs),
+    /// Re-plan the day after absence, visit times, cancellations, new visits and pins.
+    Replan(replan::ReplanArgs),
 }
 
 #[derive(clap::Args)]
@@ -172,6 +175,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Slots(args) => slots::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Matrix(args) => matrix::run(args),
+        Command::Replan(args) => replan::run(args),
         Command::Check { problem: path, plan } => {
             let problem = load_problem(&path)?;
             let travel = travel_of(&path, &problem)?;
