@@ -403,7 +403,7 @@ fn problem_and_plan_match_serde() {
                 | "MonitorReport"
                 | "VisitRow"
                 | "Times"
-                | "Totals"
+                | "MonitorTotals"
                 | "PlannedActual"
                 | "StaffRow"
                 | "OrganisationRow"

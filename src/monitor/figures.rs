@@ -133,6 +133,7 @@ pub struct VisitRow {
 
 /// Figures that add up over staff, for a staff member, an organisation or the team.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = MonitorTotals)]
 pub struct Totals {
     /// Staff members counted.
     pub staff: usize,

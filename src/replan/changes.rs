@@ -125,6 +125,7 @@ pub struct RetimedVisit {
 /// Counts over the change list.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ChangeTotals)]
 pub struct Totals {
     /// Visits made by other staff than in the old plan (both plans make them).
     pub moved: usize,
