@@ -231,6 +231,24 @@ pub fn step(
     while cur.next_break < st.breaks.len() {
         let (e, l, d) = st.breaks[cur.next_break];
         let at_door = arrival.max(e);
+        if vd.actual.is_some() {
+            // A visit that has started is not moved for a break: the break fits in the
+            // wait at its door, or before setting out to it, or it comes after it.
+            let before = t.max(e);
+            let taken = if at_door <= l && at_door + d <= start {
+                at_door
+            } else if before <= l && before + d + travel <= start + 1e-9 {
+                arrival = (before + d + travel).min(start);
+                before
+            } else {
+                break;
+            };
+            if let Some(b) = breaks.as_deref_mut() {
+                b.push((taken, taken + d, k));
+            }
+            cur.next_break += 1;
+            continue;
+        }
         let taken = if at_door <= l && at_door + d <= start {
             // Fits in the waiting time: no delay.
             at_door

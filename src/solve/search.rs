@@ -87,7 +87,9 @@ impl Island {
     pub fn step(&mut self, inst: &Instance, near: &[Vec<usize>], params: &RuinParams, temp: f64) {
         let mut cand = self.current.clone();
         cand.work.set(0);
-        let removed = ruin::choose(&cand, near, params, &mut self.rng);
+        let mut removed = ruin::choose(&cand, near, params, &mut self.rng);
+        // What has happened stays: a visit that has started is never ruined.
+        removed.retain(|&v| inst.visits[v].actual.is_none());
         if !cand.remove(inst, &removed, inst.any_coupled) {
             self.work += cand.work.get() + 1;
             self.iterations += 1;
