@@ -29,6 +29,8 @@ mod pin;
 
 use super::instance::Instance;
 use crate::model::Problem;
+use crate::travel::TravelMatrix;
+use std::sync::Arc;
 
 /// A round as the rules see it: who works it and its totals so far.
 #[derive(Debug, Clone, Copy)]
@@ -90,6 +92,16 @@ pub fn get(id: RuleId) -> &'static dyn Rule {
 
 fn ids() -> impl Iterator<Item = (RuleId, &'static dyn Rule)> {
     ALL.iter().enumerate().map(|(i, r)| (RuleId(i as u8), *r))
+}
+
+impl Instance {
+    /// Builds the internal form of a problem around its travel matrix (an owned matrix
+    /// or a shared `Arc`), with every rule's [`Rule::allows`] folded into the visits'
+    /// eligibility table. Defined here rather than in `instance` so that the arrow runs
+    /// one way: the rules read the instance, and the instance knows no rule.
+    pub fn with_travel(problem: &Problem, travel: impl Into<Arc<TravelMatrix>>) -> Instance {
+        Instance::build(problem, travel, |v, s| allows(problem, v, s))
+    }
 }
 
 /// Whether every rule lets staff member `s` serve visit `v`.
