@@ -11,7 +11,8 @@
 
 use carerounds::model::parse_problem;
 use carerounds::solve::construct::construct;
-use carerounds::solve::insert::{best_general, commit_single, Best};
+use carerounds::solve::insert::{best_general, commit_single};
+use carerounds::solve::price::Best;
 use carerounds::solve::instance::Instance;
 use carerounds::solve::push::best_by_push;
 use carerounds::solve::schedule::simulate;

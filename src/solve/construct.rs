@@ -7,8 +7,9 @@
 //! ones. Double-handed visits are inserted into two rounds at once, at a common start;
 //! visits tied by gaps get start bounds from partners already placed (see `insert`).
 
-use super::insert::{best_in_route, best_insertion, commit_double, commit_single, options_double, Best};
+use super::insert::{best_in_route, best_insertion, commit_double, commit_single, options_double};
 use super::instance::Instance;
+use super::price::Best;
 use super::rules;
 use super::schedule;
 use super::solution::Solution;

@@ -19,8 +19,8 @@
 //! [`simulate`]: super::schedule::simulate
 
 use super::couple::EPS;
-use super::insert::{partner_bounds, preference_cost, room, Best};
 use super::instance::{Instance, StaffData};
+use super::price::{partner_bounds, preference_cost, room, Best};
 use super::schedule::{finish, step, window_start, Cursor, Mode, RouteTiming};
 use super::solution::Solution;
 

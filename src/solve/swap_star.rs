@@ -11,9 +11,9 @@
 //! exactly (windows, breaks, shifts, capacity, couplings) before one is taken, as in
 //! HGS-TW's use of SWAP* with time windows.
 
-use super::insert::preference_cost;
 use super::instance::Instance;
-use super::local::{apply, evaluate, Move};
+use super::moves::{apply, evaluate, Move};
+use super::price::preference_cost;
 use super::solution::Solution;
 
 /// Neighbours per visit that make two rounds worth pairing.
