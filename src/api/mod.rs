@@ -13,7 +13,6 @@
 //! ([`AppState::sweep`], at start and every hour), or at once by `DELETE /v1/jobs/{id}`.
 
 pub mod auth;
-pub mod checkpoints;
 pub mod error;
 pub mod handlers;
 pub mod job_routes;
