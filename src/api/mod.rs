@@ -15,14 +15,17 @@
 pub mod auth;
 pub mod error;
 pub mod handlers;
+mod intake;
 pub mod job_routes;
 pub mod jobs;
 pub mod metrics;
 pub mod monitor;
+mod offload;
 pub mod openapi;
 pub mod reports;
 pub mod requests;
 pub mod server_error;
+pub mod solve;
 pub mod store;
 pub mod transport;
 
@@ -211,7 +214,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/monitor", post(monitor::monitor))
         .route("/health", get(handlers::health))
         .route("/metrics", get(handlers::metrics))
-        .route("/openapi.json", get(handlers::openapi))
+        .route("/openapi.json", get(openapi::openapi))
         .route_layer(middleware::from_fn(requests::mark_route))
         .fallback(handlers::not_found)
         .method_not_allowed_fallback(handlers::method_not_allowed)
