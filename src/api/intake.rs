@@ -56,4 +56,4 @@ pub(super) fn remote_travel(input: &ProblemInput, prefix: &str) -> Result<()> {
 }
 
 /// A problem document (SPEC.md "Problem"), the `Problem` schema of the OpenAPI document.
-pub type ProblemDoc = ProblemInput;
+pub(super) type ProblemDoc = ProblemInput;

@@ -20,10 +20,7 @@
 //! - Visits in no booked round are listed unassigned with the reason [`NOT_BOOKED`].
 
 use crate::model::{Plan, Problem};
-use crate::solve::bounds::Floor;
-use crate::solve::instance::Instance;
-use crate::solve::output::write_plan;
-use crate::solve::schedule::{self, RouteTiming};
+use crate::solve::booked::{as_booked, write_plan, Floor, Instance, RouteTiming};
 use crate::travel::TravelMatrix;
 
 /// The reason given for a visit that no booked round includes.
@@ -49,7 +46,7 @@ pub fn baseline_plan(problem: &Problem, travel: &TravelMatrix) -> Option<Plan> {
     let mut starts = Vec::new();
     for _ in 0..MAX_PASSES {
         rounds = (0..seqs.len())
-            .map(|s| schedule::as_booked(&inst, s, &seqs[s], &Floor(&lo)))
+            .map(|s| as_booked(&inst, s, &seqs[s], &Floor(&lo)))
             .collect::<Vec<_>>();
         let count;
         (starts, count) = latest_starts(n, &rounds);

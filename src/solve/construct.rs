@@ -42,7 +42,7 @@ pub fn construct(inst: &Instance) -> Solution {
 /// by one at their cheapest place (no regret look-ahead), so a run on a large day with a
 /// short time limit still returns a whole plan within its limit. When `cancelled` says so
 /// the visits still open stay unplanned: whoever cancelled wants the answer now.
-pub fn construct_within(
+pub(crate) fn construct_within(
     inst: &Instance,
     time_up: &dyn Fn() -> bool,
     cancelled: &dyn Fn() -> bool,

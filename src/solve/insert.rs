@@ -23,7 +23,7 @@ const PAIR_TRIES: usize = 12;
 
 /// A placement of a double-handed visit: cost increase, `(round, position)` of both
 /// sides, and the settled timings and bounds it leads to.
-pub type DoubleOption = (f64, [(usize, usize); 2], Vec<RouteTiming>, Lower);
+pub(crate) type DoubleOption = (f64, [(usize, usize); 2], Vec<RouteTiming>, Lower);
 
 /// Whether round `r` serves a partner that must start at the same moment as `v` (0/0 gap).
 fn same_moment_conflict(inst: &Instance, sol: &Solution, v: usize, r: usize) -> bool {
@@ -212,7 +212,7 @@ pub fn best_general(
 }
 
 /// The cheapest placements (up to two) of a double-handed visit in two different rounds.
-pub fn options_double(inst: &Instance, sol: &Solution, v: usize) -> Vec<DoubleOption> {
+pub(crate) fn options_double(inst: &Instance, sol: &Solution, v: usize) -> Vec<DoubleOption> {
     let nr = sol.routes.len();
     let mut per_route: Vec<Vec<Best>> = Vec::with_capacity(nr);
     let mut never = || false;
@@ -327,7 +327,7 @@ pub fn commit_single(inst: &Instance, sol: &mut Solution, v: usize, r: usize, p:
 }
 
 /// Applies a double-handed placement found by [`options_double`].
-pub fn commit_double(inst: &Instance, sol: &mut Solution, v: usize, opt: DoubleOption) {
+pub(crate) fn commit_double(inst: &Instance, sol: &mut Solution, v: usize, opt: DoubleOption) {
     let (_, slots, timings, lower) = opt;
     for (r, p) in slots {
         sol.routes[r].insert(p, v);

@@ -12,14 +12,14 @@ use super::solution::Solution;
 pub type Best = (f64, usize, f64);
 
 /// Start bounds for `v` from partners already placed in `sol`.
-pub fn partner_bounds(inst: &Instance, sol: &Solution, v: usize) -> (f64, f64) {
+pub(crate) fn partner_bounds(inst: &Instance, sol: &Solution, v: usize) -> (f64, f64) {
     super::bounds::partner_bounds(inst, v, |u| sol.start_of(u))
 }
 
 /// Whether round `r` has room for `v` under the rules that do not depend on time
 /// ([`rules::room`], checked before any timing): the most travel the round may then
 /// total, or `None`.
-pub fn room(inst: &Instance, sol: &Solution, v: usize, r: usize) -> Option<f64> {
+pub(crate) fn room(inst: &Instance, sol: &Solution, v: usize, r: usize) -> Option<f64> {
     let round = rules::Round {
         staff: r,
         visits: &sol.routes[r],
@@ -31,7 +31,7 @@ pub fn room(inst: &Instance, sol: &Solution, v: usize, r: usize) -> Option<f64> 
 
 /// The weighted cost of `v` going to staff member `r` when it names others as preferred,
 /// or as planned (re-planning: a visit moved to someone new).
-pub fn preference_cost(inst: &Instance, v: usize, r: usize) -> f64 {
+pub(crate) fn preference_cost(inst: &Instance, v: usize, r: usize) -> f64 {
     let vd = &inst.visits[v];
     let mut cost = 0.0;
     if vd.has_preferred && !vd.preferred[r] {

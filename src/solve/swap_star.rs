@@ -177,7 +177,12 @@ fn pairs(sol: &Solution, near: &[Vec<usize>]) -> Vec<(usize, usize)> {
 /// One SWAP* pass over all neighbouring pairs of rounds; returns whether it improved `sol`.
 /// Double-handed and coupled visits are left alone (the exact check refuses moves that
 /// shift a coupled start).
-pub fn improve(inst: &Instance, sol: &mut Solution, near: &[Vec<usize>], halt: &dyn Fn() -> bool) -> bool {
+pub(crate) fn improve(
+    inst: &Instance,
+    sol: &mut Solution,
+    near: &[Vec<usize>],
+    halt: &dyn Fn() -> bool,
+) -> bool {
     let mut changed = false;
     for (ra, rb) in pairs(sol, near) {
         if halt() {
