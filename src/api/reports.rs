@@ -103,7 +103,7 @@ pub async fn reports(
     let plans: Vec<(String, Plan)> = req.plans.into_iter().map(|p| (p.name, p.plan)).collect();
     let body = blocking(move || {
         let travel = computed_travel(&problem, "problem")?;
-        Report::new(&problem, &travel, &plans, &assumptions)
+        Report::new(&problem, travel, &plans, &assumptions)
             .map(|report| render(&report, format))
             .map_err(|e| match e {
                 ReportError::NoBaseline => {

@@ -22,6 +22,7 @@
 use crate::model::{Plan, Problem};
 use crate::solve::booked::{as_booked, write_plan, Floor, Instance, RouteTiming};
 use crate::travel::TravelMatrix;
+use std::sync::Arc;
 
 /// The reason given for a visit that no booked round includes.
 pub const NOT_BOOKED: &str = "not booked in the baseline";
@@ -32,10 +33,11 @@ const MAX_PASSES: usize = 50;
 /// Slack for comparing times, minutes.
 const EPS: f64 = 1e-9;
 
-/// The baseline as a plan, or `None` when the problem has no baseline.
-pub fn baseline_plan(problem: &Problem, travel: &TravelMatrix) -> Option<Plan> {
+/// The baseline as a plan, or `None` when the problem has no baseline. `travel` is the
+/// problem's matrix, owned or shared (an `Arc` is not copied).
+pub fn baseline_plan(problem: &Problem, travel: impl Into<Arc<TravelMatrix>>) -> Option<Plan> {
     let booked = problem.baseline.as_ref()?;
-    let inst = Instance::with_travel(problem, travel.clone());
+    let inst = Instance::with_travel(problem, travel);
     let mut seqs: Vec<Vec<usize>> = vec![Vec::new(); problem.staff.len()];
     for r in booked {
         seqs[r.staff].extend(&r.visits);
