@@ -1,8 +1,9 @@
 //! The solver's timing for rounds it did not search: a planned day that the slots fit a
-//! new visit into, and the baseline (the rounds as booked) that the report compares plans
-//! with. One narrow entry, so those callers depend on what they use, not on the modules of
-//! the search: the instance, the forward pass under fixed bounds and why it stops, the
-//! bounds that placed partners leave, and the one plan writer.
+//! new visit into, the baseline (the rounds as booked) that the report compares plans
+//! with, and the lateness the monitor measures visits by. One narrow entry, so those
+//! callers depend on what they use, not on the modules of the search: the instance, the
+//! forward pass under fixed bounds and why it stops, the bounds that placed partners
+//! leave, lateness against windows, and the one plan writer.
 
 pub(crate) use super::bounds::{partner_bounds, same_moment, Fitting, Floor};
 pub(crate) use super::instance::Instance;

@@ -2,10 +2,10 @@
 //!
 //! Inside, it works on an index-based instance built once from the problem; strings exist
 //! only at the edges (the plan writer and the explanations of unassigned visits). The
-//! modules that do the work are private to the crate: the shells use [`Solver`] and
+//! modules that do the work are private to this module: the shells use [`Solver`] and
 //! [`config`], the slots and the report time their rounds through one narrow module
-//! (`booked`), and the property tests and benches reach the rest through the hidden
-//! `internals`, which is not a stable API.
+//! (`booked`, the only one the rest of the crate sees), and the property tests and
+//! benches reach the rest through the hidden `internals`, which is not a stable API.
 //!
 //! The travel matrix is built by the caller (once per request, see
 //! [`crate::travel::sources::build`]) and the settings come from one validated
@@ -20,28 +20,28 @@
 //! ```
 
 pub(crate) mod booked;
-pub(crate) mod bounds;
+mod bounds;
 pub mod config;
-pub(crate) mod construct;
-pub(crate) mod couple;
-pub(crate) mod explain;
-pub(crate) mod insert;
-pub(crate) mod instance;
+mod construct;
+mod couple;
+mod explain;
+mod insert;
+mod instance;
 #[doc(hidden)]
 pub mod internals;
-pub(crate) mod local;
-pub(crate) mod moves;
-pub(crate) mod output;
-pub(crate) mod parallel;
-pub(crate) mod price;
-pub(crate) mod push;
-pub(crate) mod ruin;
-pub(crate) mod rules;
-pub(crate) mod schedule;
-pub(crate) mod search;
-pub(crate) mod solution;
-pub(crate) mod swap_star;
-pub(crate) mod warm;
+mod local;
+mod moves;
+mod output;
+mod parallel;
+mod price;
+mod push;
+mod ruin;
+mod rules;
+mod schedule;
+mod search;
+mod solution;
+mod swap_star;
+mod warm;
 
 use crate::model::{Plan, Problem};
 use crate::travel::TravelMatrix;
