@@ -9,13 +9,10 @@
 use carerounds::formats::mankowska::read_mankowska;
 use carerounds::formats::solomon::{read_solomon, Rounding};
 use carerounds::model::validate;
-use carerounds::solve::construct::construct;
-use carerounds::solve::insert::{best_in_route, best_insertion, commit_single};
-use carerounds::solve::instance::Instance;
-use carerounds::solve::local;
-use carerounds::solve::push::best_by_push;
-use carerounds::solve::ruin::{neighbours, RuinParams};
-use carerounds::solve::search::{Island, Temperature};
+use carerounds::solve::internals::{
+    best_by_push, best_in_route, best_insertion, commit_single, construct, local, neighbours, Instance,
+    Island, RuinParams, Temperature,
+};
 use carerounds::travel::sources;
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;

@@ -220,7 +220,7 @@ fn figures() -> Figures {
     );
     let report = Report::new(
         &problem,
-        &carerounds::travel::sources::build(&problem).expect("travel"),
+        carerounds::travel::sources::build(&problem).expect("travel"),
         &[("optimised".into(), plan)],
         &Assumptions::default(),
     )

@@ -10,12 +10,9 @@
 //! amount.
 
 use carerounds::model::parse_problem;
-use carerounds::solve::construct::construct;
-use carerounds::solve::insert::{best_general, commit_single, Best};
-use carerounds::solve::instance::Instance;
-use carerounds::solve::push::best_by_push;
-use carerounds::solve::schedule::simulate;
-use carerounds::solve::solution::Solution;
+use carerounds::solve::internals::{
+    best_by_push, best_general, commit_single, construct, simulate, Best, Instance, Solution,
+};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 

@@ -8,6 +8,7 @@ use carerounds::report::{
 };
 use carerounds::travel::TravelMatrix;
 use std::process::Command;
+use std::sync::Arc;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/common");
 const MILE: f64 = 1.609344;
@@ -33,7 +34,7 @@ fn small_report() -> Report {
     let (problem, plan) = small();
     Report::new(
         &problem,
-        &carerounds::travel::sources::build(&problem).expect("travel"),
+        carerounds::travel::sources::build(&problem).expect("travel"),
         &[("optimised".into(), plan)],
         &nhs_rate(),
     )
@@ -228,8 +229,8 @@ fn assumptions_name_rates_and_sources() {
 #[test]
 fn timed_baseline_matches_the_hand_timing_and_the_checker() {
     let (problem, _) = small();
-    let travel = TravelMatrix::computed(&problem).unwrap();
-    let plan = baseline_plan(&problem, &travel).unwrap();
+    let travel = Arc::new(TravelMatrix::computed(&problem).unwrap());
+    let plan = baseline_plan(&problem, travel.clone()).unwrap();
     let ann = &plan.routes[0];
     let clocks: Vec<String> = serde_json::to_value(&ann.steps)
         .unwrap()
@@ -292,7 +293,7 @@ fn baseline_starts_double_handed_visits_together_and_keeps_gaps() {
         "",
         r#"{"staff": "ann", "visits": ["pair", "later"]}, {"staff": "bob", "visits": ["pair"]}"#,
     );
-    let plan = baseline_plan(&problem, &TravelMatrix::computed(&problem).unwrap()).unwrap();
+    let plan = baseline_plan(&problem, TravelMatrix::computed(&problem).unwrap()).unwrap();
     let starts = |r: usize| -> Vec<String> {
         serde_json::to_value(&plan.routes[r].steps)
             .unwrap()
@@ -333,7 +334,7 @@ fn baseline_lists_visits_not_booked_and_takes_breaks_at_the_first_gap() {
         r#"{"staff": "ann", "visits": ["pair", "later"]}, {"staff": "bob", "visits": ["pair"]},
            {"staff": "cat", "visits": ["solo"]}"#,
     );
-    let plan = baseline_plan(&problem, &TravelMatrix::computed(&problem).unwrap()).unwrap();
+    let plan = baseline_plan(&problem, TravelMatrix::computed(&problem).unwrap()).unwrap();
     assert_eq!(plan.unassigned.len(), 1);
     assert_eq!(plan.unassigned[0].visit, "spare");
     assert_eq!(plan.unassigned[0].reason, NOT_BOOKED);
@@ -345,7 +346,7 @@ fn baseline_lists_visits_not_booked_and_takes_breaks_at_the_first_gap() {
     assert_eq!(cat[3]["arrival"], "11:10:00");
     let r = Report::new(
         &problem,
-        &TravelMatrix::computed(&problem).unwrap(),
+        TravelMatrix::computed(&problem).unwrap(),
         &[("same".into(), plan.clone())],
         &Assumptions::default(),
     )
@@ -405,7 +406,7 @@ fn csv_parses_back_one_row_per_staff_per_plan() {
     ];
     let r = Report::new(
         &problem,
-        &carerounds::travel::sources::build(&problem).expect("travel"),
+        carerounds::travel::sources::build(&problem).expect("travel"),
         &plans,
         &nhs_rate(),
     )
@@ -490,10 +491,10 @@ fn html_draws_maps_with_attribution_when_places_have_coordinates() {
     }"#,
     )
     .unwrap();
-    let plan = baseline_plan(&problem, &TravelMatrix::computed(&problem).unwrap()).unwrap();
+    let plan = baseline_plan(&problem, TravelMatrix::computed(&problem).unwrap()).unwrap();
     let r = Report::new(
         &problem,
-        &carerounds::travel::sources::build(&problem).expect("travel"),
+        carerounds::travel::sources::build(&problem).expect("travel"),
         &[("same".into(), plan)],
         &Assumptions::default(),
     )
@@ -639,7 +640,7 @@ fn sample_day_report_shows_a_travel_saving() {
     .plan;
     let r = Report::new(
         &problem,
-        &carerounds::travel::sources::build(&problem).expect("travel"),
+        carerounds::travel::sources::build(&problem).expect("travel"),
         &[("optimised".into(), plan)],
         &Assumptions::default(),
     )
@@ -673,7 +674,7 @@ fn csv_cells_that_look_like_formulas_are_neutralised() {
     let plan: carerounds::model::Plan = serde_json::from_str(&fixture("report_plan.json")).unwrap();
     let r = Report::new(
         &problem,
-        &carerounds::travel::sources::build(&problem).expect("travel"),
+        carerounds::travel::sources::build(&problem).expect("travel"),
         &[("@plan".into(), plan)],
         &Assumptions::default(),
     )
@@ -744,8 +745,8 @@ fn baseline_start_in_a_later_window_is_on_time_and_passes_the_checker() {
     }"#,
     )
     .unwrap();
-    let travel = TravelMatrix::computed(&problem).unwrap();
-    let plan = baseline_plan(&problem, &travel).unwrap();
+    let travel = Arc::new(TravelMatrix::computed(&problem).unwrap());
+    let plan = baseline_plan(&problem, travel.clone()).unwrap();
     let steps = serde_json::to_value(&plan.routes[0].steps).unwrap();
     assert_eq!(steps[1]["start"], "10:45:00");
     assert_eq!(steps[1]["late_min"], 0.0);
@@ -757,7 +758,7 @@ fn baseline_start_in_a_later_window_is_on_time_and_passes_the_checker() {
     );
     let r = Report::new(
         &problem,
-        &travel,
+        travel,
         &[("same".into(), plan)],
         &Assumptions::default(),
     )

@@ -481,7 +481,7 @@ fn bench_plan_effect_of_road_travel() {
     v["baseline"] = json!({ "routes": routes });
     let p = problem(&v);
     let m = carerounds::travel::sources::build(&p).unwrap();
-    let retimed = baseline_plan(&p, &m).unwrap();
+    let retimed = baseline_plan(&p, m).unwrap();
     let violations = check(
         &p,
         &carerounds::travel::sources::build(&p).expect("travel"),

@@ -1,17 +1,20 @@
 //! Request handlers. Each parses with the [`Json`] extractor (errors with field paths),
-//! checks the server's size limits, and hands CPU work to `spawn_blocking`. The job
-//! endpoints are in [`super::job_routes`] (re-exported here for the OpenAPI document).
+//! checks the server's size limits (`intake`), and hands CPU work to
+//! `spawn_blocking` (`offload`). The job endpoints are in [`super::job_routes`],
+//! the report in [`super::reports`] and the OpenAPI document in [`super::openapi`].
 
 use super::auth::Team;
 use super::error::{ApiError, ErrorBody, Json};
-use super::jobs::{solve_blocking, solve_config, CancelOnDrop};
+use super::intake::{computed_travel, limits, remote_travel, validated, ProblemDoc};
+use super::jobs::CancelOnDrop;
+use super::offload::{blocking, db};
+use super::solve::{solve_blocking, solve_config};
 use super::store::JobStatus;
 use super::AppState;
 use crate::check::check as check_plan;
-use crate::model::input::{ProblemInput, TravelInput, VisitInput};
-use crate::model::{validate, FieldPath, InputError, InputErrorKind, Plan, Problem};
+use crate::model::input::{ProblemInput, VisitInput};
+use crate::model::{InputErrorKind, Plan};
 use crate::slots::{BookError, Day, Slots};
-use crate::travel::TravelMatrix;
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -20,80 +23,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Instant;
 
-pub use super::job_routes::{
-    __path_create_job, __path_delete_job, __path_get_job, __path_list_jobs, create_job, delete_job, get_job,
-    list_jobs, rfc3339,
-};
-
 type Result<T> = std::result::Result<T, ApiError>;
-
-/// Runs blocking work off the async workers; a panic there is an internal error.
-pub(super) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| {
-        tracing::error!("blocking task failed: {e}");
-        ApiError::Internal
-    })
-}
-
-/// Runs a store call off the async workers.
-pub(super) async fn db<T: Send + 'static>(
-    state: &AppState,
-    f: impl FnOnce(&super::Store) -> rusqlite::Result<T> + Send + 'static,
-) -> Result<T> {
-    let store = state.0.store.clone();
-    blocking(move || f(&store)).await?.map_err(|e| {
-        tracing::error!("job store error: {e}");
-        ApiError::Internal
-    })
-}
-
-/// 413 when a problem is larger than the server accepts.
-fn limits(state: &AppState, input: &ProblemInput, prefix: &str) -> Result<()> {
-    let c = state.config();
-    let over = |field: &str, n: usize, max: usize| ApiError::TooLarge {
-        path: Some(super::error::join_path(prefix, field)),
-        message: format!("{n} {field}: this server accepts at most {max}"),
-    };
-    if input.visits.len() > c.max_visits {
-        return Err(over("visits", input.visits.len(), c.max_visits));
-    }
-    if input.staff.len() > c.max_staff {
-        return Err(over("staff", input.staff.len(), c.max_staff));
-    }
-    Ok(())
-}
-
-pub(super) fn validated(state: &AppState, input: &ProblemInput, prefix: &str) -> Result<Problem> {
-    limits(state, input, prefix)?;
-    remote_travel(input, prefix)?;
-    validate(input).map_err(|e| ApiError::input(prefix, &e))
-}
-
-/// The matrix of a validated problem (haversine or matrix travel: [`remote_travel`] turned
-/// the others away), built once per request.
-pub(super) fn computed_travel(problem: &Problem, prefix: &str) -> Result<TravelMatrix> {
-    TravelMatrix::computed(problem).map_err(|e| ApiError::input(prefix, &e.to_input_error()))
-}
-
-/// Road mode reads files on the server's disk and OSRM mode calls a URL of the client's
-/// choosing: neither is for remote callers, who send matrices instead. Every handler that
-/// takes a problem calls this.
-fn remote_travel(input: &ProblemInput, prefix: &str) -> Result<()> {
-    if let Some(TravelInput::Road { .. } | TravelInput::Osrm { .. }) = &input.travel {
-        let path = FieldPath::root().field("travel").field("mode");
-        let err = InputError::of(
-            InputErrorKind::Unsupported,
-            path,
-            "travel modes 'road' and 'osrm' are not accepted over the API: send a 'matrix' \
-             (`carerounds matrix` writes one) or use 'haversine'",
-        );
-        return Err(ApiError::input(prefix, &err));
-    }
-    Ok(())
-}
-
-/// A problem document (SPEC.md "Problem"), the `Problem` schema of the OpenAPI document.
-pub type ProblemDoc = ProblemInput;
 
 /// A plan document (SPEC.md "Plan"), the `Plan` schema of the OpenAPI document.
 pub type PlanDoc = Plan;
@@ -159,7 +89,7 @@ pub async fn plans(
             let mut resp = axum::Json(&solved.plan).into_response();
             resp.headers_mut().insert(
                 "x-carerounds-stop",
-                HeaderValue::from_static(super::jobs::stop_name(solved.stop)),
+                HeaderValue::from_static(super::solve::stop_name(solved.stop)),
             );
             Ok(resp)
         }
@@ -168,59 +98,6 @@ pub async fn plans(
             Err(ApiError::Internal)
         }
     }
-}
-
-/// `{"id": ..., "status": "queued"}`.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct JobCreated {
-    /// Job id.
-    pub id: String,
-    /// Always `queued`.
-    pub status: JobStatus,
-}
-
-/// A job as the API shows it.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct JobView {
-    /// Job id.
-    pub id: String,
-    /// `queued`, `running`, `done`, `failed` or `cancelled`.
-    pub status: JobStatus,
-    /// Visits in the problem.
-    pub visits: i64,
-    /// When it was submitted (RFC 3339, UTC).
-    pub created_at: String,
-    /// When its solve started.
-    pub started_at: Option<String>,
-    /// When it ended.
-    pub finished_at: Option<String>,
-    /// While running: time so far and the best plan so far.
-    pub progress: Option<JobProgress>,
-    /// Objective of the stored plan.
-    pub objective: Option<f64>,
-    /// Seconds the solve took.
-    pub solve_s: Option<f64>,
-    /// Why the solver stopped: `completed`, `time_limit`, `cancelled`, `shutdown`.
-    pub stop: Option<String>,
-    /// Why it failed, or how a queued job was cancelled (never set by a restart: see
-    /// `restarts`).
-    pub error: Option<String>,
-    /// Times it was re-queued after a server restart.
-    pub restarts: i64,
-    /// The plan, when done (or cancelled after the solve started).
-    #[schema(value_type = Option<Plan>)]
-    pub plan: Option<serde_json::Value>,
-}
-
-/// A running job's progress.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct JobProgress {
-    /// Seconds since the solve started.
-    pub elapsed_s: f64,
-    /// Objective of the best plan so far (null until the solver reports one).
-    pub best_objective: Option<f64>,
-    /// Required visits the best plan so far leaves out.
-    pub unassigned: Option<usize>,
 }
 
 /// `POST /v1/slots` body.
@@ -384,12 +261,6 @@ pub async fn metrics(State(state): State<AppState>) -> Result<Response> {
         text,
     )
         .into_response())
-}
-
-/// The OpenAPI 3 document of this API (no authentication).
-#[utoipa::path(get, path = "/openapi.json", tag = "ops", responses((status = 200, description = "OpenAPI 3.1 document")))]
-pub async fn openapi() -> Response {
-    axum::Json(super::openapi::doc()).into_response()
 }
 
 /// Unknown routes: 404 in the API's error shape.

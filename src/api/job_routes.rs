@@ -3,12 +3,13 @@
 
 use super::auth::Team;
 use super::error::{ApiError, ErrorBody, Json, Query};
-use super::handlers::{db, validated, JobCreated, JobProgress, JobView, ProblemDoc};
+use super::intake::{validated, ProblemDoc};
 use super::jobs::{CancelOutcome, LiveState};
+use super::offload::db;
 use super::store::{JobRow, JobStatus, Outcome};
 use super::AppState;
 use crate::model::input::ProblemInput;
-use crate::model::InputErrorKind;
+use crate::model::{InputErrorKind, Plan};
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -17,6 +18,59 @@ use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 
 type Result<T> = std::result::Result<T, ApiError>;
+
+/// `{"id": ..., "status": "queued"}`.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct JobCreated {
+    /// Job id.
+    pub id: String,
+    /// Always `queued`.
+    pub status: JobStatus,
+}
+
+/// A job as the API shows it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct JobView {
+    /// Job id.
+    pub id: String,
+    /// `queued`, `running`, `done`, `failed` or `cancelled`.
+    pub status: JobStatus,
+    /// Visits in the problem.
+    pub visits: i64,
+    /// When it was submitted (RFC 3339, UTC).
+    pub created_at: String,
+    /// When its solve started.
+    pub started_at: Option<String>,
+    /// When it ended.
+    pub finished_at: Option<String>,
+    /// While running: time so far and the best plan so far.
+    pub progress: Option<JobProgress>,
+    /// Objective of the stored plan.
+    pub objective: Option<f64>,
+    /// Seconds the solve took.
+    pub solve_s: Option<f64>,
+    /// Why the solver stopped: `completed`, `time_limit`, `cancelled`, `shutdown`.
+    pub stop: Option<String>,
+    /// Why it failed, or how a queued job was cancelled (never set by a restart: see
+    /// `restarts`).
+    pub error: Option<String>,
+    /// Times it was re-queued after a server restart.
+    pub restarts: i64,
+    /// The plan, when done (or cancelled after the solve started).
+    #[schema(value_type = Option<Plan>)]
+    pub plan: Option<serde_json::Value>,
+}
+
+/// A running job's progress.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct JobProgress {
+    /// Seconds since the solve started.
+    pub elapsed_s: f64,
+    /// Objective of the best plan so far (null until the solver reports one).
+    pub best_objective: Option<f64>,
+    /// Required visits the best plan so far leaves out.
+    pub unassigned: Option<usize>,
+}
 
 /// Jobs per page of `GET /v1/jobs` unless `limit` says otherwise.
 pub const DEFAULT_PAGE: usize = 50;

@@ -13,18 +13,20 @@
 //! ([`AppState::sweep`], at start and every hour), or at once by `DELETE /v1/jobs/{id}`.
 
 pub mod auth;
-pub mod checkpoints;
 pub mod error;
 pub mod handlers;
+mod intake;
 pub mod job_routes;
 pub mod jobs;
 pub mod metrics;
 pub mod monitor;
+mod offload;
 pub mod openapi;
 pub mod replans;
 pub mod reports;
 pub mod requests;
 pub mod server_error;
+pub mod solve;
 pub mod store;
 pub mod transport;
 
@@ -214,7 +216,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/monitor", post(monitor::monitor))
         .route("/health", get(handlers::health))
         .route("/metrics", get(handlers::metrics))
-        .route("/openapi.json", get(handlers::openapi))
+        .route("/openapi.json", get(openapi::openapi))
         .route_layer(middleware::from_fn(requests::mark_route))
         .fallback(handlers::not_found)
         .method_not_allowed_fallback(handlers::method_not_allowed)

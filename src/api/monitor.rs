@@ -6,7 +6,8 @@
 
 use super::auth::Team;
 use super::error::{ApiError, ErrorBody, Json};
-use super::handlers::{blocking, computed_travel, validated};
+use super::intake::{computed_travel, validated};
+use super::offload::blocking;
 use super::AppState;
 use crate::model::input::ProblemInput;
 use crate::model::time::RawClock;

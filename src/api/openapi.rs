@@ -1,4 +1,6 @@
-//! The OpenAPI 3 document, generated from the handlers' annotations and the API types.
+//! The OpenAPI 3 document, generated from the handlers' annotations and the API types, and
+//! the handler that serves it. It sits above every handler: it reads their annotations,
+//! and none of them reads it.
 //!
 //! `Problem` and `Plan` (SPEC.md) come from the serde types in `model::input` and
 //! `model::plan`. The types whose serde form is written by hand (clock times, travel modes,
@@ -8,7 +10,8 @@
 //! tests/openapi.rs checks the schemas against serde.
 
 use super::error::{ErrorBody, ErrorDetail};
-use super::handlers::{CheckRequest, CheckResponse, Health, JobCreated, JobProgress, JobView, SlotsRequest};
+use super::handlers::{CheckRequest, CheckResponse, Health, SlotsRequest};
+use super::job_routes::{JobCreated, JobProgress, JobView};
 use super::monitor::{MonitorRequest, VisitLogDoc};
 use super::replans::{ReplanJobCreated, ReplanRequest};
 use super::reports::{NamedPlan, ReportRequest};
@@ -22,6 +25,7 @@ use crate::replan::changes::{
 };
 use crate::replan::{Event, Events, PinStaff, Replanned, Weights};
 use crate::slots::{SkippedStaff, SlotOption, Slots};
+use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -353,10 +357,10 @@ fn pascal(s: &str) -> String {
     ),
     paths(
         super::handlers::plans,
-        super::handlers::create_job,
-        super::handlers::list_jobs,
-        super::handlers::get_job,
-        super::handlers::delete_job,
+        super::job_routes::create_job,
+        super::job_routes::list_jobs,
+        super::job_routes::get_job,
+        super::job_routes::delete_job,
         super::handlers::slots,
         super::handlers::check,
         super::replans::replans,
@@ -364,7 +368,7 @@ fn pascal(s: &str) -> String {
         super::monitor::monitor,
         super::handlers::health,
         super::handlers::metrics,
-        super::handlers::openapi
+        openapi
     ),
     components(schemas(
         ErrorBody, ErrorDetail, InputErrorKind, ProblemInput, Plan, JobCreated, JobView, JobProgress, JobStatus,
@@ -382,4 +386,10 @@ struct ApiDoc;
 pub fn doc() -> &'static utoipa::openapi::OpenApi {
     static DOC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
     DOC.get_or_init(ApiDoc::openapi)
+}
+
+/// The OpenAPI 3 document of this API (no authentication).
+#[utoipa::path(get, path = "/openapi.json", tag = "ops", responses((status = 200, description = "OpenAPI 3.1 document")))]
+pub async fn openapi() -> Response {
+    axum::Json(doc()).into_response()
 }

@@ -3,7 +3,8 @@
 
 use super::auth::Team;
 use super::error::{ApiError, ErrorBody, Json};
-use super::handlers::{blocking, validated};
+use super::intake::{computed_travel, validated};
+use super::offload::blocking;
 use super::AppState;
 use crate::model::input::ProblemInput;
 use crate::model::{FieldPath, InputError, InputErrorKind, Plan};
@@ -101,8 +102,8 @@ pub async fn reports(
     };
     let plans: Vec<(String, Plan)> = req.plans.into_iter().map(|p| (p.name, p.plan)).collect();
     let body = blocking(move || {
-        let travel = super::handlers::computed_travel(&problem, "problem")?;
-        Report::new(&problem, &travel, &plans, &assumptions)
+        let travel = computed_travel(&problem, "problem")?;
+        Report::new(&problem, travel, &plans, &assumptions)
             .map(|report| render(&report, format))
             .map_err(|e| match e {
                 ReportError::NoBaseline => {

@@ -110,7 +110,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         });
         plans.push((name, load_plan(path)?));
     }
-    let report = Report::new(&problem, &travel, &plans, &a).map_err(|e| match e {
+    let report = Report::new(&problem, travel, &plans, &a).map_err(|e| match e {
         ReportError::NoBaseline => bad(
             &args.problem,
             InputError::of(

@@ -12,7 +12,7 @@ use super::{MonitorError, MonitorOptions};
 use crate::check::TIME_TOL;
 use crate::model::time::Clock;
 use crate::model::{Plan, Problem, Visit};
-use crate::solve::schedule::late_by;
+use crate::solve::booked::late_by;
 use crate::travel::TravelMatrix;
 
 /// `(late, early)` minutes of a start at `s` against the visit's windows: late by the least

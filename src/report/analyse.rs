@@ -9,7 +9,7 @@ use super::day::{day_view, DayView, TimedVisit};
 use super::figures::Figures;
 use crate::check::TIME_TOL;
 use crate::model::{FieldPath, InputError, InputErrorKind, Plan, Problem, Step, Visit};
-use crate::solve::schedule::late_by;
+use crate::solve::booked::late_by;
 use crate::travel::TravelMatrix;
 use std::collections::{BTreeSet, HashMap};
 

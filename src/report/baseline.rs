@@ -20,11 +20,9 @@
 //! - Visits in no booked round are listed unassigned with the reason [`NOT_BOOKED`].
 
 use crate::model::{Plan, Problem};
-use crate::solve::bounds::Floor;
-use crate::solve::instance::Instance;
-use crate::solve::output::write_plan;
-use crate::solve::schedule::{self, RouteTiming};
+use crate::solve::booked::{as_booked, write_plan, Floor, Instance, RouteTiming};
 use crate::travel::TravelMatrix;
+use std::sync::Arc;
 
 /// The reason given for a visit that no booked round includes.
 pub const NOT_BOOKED: &str = "not booked in the baseline";
@@ -35,10 +33,11 @@ const MAX_PASSES: usize = 50;
 /// Slack for comparing times, minutes.
 const EPS: f64 = 1e-9;
 
-/// The baseline as a plan, or `None` when the problem has no baseline.
-pub fn baseline_plan(problem: &Problem, travel: &TravelMatrix) -> Option<Plan> {
+/// The baseline as a plan, or `None` when the problem has no baseline. `travel` is the
+/// problem's matrix, owned or shared (an `Arc` is not copied).
+pub fn baseline_plan(problem: &Problem, travel: impl Into<Arc<TravelMatrix>>) -> Option<Plan> {
     let booked = problem.baseline.as_ref()?;
-    let inst = Instance::with_travel(problem, travel.clone());
+    let inst = Instance::with_travel(problem, travel);
     let mut seqs: Vec<Vec<usize>> = vec![Vec::new(); problem.staff.len()];
     for r in booked {
         seqs[r.staff].extend(&r.visits);
@@ -49,7 +48,7 @@ pub fn baseline_plan(problem: &Problem, travel: &TravelMatrix) -> Option<Plan> {
     let mut starts = Vec::new();
     for _ in 0..MAX_PASSES {
         rounds = (0..seqs.len())
-            .map(|s| schedule::as_booked(&inst, s, &seqs[s], &Floor(&lo)))
+            .map(|s| as_booked(&inst, s, &seqs[s], &Floor(&lo)))
             .collect::<Vec<_>>();
         let count;
         (starts, count) = latest_starts(n, &rounds);

@@ -12,6 +12,7 @@ use crate::model::{InputError, Plan, Problem};
 use crate::travel::TravelMatrix;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Why a report cannot be made.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -203,15 +204,17 @@ pub struct Extrapolation {
 
 impl Report {
     /// Times the problem's baseline on `travel` (the problem's matrix, built once by the
-    /// caller) and compares each named plan with it.
+    /// caller: owned, or an `Arc` shared with the solver, never copied) and compares each
+    /// named plan with it.
     pub fn new(
         problem: &Problem,
-        travel: &TravelMatrix,
+        travel: impl Into<Arc<TravelMatrix>>,
         plans: &[(String, Plan)],
         a: &Assumptions,
     ) -> Result<Report, ReportError> {
-        let baseline = baseline_plan(problem, travel).ok_or(ReportError::NoBaseline)?;
-        Report::build(problem, travel, &baseline, plans, a)
+        let travel = travel.into();
+        let baseline = baseline_plan(problem, travel.clone()).ok_or(ReportError::NoBaseline)?;
+        Report::build(problem, &travel, &baseline, plans, a)
     }
 
     /// Compares each named plan with `baseline` (a timed baseline, usually from

@@ -13,6 +13,7 @@
 //! use carerounds::report::{render, Assumptions, Format, Report};
 //! use carerounds::solve::Solver;
 //! use carerounds::travel::TravelMatrix;
+//! use std::sync::Arc;
 //!
 //! let problem = parse_problem(r#"{
 //!     "locations": [{"id": "base", "lat": 52.95, "lon": -1.15}],
@@ -21,9 +22,10 @@
 //!     "visits": [{"id": "v1", "location": {"lat": 52.96, "lon": -1.17}, "duration_min": 30}],
 //!     "baseline": {"routes": [{"staff": "ann", "visits": ["v1"]}]}
 //! }"#).unwrap();
-//! let travel = TravelMatrix::computed(&problem).unwrap();
+//! // One matrix for the request, shared by the solver and the report.
+//! let travel = Arc::new(TravelMatrix::computed(&problem).unwrap());
 //! let plan = Solver::new(&problem, travel.clone()).run().plan;
-//! let report = Report::new(&problem, &travel, &[("optimised".into(), plan)], &Assumptions::default()).unwrap();
+//! let report = Report::new(&problem, travel, &[("optimised".into(), plan)], &Assumptions::default()).unwrap();
 //! assert_eq!(report.plans[0].team.plan.visits, 1.0);
 //! let text = render(&report, Format::Text);
 //! assert!(text.contains("Assumptions"));

@@ -4,9 +4,7 @@
 use super::{describe, BookError, Day, SlotOption};
 use crate::model::input::VisitInput;
 use crate::model::Plan;
-use crate::solve::bounds::Fitting;
-use crate::solve::instance::Instance;
-use crate::solve::schedule::simulate;
+use crate::solve::booked::{simulate, write_plan, Fitting, Instance};
 
 impl Day {
     /// The day's plan with `visit` booked as `option` says (an option [`Day::slots`]
@@ -75,12 +73,6 @@ impl Day {
                 timings[s] = t;
             }
         }
-        let sol = crate::solve::solution::Solution::with_rounds(&inst, routes, timings);
-        Ok(crate::solve::output::to_plan(
-            &problem,
-            &inst,
-            &sol,
-            &self.unassigned,
-        ))
+        Ok(write_plan(&problem, &inst, &timings, &self.unassigned))
     }
 }

@@ -41,10 +41,7 @@
 use crate::model::input::{LocationRef, ProblemInput, VisitInput};
 use crate::model::time::{format_short, Clock};
 use crate::model::{validate, FieldPath, InputError, InputErrorKind, Plan, Problem, Step, TravelModel};
-use crate::solve::bounds::Floor;
-use crate::solve::instance::Instance;
-use crate::solve::rules;
-use crate::solve::schedule::{simulate, Block, RouteTiming};
+use crate::solve::booked::{rule_name, simulate, Block, Floor, Instance, RouteTiming};
 use crate::travel::{haversine_km, TravelMatrix, TravelSource};
 use serde::Serialize;
 use std::sync::Arc;
@@ -405,7 +402,7 @@ fn describe(problem: &Problem, b: Block) -> String {
         Block::ShiftEnd { arrival } => {
             format!("the round returns at {}, after the shift", format_short(arrival))
         }
-        Block::Rule(rule) => format!("the round breaks the {} rule", rules::get(rule).name()),
+        Block::Rule(rule) => format!("the round breaks the {} rule", rule_name(rule)),
         Block::Admin { free } => format!("only {free:.0} min free, less than admin_min"),
     }
 }

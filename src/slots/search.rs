@@ -5,10 +5,9 @@ use super::{BookError, Day, SlotOption, Slots, EPS, MAX_K, PAIR_BUDGET, SHIFT_TO
 use crate::model::input::VisitInput;
 use crate::model::time::Clock;
 use crate::model::Problem;
-use crate::solve::bounds::{partner_bounds, same_moment, Fitting};
-use crate::solve::instance::Instance;
-use crate::solve::rules;
-use crate::solve::schedule::{simulate, Block, RouteTiming};
+use crate::solve::booked::{
+    blocks_everyone, partner_bounds, same_moment, simulate, Block, Fitting, Instance, RouteTiming,
+};
 
 /// A feasible single-round insertion.
 #[derive(Debug, Clone, Copy)]
@@ -265,8 +264,7 @@ fn no_option_reason(
         return "its `after` gaps cannot all be met by the booked starts".to_string();
     }
     if eligible == 0 {
-        return rules::blocks_everyone(problem, v)
-            .unwrap_or_else(|| "no staff member may serve it".to_string());
+        return blocks_everyone(problem, v).unwrap_or_else(|| "no staff member may serve it".to_string());
     }
     let mut window = 0;
     let mut shift = 0;

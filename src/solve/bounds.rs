@@ -8,7 +8,11 @@ use super::schedule::StartBounds;
 
 /// `(lo, hi)` on visit `v`'s start from the gaps to partners that have a start
 /// (`start_of(u)`; `None` = not placed, so the gap does not bind yet).
-pub fn partner_bounds(inst: &Instance, v: usize, start_of: impl Fn(usize) -> Option<f64>) -> (f64, f64) {
+pub(crate) fn partner_bounds(
+    inst: &Instance,
+    v: usize,
+    start_of: impl Fn(usize) -> Option<f64>,
+) -> (f64, f64) {
     let vd = &inst.visits[v];
     let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
     for &(u, min, max) in &vd.after {
@@ -32,7 +36,7 @@ pub fn partner_bounds(inst: &Instance, v: usize, start_of: impl Fn(usize) -> Opt
 
 /// The partners `v` must start at the same moment as (a gap of exactly 0), which can
 /// therefore not be in the same round.
-pub fn same_moment(inst: &Instance, v: usize) -> impl Iterator<Item = usize> + '_ {
+pub(crate) fn same_moment(inst: &Instance, v: usize) -> impl Iterator<Item = usize> + '_ {
     let vd = &inst.visits[v];
     let together = |&(u, min, max): &(usize, f64, Option<f64>)| (min == 0.0 && max == Some(0.0)).then_some(u);
     vd.after
@@ -44,7 +48,7 @@ pub fn same_moment(inst: &Instance, v: usize) -> impl Iterator<Item = usize> + '
 /// The bounds a round is timed under while visit `visit` is fitted into it: `(lo, hi)`
 /// for that visit, and for every other visit the lower bound its placed start holds it to
 /// (`lower`; missing entries are unbounded).
-pub struct Fitting<'a> {
+pub(crate) struct Fitting<'a> {
     /// Lower bounds per visit.
     pub lower: &'a [f64],
     /// The visit being fitted.
@@ -69,7 +73,7 @@ impl StartBounds for Fitting<'_> {
 }
 
 /// Lower bounds only: each visit starts no earlier than `self.0[v]`.
-pub struct Floor<'a>(pub &'a [f64]);
+pub(crate) struct Floor<'a>(pub &'a [f64]);
 
 impl StartBounds for Floor<'_> {
     fn bounds(&self, v: usize) -> (f64, f64) {

@@ -127,6 +127,11 @@ impl SolveConfig {
         if !secs.is_finite() || !(0.0..=MAX_TIME_LIMIT_S).contains(&secs) {
             return Err(ConfigError::TimeLimit(secs));
         }
+        Ok(SolveConfig::within_range(options, overrides, caps, secs))
+    }
+
+    /// [`SolveConfig::new`] once the time limit `secs` is known to be in range.
+    fn within_range(options: &Options, overrides: Overrides, caps: Caps, secs: f64) -> SolveConfig {
         let asked_limit = Duration::from_secs_f64(secs);
         let mut warnings = Vec::new();
         let max_threads = caps.threads();
@@ -156,7 +161,7 @@ impl SolveConfig {
                 .work_budget
                 .unwrap_or((time_limit.as_secs_f64() * WORK_PER_SECOND) as u64)
         });
-        Ok(SolveConfig {
+        SolveConfig {
             options: *options,
             seed: overrides.seed.unwrap_or(options.seed),
             overrides,
@@ -165,18 +170,25 @@ impl SolveConfig {
             threads,
             work,
             warnings,
-        })
+        }
     }
 
-    /// The problem's own options on this machine, nothing overridden.
-    ///
-    /// # Panics
-    /// When `options.time_limit_s` is out of range, which validation rules out.
+    /// The problem's own options on this machine, nothing overridden. Never fails: a
+    /// validated problem's time limit is always in range, and options built by hand get
+    /// the nearest limit that is (below 0 s: 0 s; above a day: a day), or the default
+    /// limit when theirs is not a number, so that [`super::Solver::new`] cannot panic.
     pub fn of(options: &Options) -> SolveConfig {
-        match SolveConfig::new(options, Overrides::default(), Caps::machine()) {
-            Ok(c) => c,
-            Err(e) => panic!("options.time_limit_s: {e} (validate the problem first)"),
-        }
+        let secs = options.time_limit_s;
+        let secs = if secs.is_nan() {
+            Options::default().time_limit_s
+        } else {
+            secs.clamp(0.0, MAX_TIME_LIMIT_S)
+        };
+        let options = Options {
+            time_limit_s: secs,
+            ..*options
+        };
+        SolveConfig::within_range(&options, Overrides::default(), Caps::machine(), secs)
     }
 
     /// The same inputs with `change` made to the overrides, validated again.
@@ -378,6 +390,31 @@ mod tests {
             assert!(matches!(e, ConfigError::TimeLimit(_)), "{s}");
         }
         assert!(SolveConfig::new(&options(86_400.0, 1, 0), Overrides::default(), Caps::machine()).is_ok());
+    }
+
+    #[test]
+    fn the_options_own_config_never_fails() {
+        let day = Duration::from_secs_f64(MAX_TIME_LIMIT_S);
+        let default = Duration::from_secs_f64(Options::default().time_limit_s);
+        for (s, kept) in [
+            (2.5, Duration::from_millis(2500)),
+            (-1.0, Duration::ZERO),
+            (f64::NEG_INFINITY, Duration::ZERO),
+            (86_400.5, day),
+            (f64::INFINITY, day),
+            (1e300, day),
+            (f64::NAN, default),
+        ] {
+            let c = SolveConfig::of(&options(s, 7, 1));
+            assert_eq!(c.time_limit(), kept, "{s}");
+            assert_eq!((c.seed(), c.threads()), (7, 1), "{s}");
+            assert!(c.warnings().is_empty(), "{s}");
+            // What Solver's setters do next must not fail either.
+            let again = c
+                .with_overrides(|o| o.seed = Some(8))
+                .expect("the kept limit is valid");
+            assert_eq!((again.time_limit(), again.seed()), (kept, 8), "{s}");
+        }
     }
 
     #[test]

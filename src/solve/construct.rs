@@ -7,8 +7,9 @@
 //! ones. Double-handed visits are inserted into two rounds at once, at a common start;
 //! visits tied by gaps get start bounds from partners already placed (see `insert`).
 
-use super::insert::{best_in_route, best_insertion, commit_double, commit_single, options_double, Best};
+use super::insert::{best_in_route, best_insertion, commit_double, commit_single, options_double};
 use super::instance::Instance;
+use super::price::Best;
 use super::rules;
 use super::schedule;
 use super::solution::Solution;
@@ -41,7 +42,7 @@ pub fn construct(inst: &Instance) -> Solution {
 /// by one at their cheapest place (no regret look-ahead), so a run on a large day with a
 /// short time limit still returns a whole plan within its limit. When `cancelled` says so
 /// the visits still open stay unplanned: whoever cancelled wants the answer now.
-pub fn construct_within(
+pub(crate) fn construct_within(
     inst: &Instance,
     time_up: &dyn Fn() -> bool,
     cancelled: &dyn Fn() -> bool,

@@ -9,7 +9,7 @@ use super::instance::Instance;
 use super::schedule::{simulate, Block, RouteTiming, StartBounds};
 
 /// Starts closer than this are "together".
-pub const EPS: f64 = 1e-6;
+pub(crate) const EPS: f64 = 1e-6;
 
 /// Per-visit lower bounds on start times from couplings.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,7 +29,7 @@ impl StartBounds for Lower {
 }
 
 /// Where each visit is served: `(route, stop index)` for up to two routes.
-pub fn positions(n: usize, timings: &[RouteTiming]) -> Vec<[(usize, usize); 2]> {
+pub(crate) fn positions(n: usize, timings: &[RouteTiming]) -> Vec<[(usize, usize); 2]> {
     let none = (usize::MAX, usize::MAX);
     let mut out = vec![[none, none]; n];
     for (r, t) in timings.iter().enumerate() {
@@ -48,7 +48,7 @@ pub fn positions(n: usize, timings: &[RouteTiming]) -> Vec<[(usize, usize); 2]> 
 /// Re-times the `dirty` rounds and propagates couplings until every one holds.
 ///
 /// `timings` must hold a timing for every round (stale ones are marked dirty).
-pub fn settle(
+pub(crate) fn settle(
     inst: &Instance,
     routes: &[Vec<usize>],
     lower: &mut Lower,

@@ -25,7 +25,7 @@ fn windows_text(inst: &Instance, v: usize) -> String {
 }
 
 /// The reason visit `v` is not in `sol`.
-pub fn reason(problem: &Problem, inst: &Instance, sol: &Solution, v: usize) -> String {
+pub(crate) fn reason(problem: &Problem, inst: &Instance, sol: &Solution, v: usize) -> String {
     let vd = &inst.visits[v];
     if let Some(why) = rules::blocks_everyone(problem, v) {
         return why;

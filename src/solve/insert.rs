@@ -11,8 +11,8 @@
 use super::bounds::{same_moment, Fitting};
 use super::couple::{settle, Lower, EPS};
 use super::instance::Instance;
+use super::price::{partner_bounds, preference_cost, room, Best};
 use super::push::{best_by_push, settle_later};
-use super::rules;
 use super::schedule::{simulate, RouteTiming};
 use super::solution::Solution;
 
@@ -21,17 +21,9 @@ const PAIR_POSITIONS: usize = 3;
 /// Round pairs tried per double-handed visit, cheapest first.
 const PAIR_TRIES: usize = 12;
 
-/// The best single-round insertion: `(delta, position, start)`.
-pub type Best = (f64, usize, f64);
-
 /// A placement of a double-handed visit: cost increase, `(round, position)` of both
 /// sides, and the settled timings and bounds it leads to.
-pub type DoubleOption = (f64, [(usize, usize); 2], Vec<RouteTiming>, Lower);
-
-/// Start bounds for `v` from partners already placed in `sol`.
-pub fn partner_bounds(inst: &Instance, sol: &Solution, v: usize) -> (f64, f64) {
-    super::bounds::partner_bounds(inst, v, |u| sol.start_of(u))
-}
+pub(crate) type DoubleOption = (f64, [(usize, usize); 2], Vec<RouteTiming>, Lower);
 
 /// Whether round `r` serves a partner that must start at the same moment as `v` (0/0 gap).
 fn same_moment_conflict(inst: &Instance, sol: &Solution, v: usize, r: usize) -> bool {
@@ -100,33 +92,6 @@ pub fn best_insertion(
         }
     }
     settle_later(inst, sol, v, &mut later, best, blink)
-}
-
-/// Whether round `r` has room for `v` under the rules that do not depend on time
-/// ([`rules::room`], checked before any timing): the most travel the round may then
-/// total, or `None`.
-pub fn room(inst: &Instance, sol: &Solution, v: usize, r: usize) -> Option<f64> {
-    let round = rules::Round {
-        staff: r,
-        visits: &sol.routes[r],
-        load: sol.load(r),
-        travel: sol.timings[r].travel,
-    };
-    rules::room(inst, &round, v)
-}
-
-/// The weighted cost of `v` going to staff member `r` when it names others as preferred,
-/// or as planned (re-planning: a visit moved to someone new).
-pub fn preference_cost(inst: &Instance, v: usize, r: usize) -> f64 {
-    let vd = &inst.visits[v];
-    let mut cost = 0.0;
-    if vd.has_preferred && !vd.preferred[r] {
-        cost += inst.weights.preferred_staff;
-    }
-    if vd.has_planned && !vd.planned[r] {
-        cost += inst.weights.moved_visit;
-    }
-    cost
 }
 
 /// O(1)-per-position insertion for simple rounds.
@@ -247,7 +212,7 @@ pub fn best_general(
 }
 
 /// The cheapest placements (up to two) of a double-handed visit in two different rounds.
-pub fn options_double(inst: &Instance, sol: &Solution, v: usize) -> Vec<DoubleOption> {
+pub(crate) fn options_double(inst: &Instance, sol: &Solution, v: usize) -> Vec<DoubleOption> {
     let nr = sol.routes.len();
     let mut per_route: Vec<Vec<Best>> = Vec::with_capacity(nr);
     let mut never = || false;
@@ -362,7 +327,7 @@ pub fn commit_single(inst: &Instance, sol: &mut Solution, v: usize, r: usize, p:
 }
 
 /// Applies a double-handed placement found by [`options_double`].
-pub fn commit_double(inst: &Instance, sol: &mut Solution, v: usize, opt: DoubleOption) {
+pub(crate) fn commit_double(inst: &Instance, sol: &mut Solution, v: usize, opt: DoubleOption) {
     let (_, slots, timings, lower) = opt;
     for (r, p) in slots {
         sol.routes[r].insert(p, v);

@@ -1,7 +1,6 @@
 //! The solver's internal form: dense indices, flat arrays and precomputed eligibility,
 //! built once from a validated [`Problem`] so the search never touches strings.
 
-use super::rules;
 use crate::model::{Problem, StaffCount};
 use crate::travel::TravelMatrix;
 use std::sync::Arc;
@@ -120,8 +119,14 @@ impl Instance {
     }
 
     /// Builds the internal form of a problem around its travel matrix (an owned matrix
-    /// or a shared `Arc`).
-    pub fn with_travel(problem: &Problem, travel: impl Into<Arc<TravelMatrix>>) -> Self {
+    /// or a shared `Arc`), taking the eligibility table from `allows(visit, staff)`.
+    /// The rules supply it ([`Instance::with_travel`] is defined beside them): they read
+    /// the instance, so the instance does not read them.
+    pub(crate) fn build(
+        problem: &Problem,
+        travel: impl Into<Arc<TravelMatrix>>,
+        allows: impl Fn(usize, usize) -> bool,
+    ) -> Self {
         let travel = travel.into();
         let ns = problem.staff.len();
         let mut visits: Vec<VisitData> = problem
@@ -129,7 +134,7 @@ impl Instance {
             .iter()
             .enumerate()
             .map(|(i, v)| {
-                let eligible = (0..ns).map(|s| rules::allows(problem, i, s)).collect();
+                let eligible = (0..ns).map(|s| allows(i, s)).collect();
                 let mut preferred = vec![false; ns];
                 for &s in &v.preferred_staff {
                     preferred[s] = true;

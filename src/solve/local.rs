@@ -7,9 +7,8 @@
 //! a move that would shift a coupled start (double-handed partner, gap) is not taken, so
 //! couplings keep holding without a global re-settle.
 
-use super::couple::EPS;
 use super::instance::Instance;
-use super::schedule::{simulate, RouteTiming};
+use super::moves::{apply, evaluate, Move};
 use super::solution::Solution;
 use super::swap_star;
 
@@ -17,14 +16,6 @@ use super::swap_star;
 const GRANULAR: usize = 12;
 /// Improvement passes at most.
 const MAX_PASSES: usize = 8;
-
-/// A candidate change: new visit sequences for one or two rounds.
-pub(super) struct Move {
-    /// `(round, new sequence)`; the second only counts when `two`.
-    pub(super) routes: [(usize, Vec<usize>); 2],
-    /// Whether the move changes two rounds.
-    pub(super) two: bool,
-}
 
 /// Improves `sol` in place; returns whether anything changed.
 /// `halt` is polled once per visit so a deadline or cancel stops the search promptly.
@@ -147,38 +138,4 @@ fn try_moves(inst: &Instance, sol: &mut Solution, a: (usize, usize), b: (usize, 
         }
     }
     false
-}
-
-/// The new timings if the move is feasible, keeps coupled starts and saves cost.
-pub(super) fn evaluate(inst: &Instance, sol: &Solution, m: &Move) -> Option<Vec<RouteTiming>> {
-    let count = if m.two { 2 } else { 1 };
-    let mut old = 0.0;
-    let mut new = 0.0;
-    let mut out = Vec::with_capacity(count);
-    for (r, seq) in m.routes.iter().take(count) {
-        if seq.iter().any(|&v| !inst.visits[v].eligible[*r]) {
-            return None;
-        }
-        sol.spend(seq.len() as u64 + 1);
-        let t = simulate(inst, *r, seq, &sol.lower).ok()?;
-        let moved = t
-            .stops
-            .iter()
-            .any(|s| inst.visits[s.visit].coupled() && (s.start - sol.starts[s.visit]).abs() > EPS);
-        if moved {
-            return None;
-        }
-        old += sol.timings[*r].cost(inst);
-        new += t.cost(inst);
-        out.push(t);
-    }
-    (new < old - 1e-6).then_some(out)
-}
-
-pub(super) fn apply(inst: &Instance, sol: &mut Solution, m: Move, timings: Vec<RouteTiming>) {
-    for ((r, seq), t) in m.routes.into_iter().zip(timings) {
-        sol.routes[r] = seq;
-        sol.timings[r] = t;
-        sol.refresh_slack(inst, r);
-    }
 }

@@ -1,5 +1,11 @@
-//! The optimiser. Works on an index-based [`instance::Instance`] built once from the
-//! problem; strings exist only at the edges (`output`, `explain`).
+//! The optimiser: configure a [`Solver`], run it, get the plan and why it stopped.
+//!
+//! Inside, it works on an index-based instance built once from the problem; strings exist
+//! only at the edges (the plan writer and the explanations of unassigned visits). The
+//! modules that do the work are private to this module: the shells use [`Solver`] and
+//! [`config`], the slots and the report time their rounds through one narrow module
+//! (`booked`, the only one the rest of the crate sees), and the property tests and
+//! benches reach the rest through the hidden `internals`, which is not a stable API.
 //!
 //! The travel matrix is built by the caller (once per request, see
 //! [`crate::travel::sources::build`]) and the settings come from one validated
@@ -13,24 +19,29 @@
 //! println!("{} visits planned", solved.plan.summary.visits_assigned);
 //! ```
 
-pub mod bounds;
+pub(crate) mod booked;
+mod bounds;
 pub mod config;
-pub mod construct;
-pub mod couple;
-pub mod explain;
-pub mod insert;
-pub mod instance;
-pub mod local;
-pub mod output;
-pub mod parallel;
-pub mod push;
-pub mod ruin;
-pub mod rules;
-pub mod schedule;
-pub mod search;
-pub mod solution;
-pub mod swap_star;
-pub mod warm;
+mod construct;
+mod couple;
+mod explain;
+mod insert;
+mod instance;
+#[doc(hidden)]
+pub mod internals;
+mod local;
+mod moves;
+mod output;
+mod parallel;
+mod price;
+mod push;
+mod ruin;
+mod rules;
+mod schedule;
+mod search;
+mod solution;
+mod swap_star;
+mod warm;
 
 use crate::model::{Plan, Problem};
 use crate::travel::TravelMatrix;

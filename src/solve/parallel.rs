@@ -19,7 +19,7 @@ const EPOCHS: u64 = 25;
 const NEIGHBOURS: usize = 100;
 
 /// When to stop.
-pub struct Budget<'a> {
+pub(crate) struct Budget<'a> {
     /// Work units per worker (deterministic clock); `None` = run until the deadline.
     pub work: Option<u64>,
     /// Wall-clock start.
@@ -52,7 +52,7 @@ impl Budget<'_> {
 }
 
 /// Summary of a run.
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// The best solution found.
     pub best: Solution,
     /// Why the run ended.
@@ -64,7 +64,7 @@ pub struct Outcome {
 }
 
 /// Runs `threads` workers from `start` and returns the best solution.
-pub fn run(
+pub(crate) fn run(
     inst: &Instance,
     start: Solution,
     seed: u64,

@@ -19,8 +19,8 @@
 //! [`simulate`]: super::schedule::simulate
 
 use super::couple::EPS;
-use super::insert::{partner_bounds, preference_cost, room, Best};
 use super::instance::{Instance, StaffData};
+use super::price::{partner_bounds, preference_cost, room, Best};
 use super::schedule::{finish, step, window_start, Cursor, Mode, RouteTiming};
 use super::solution::Solution;
 
@@ -29,15 +29,15 @@ use super::solution::Solution;
 const STEP_UNITS: u64 = 3;
 
 /// Whether a cascade can push round `r` (no breaks to re-place).
-pub fn pushable(inst: &Instance, r: usize) -> bool {
+pub(crate) fn pushable(inst: &Instance, r: usize) -> bool {
     inst.staff[r].breaks.is_empty()
 }
 
 /// Cheapest feasible position of `v` in round `r` by forward push; `all` collects every
 /// feasible position when given. A position that moves coupled starts is costed by a
-/// [`Cascade`] through the partners' rounds, or, when `later` is given, left there
-/// to be costed only if it can still beat the best found anywhere (see [`settle_later`]).
-/// The round must be [`pushable`] and `v` eligible for it.
+/// `Cascade` through the partners' rounds, or, when `later` is given, left there
+/// to be costed only if it can still beat the best found anywhere (see `settle_later`).
+/// The round must be `pushable` and `v` eligible for it.
 pub fn best_by_push(
     inst: &Instance,
     sol: &Solution,
@@ -224,7 +224,7 @@ pub struct Deferred {
 
 /// Costs deferred positions, lowest bound first, while they can still beat `best`
 /// (`(delta, round, position)`); returns the new best.
-pub fn settle_later(
+pub(crate) fn settle_later(
     inst: &Instance,
     sol: &Solution,
     v: usize,

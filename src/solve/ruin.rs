@@ -61,7 +61,7 @@ pub fn neighbours(inst: &Instance, keep: usize) -> Vec<Vec<usize>> {
 }
 
 /// Chooses visits to remove from `sol`.
-pub fn choose(sol: &Solution, near: &[Vec<usize>], params: &RuinParams, rng: &mut Rng) -> Vec<usize> {
+pub(crate) fn choose(sol: &Solution, near: &[Vec<usize>], params: &RuinParams, rng: &mut Rng) -> Vec<usize> {
     let placed: usize = sol.routes.iter().map(Vec::len).sum();
     if placed == 0 {
         return Vec::new();

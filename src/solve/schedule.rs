@@ -151,15 +151,6 @@ pub trait StartBounds {
     fn bounds(&self, visit: usize) -> (f64, f64);
 }
 
-/// No couplings.
-pub struct Free;
-
-impl StartBounds for Free {
-    fn bounds(&self, _: usize) -> (f64, f64) {
-        (f64::NEG_INFINITY, f64::INFINITY)
-    }
-}
-
 /// Where the forward pass stands between two stops. The pass can resume from any stop of
 /// a timed round, so an insertion re-times only the stops after it (see `push`).
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -114,7 +114,7 @@ impl Island {
 }
 
 /// Re-inserts every unplanned visit, each at its cheapest position (with blinks).
-pub fn recreate(inst: &Instance, sol: &mut Solution, rng: &mut Rng) {
+pub(crate) fn recreate(inst: &Instance, sol: &mut Solution, rng: &mut Rng) {
     let mut todo = sol.unassigned.clone();
     todo.sort_unstable();
     todo.dedup();

@@ -7,9 +7,9 @@ use super::schedule::{simulate, RouteTiming};
 use std::cell::Cell;
 
 /// Weight of an unassigned required visit in the search score: it dominates any cost.
-pub const REQUIRED_WEIGHT: f64 = 1e7;
+pub(crate) const REQUIRED_WEIGHT: f64 = 1e7;
 /// Weight of an unassigned optional visit: below any required visit, above any cost.
-pub const OPTIONAL_WEIGHT: f64 = 1e5;
+pub(crate) const OPTIONAL_WEIGHT: f64 = 1e5;
 
 /// Rounds with their timings.
 #[derive(Debug, Clone)]

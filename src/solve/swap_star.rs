@@ -11,9 +11,9 @@
 //! exactly (windows, breaks, shifts, capacity, couplings) before one is taken, as in
 //! HGS-TW's use of SWAP* with time windows.
 
-use super::insert::preference_cost;
 use super::instance::Instance;
-use super::local::{apply, evaluate, Move};
+use super::moves::{apply, evaluate, Move};
+use super::price::preference_cost;
 use super::solution::Solution;
 
 /// Neighbours per visit that make two rounds worth pairing.
@@ -177,7 +177,12 @@ fn pairs(sol: &Solution, near: &[Vec<usize>]) -> Vec<(usize, usize)> {
 /// One SWAP* pass over all neighbouring pairs of rounds; returns whether it improved `sol`.
 /// Double-handed and coupled visits are left alone (the exact check refuses moves that
 /// shift a coupled start).
-pub fn improve(inst: &Instance, sol: &mut Solution, near: &[Vec<usize>], halt: &dyn Fn() -> bool) -> bool {
+pub(crate) fn improve(
+    inst: &Instance,
+    sol: &mut Solution,
+    near: &[Vec<usize>],
+    halt: &dyn Fn() -> bool,
+) -> bool {
     let mut changed = false;
     for (ra, rb) in pairs(sol, near) {
         if halt() {

@@ -13,7 +13,7 @@ use crate::model::{Plan, Problem, Step};
 
 /// The rounds of `plan` as visit indices per staff member, or `None` when the plan names
 /// staff or visits the problem does not have, or serves a visit more often than it needs.
-pub fn rounds_of(problem: &Problem, plan: &Plan) -> Option<Vec<Vec<usize>>> {
+pub(crate) fn rounds_of(problem: &Problem, plan: &Plan) -> Option<Vec<Vec<usize>>> {
     let mut rounds = vec![Vec::new(); problem.staff.len()];
     let mut seen = vec![false; problem.staff.len()];
     let mut served = vec![0usize; problem.visits.len()];
@@ -41,7 +41,11 @@ pub fn rounds_of(problem: &Problem, plan: &Plan) -> Option<Vec<Vec<usize>>> {
 /// or in none. With `booked` starts (per visit, −∞ where none), tied visits (double-handed,
 /// gaps) start no earlier than booked: the fixed point a plan's own timing reached, which
 /// settling from scratch need not find again.
-pub fn from_rounds(inst: &Instance, rounds: Vec<Vec<usize>>, booked: Option<&[f64]>) -> Option<Solution> {
+pub(crate) fn from_rounds(
+    inst: &Instance,
+    rounds: Vec<Vec<usize>>,
+    booked: Option<&[f64]>,
+) -> Option<Solution> {
     if rounds.len() != inst.staff.len() {
         return None;
     }
@@ -80,7 +84,7 @@ pub fn from_rounds(inst: &Instance, rounds: Vec<Vec<usize>>, booked: Option<&[f6
 
 /// The plan's rounds with every visit it leaves out inserted where it is cheapest, or
 /// `None` when the plan cannot be kept (see [`from_rounds`]).
-pub fn start_from(problem: &Problem, inst: &Instance, plan: &Plan) -> Option<Solution> {
+pub(crate) fn start_from(problem: &Problem, inst: &Instance, plan: &Plan) -> Option<Solution> {
     let rounds = rounds_of(problem, plan)?;
     let starts = starts_of(problem, plan);
     let mut sol = from_rounds(inst, rounds, Some(&starts))?;
@@ -91,7 +95,7 @@ pub fn start_from(problem: &Problem, inst: &Instance, plan: &Plan) -> Option<Sol
 }
 
 /// Each visit's start in `plan` (−∞ for visits it does not make).
-pub fn starts_of(problem: &Problem, plan: &Plan) -> Vec<f64> {
+pub(crate) fn starts_of(problem: &Problem, plan: &Plan) -> Vec<f64> {
     let mut starts = vec![f64::NEG_INFINITY; problem.visits.len()];
     for r in &plan.routes {
         for step in &r.steps {

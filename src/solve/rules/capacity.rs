@@ -9,7 +9,7 @@ use crate::solve::instance::Instance;
 const EPS: f64 = 1e-9;
 
 /// `staff[k].capacity` against `visits[k].demand`.
-pub struct Capacity;
+pub(super) struct Capacity;
 
 impl Rule for Capacity {
     fn name(&self) -> &'static str {

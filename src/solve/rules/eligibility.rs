@@ -6,7 +6,7 @@ use crate::model::Problem;
 use crate::solve::instance::Instance;
 
 /// Skills and `excluded_staff`.
-pub struct Eligibility;
+pub(super) struct Eligibility;
 
 impl Rule for Eligibility {
     fn name(&self) -> &'static str {

@@ -10,7 +10,7 @@ use crate::solve::instance::Instance;
 const EPS: f64 = 1e-9;
 
 /// `staff[k].max_travel_min`.
-pub struct MaxTravel;
+pub(super) struct MaxTravel;
 
 impl Rule for MaxTravel {
     fn name(&self) -> &'static str {

@@ -5,7 +5,7 @@ use crate::model::Problem;
 use crate::solve::instance::Instance;
 
 /// `staff[k].max_visits`.
-pub struct MaxVisits;
+pub(super) struct MaxVisits;
 
 impl Rule for MaxVisits {
     fn name(&self) -> &'static str {

@@ -29,10 +29,12 @@ mod pin;
 
 use super::instance::Instance;
 use crate::model::Problem;
+use crate::travel::TravelMatrix;
+use std::sync::Arc;
 
 /// A round as the rules see it: who works it and its totals so far.
 #[derive(Debug, Clone, Copy)]
-pub struct Round<'a> {
+pub(crate) struct Round<'a> {
     /// The staff member.
     pub staff: usize,
     /// Its visits, in order.
@@ -49,7 +51,7 @@ pub struct Round<'a> {
 pub struct RuleId(pub(crate) u8);
 
 /// A rule of a round that does not depend on time.
-pub trait Rule: Sync {
+pub(crate) trait Rule: Sync {
     /// The rule's name, as tests and documents call it (`max_visits`).
     fn name(&self) -> &'static str;
 
@@ -75,7 +77,7 @@ pub trait Rule: Sync {
 
 /// Every rule, in the order they are checked. A rule missing here is never checked; the
 /// tests below list the rule files so that cannot pass unnoticed.
-pub static ALL: &[&dyn Rule] = &[
+pub(crate) static ALL: &[&dyn Rule] = &[
     &eligibility::Eligibility,
     &pin::Pin,
     &capacity::Capacity,
@@ -84,7 +86,7 @@ pub static ALL: &[&dyn Rule] = &[
 ];
 
 /// The rule behind an id.
-pub fn get(id: RuleId) -> &'static dyn Rule {
+pub(crate) fn get(id: RuleId) -> &'static dyn Rule {
     ALL[id.0 as usize]
 }
 
@@ -92,14 +94,24 @@ fn ids() -> impl Iterator<Item = (RuleId, &'static dyn Rule)> {
     ALL.iter().enumerate().map(|(i, r)| (RuleId(i as u8), *r))
 }
 
+impl Instance {
+    /// Builds the internal form of a problem around its travel matrix (an owned matrix
+    /// or a shared `Arc`), with every rule's [`Rule::allows`] folded into the visits'
+    /// eligibility table. Defined here rather than in `instance` so that the arrow runs
+    /// one way: the rules read the instance, and the instance knows no rule.
+    pub fn with_travel(problem: &Problem, travel: impl Into<Arc<TravelMatrix>>) -> Instance {
+        Instance::build(problem, travel, |v, s| allows(problem, v, s))
+    }
+}
+
 /// Whether every rule lets staff member `s` serve visit `v`.
-pub fn allows(problem: &Problem, v: usize, s: usize) -> bool {
+pub(crate) fn allows(problem: &Problem, v: usize, s: usize) -> bool {
     ALL.iter().all(|r| r.allows(problem, v, s))
 }
 
 /// The first rule that keeps `v` from every staff member the rules before it allow, with
 /// its reason; `None` when some staff member may serve it.
-pub fn blocks_everyone(problem: &Problem, v: usize) -> Option<String> {
+pub(crate) fn blocks_everyone(problem: &Problem, v: usize) -> Option<String> {
     let mut open: Vec<usize> = (0..problem.staff.len()).collect();
     for rule in ALL {
         open.retain(|&s| rule.allows(problem, v, s));
@@ -113,7 +125,7 @@ pub fn blocks_everyone(problem: &Problem, v: usize) -> Option<String> {
 /// The most travel `round` may total with `v` in it under every rule, or `None` when a
 /// rule has no room for `v` there (eligibility is checked separately, by table).
 #[inline]
-pub fn room(inst: &Instance, round: &Round, v: usize) -> Option<f64> {
+pub(crate) fn room(inst: &Instance, round: &Round, v: usize) -> Option<f64> {
     let mut limit = f64::INFINITY;
     for rule in ALL {
         limit = limit.min(rule.room(inst, round, v)?);
@@ -122,12 +134,12 @@ pub fn room(inst: &Instance, round: &Round, v: usize) -> Option<f64> {
 }
 
 /// The first rule a whole round breaks.
-pub fn broken(inst: &Instance, round: &Round) -> Option<RuleId> {
+pub(crate) fn broken(inst: &Instance, round: &Round) -> Option<RuleId> {
     ids().find(|(_, r)| !r.holds(inst, round)).map(|(id, _)| id)
 }
 
 /// Whether staff members `a` and `b` are interchangeable under every rule.
-pub fn interchangeable(inst: &Instance, a: usize, b: usize) -> bool {
+pub(crate) fn interchangeable(inst: &Instance, a: usize, b: usize) -> bool {
     ALL.iter().all(|r| r.interchangeable(inst, a, b))
 }
 

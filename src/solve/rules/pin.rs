@@ -7,7 +7,7 @@ use crate::model::Problem;
 use crate::solve::instance::Instance;
 
 /// `visits[k].pinned_staff`.
-pub struct Pin;
+pub(super) struct Pin;
 
 impl Rule for Pin {
     fn name(&self) -> &'static str {

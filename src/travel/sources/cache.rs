@@ -1,4 +1,6 @@
-//! On-disk cache of built road graphs and computed matrices.
+//! On-disk cache of built road graphs and computed matrices: where it lives, the keys and
+//! paths of its entries, atomic writes, and the matrices' format (the graphs' is the
+//! road network's own, `road::codec`).
 //!
 //! Keys are SHA-256 digests: a graph's of the extract's bytes, the travel mode and the
 //! format version; a matrix's of its graph key and the places' coordinates. A changed
@@ -11,14 +13,13 @@
 //! `~/.cache/carerounds`). A cache that cannot be written is skipped silently: it only
 //! saves time.
 
-use super::road::{Graph, GraphChain};
+use super::bytes::{R, W};
 use crate::model::{LatLon, TravelMode};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 /// Bump when the graph builder or profiles change what they produce.
 pub(crate) const FORMAT: u32 = 1;
-const GRAPH_MAGIC: &[u8; 4] = b"CRRG";
 const MATRIX_MAGIC: &[u8; 4] = b"CRRM";
 
 /// The cache folder for graphs built from `pbf`, created if need be.
@@ -117,167 +118,6 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) {
     if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, path).is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-}
-
-struct W(Vec<u8>);
-
-impl W {
-    fn u32(&mut self, v: u32) {
-        self.0.extend_from_slice(&v.to_le_bytes());
-    }
-    fn u64(&mut self, v: u64) {
-        self.0.extend_from_slice(&v.to_le_bytes());
-    }
-    fn f64s(&mut self, v: &[f64]) {
-        self.u64(v.len() as u64);
-        for x in v {
-            self.0.extend_from_slice(&x.to_le_bytes());
-        }
-    }
-    fn u32s(&mut self, v: &[u32]) {
-        self.u64(v.len() as u64);
-        for x in v {
-            self.u32(*x);
-        }
-    }
-}
-
-struct R<'a>(&'a [u8]);
-
-impl R<'_> {
-    fn take(&mut self, n: usize) -> Option<&[u8]> {
-        if self.0.len() < n {
-            return None;
-        }
-        let (a, b) = self.0.split_at(n);
-        self.0 = b;
-        Some(a)
-    }
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-    fn len(&mut self, each: usize) -> Option<usize> {
-        let n = usize::try_from(self.u64()?).ok()?;
-        (n.checked_mul(each)? <= self.0.len()).then_some(n)
-    }
-    fn f64s(&mut self) -> Option<Vec<f64>> {
-        let n = self.len(8)?;
-        let raw = self.take(n * 8)?;
-        Some(
-            raw.chunks_exact(8)
-                .map(|c| f64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
-                .collect(),
-        )
-    }
-    fn u32s(&mut self) -> Option<Vec<u32>> {
-        let n = self.len(4)?;
-        let raw = self.take(n * 4)?;
-        Some(
-            raw.chunks_exact(4)
-                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                .collect(),
-        )
-    }
-}
-
-fn mode_code(m: TravelMode) -> u32 {
-    match m {
-        TravelMode::Car => 0,
-        TravelMode::Walk => 1,
-        TravelMode::Bike => 2,
-    }
-}
-
-pub(crate) fn encode_graph(g: &Graph) -> Vec<u8> {
-    let mut w = W(Vec::new());
-    w.0.extend_from_slice(GRAPH_MAGIC);
-    w.u32(FORMAT);
-    w.u32(mode_code(g.mode));
-    w.u64(g.junctions as u64);
-    w.u32s(&g.first_out);
-    w.u32s(&g.head);
-    w.f64s(&g.arc_time);
-    w.f64s(&g.arc_dist);
-    let mut chains = Vec::with_capacity(g.chains.len() * 5);
-    for c in &g.chains {
-        let flags = u32::from(c.fwd) | u32::from(c.bwd) << 1 | u32::from(c.core) << 2;
-        chains.extend_from_slice(&[c.from, c.to, c.start, c.end, flags]);
-    }
-    w.u32s(&chains);
-    for v in [&g.lat, &g.lon, &g.cum_dist, &g.cum_tf, &g.cum_tb] {
-        w.f64s(v);
-    }
-    w.0
-}
-
-pub(crate) fn decode_graph(bytes: &[u8]) -> Option<Graph> {
-    let mut r = R(bytes);
-    if r.take(4)? != GRAPH_MAGIC || r.u32()? != FORMAT {
-        return None;
-    }
-    let mode = *TravelMode::ALL
-        .iter()
-        .find(|m| mode_code(**m) == r_peek(&mut r))?;
-    let junctions = usize::try_from(r.u64()?).ok()?;
-    let first_out = r.u32s()?;
-    let head = r.u32s()?;
-    let arc_time = r.f64s()?;
-    let arc_dist = r.f64s()?;
-    let raw = r.u32s()?;
-    let chains = raw
-        .chunks_exact(5)
-        .map(|c| GraphChain {
-            from: c[0],
-            to: c[1],
-            start: c[2],
-            end: c[3],
-            fwd: c[4] & 1 != 0,
-            bwd: c[4] & 2 != 0,
-            core: c[4] & 4 != 0,
-        })
-        .collect::<Vec<_>>();
-    let (lat, lon, cum_dist, cum_tf, cum_tb) = (r.f64s()?, r.f64s()?, r.f64s()?, r.f64s()?, r.f64s()?);
-    // Reject anything inconsistent rather than index out of bounds later.
-    let points = lat.len();
-    let arcs = head.len();
-    let ok = first_out.len() == junctions + 1
-        && first_out.windows(2).all(|w| w[0] <= w[1])
-        && first_out.last().is_some_and(|&l| l as usize == arcs)
-        && head.iter().all(|&h| (h as usize) < junctions)
-        && arc_time.len() == arcs
-        && arc_dist.len() == arcs
-        && [lon.len(), cum_dist.len(), cum_tf.len(), cum_tb.len()]
-            .iter()
-            .all(|&l| l == points)
-        && chains.iter().all(|c| {
-            (c.from as usize) < junctions
-                && (c.to as usize) < junctions
-                && c.start < c.end
-                && c.end as usize <= points
-                && c.end - c.start >= 2
-        })
-        && r.0.is_empty();
-    ok.then_some(Graph {
-        mode,
-        junctions,
-        first_out,
-        head,
-        arc_time,
-        arc_dist,
-        chains,
-        lat,
-        lon,
-        cum_dist,
-        cum_tf,
-        cum_tb,
-    })
-}
-
-fn r_peek(r: &mut R) -> u32 {
-    r.u32().unwrap_or(u32::MAX)
 }
 
 /// A cached matrix: n, durations (min), distances (km), snap distances (m).

@@ -7,6 +7,7 @@
 //! the matrix to the core (solver, checker, reports, slots), which never builds one
 //! itself; a failure comes back here as a [`TravelError`] for the shell to report.
 
+mod bytes;
 mod cache;
 mod extract;
 pub mod osrm;

@@ -5,6 +5,7 @@
 //! Built graphs and computed matrices are cached on disk (see docs/TRAVEL.md), so a second run
 //! over the same extract and places reads the matrix back instead of routing again.
 
+mod codec;
 mod graph;
 mod osm;
 mod profile;
@@ -180,12 +181,12 @@ impl RoadNetwork {
 
     /// The network as bytes for the disk cache.
     pub(crate) fn encode(&self) -> Vec<u8> {
-        super::cache::encode_graph(&self.graph)
+        codec::encode_graph(&self.graph)
     }
 
     /// A network back from [`RoadNetwork::encode`]'s bytes.
     pub(crate) fn decode(bytes: &[u8]) -> Option<RoadNetwork> {
-        super::cache::decode_graph(bytes).map(Self::from_graph)
+        codec::decode_graph(bytes).map(Self::from_graph)
     }
 }
 
@@ -197,8 +198,6 @@ fn project(origin: (f64, f64, f64), lat: f64, lon: f64) -> [f64; 2] {
         (lat - origin.0) * M_PER_DEG,
     ]
 }
-
-pub(crate) use graph::{Chain as GraphChain, RoadGraph as Graph};
 
 #[cfg(test)]
 mod tests {

@@ -3,19 +3,8 @@
 //! the job runs, and cleared when it ends: the finished plan is kept in `plan`, and a
 //! checkpoint is client data that should not outlive its use.
 
-use super::store::Store;
-use rusqlite::{params, Connection, OptionalExtension, Result};
-
-/// Adds the `best_plan` column to a store made before it existed (idempotent).
-pub(super) fn migrate(conn: &Connection) -> Result<()> {
-    let has = conn
-        .prepare("SELECT 1 FROM pragma_table_info('jobs') WHERE name = 'best_plan'")?
-        .exists([])?;
-    if !has {
-        conn.execute_batch("ALTER TABLE jobs ADD COLUMN best_plan TEXT")?;
-    }
-    Ok(())
-}
+use super::Store;
+use rusqlite::{params, OptionalExtension, Result};
 
 impl Store {
     /// Stores the best plan so far of a running job.
@@ -56,8 +45,8 @@ mod tests {
         store.set_running("a")?;
         store.set_checkpoint("a", "{\"best\": 1}")?;
         assert_eq!(store.checkpoint("a")?.as_deref(), Some("{\"best\": 1}"));
-        let outcome = super::super::store::Outcome {
-            status: super::super::store::JobStatus::Done,
+        let outcome = super::super::Outcome {
+            status: super::super::JobStatus::Done,
             plan: Some("{}".into()),
             error: None,
             stop: None,
