@@ -5,8 +5,10 @@
 
 use super::auth::Team;
 use super::error::{ApiError, ErrorBody, Json, Query};
-use super::handlers::{blocking, db, validated, ProblemDoc};
-use super::jobs::{solve_config, stop_name, CancelOnDrop, SolveFailure};
+use super::intake::{validated, ProblemDoc};
+use super::jobs::CancelOnDrop;
+use super::offload::{blocking, db};
+use super::solve::{solve_config, stop_name, SolveFailure};
 use super::store::JobStatus;
 use super::AppState;
 use crate::check::check;

@@ -8,8 +8,7 @@
 
 use super::Prepared;
 use crate::model::{Plan, Step};
-use crate::solve::instance::Instance;
-use crate::solve::warm::{from_rounds, rounds_of, starts_of};
+use crate::solve::booked::{from_rounds, rounds_of, starts_of, Instance};
 use crate::travel::TravelMatrix;
 use std::sync::Arc;
 
