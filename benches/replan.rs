@@ -1,0 +1,247 @@
+//! Re-planning quality and speed (issue "Re-plan the day as it happens"): on the sample
+//! day and generated days of 80, 150 and 300 visits, for an absence at 08:00 (all day),
+//! at 11:00 and at 14:00, and an overrun, a cancellation and an urgent visit together at
+//! 11:00. Each scenario is answered three ways:
+//! - **naive**: what a scheduler does by hand: the old rounds kept, each visit that lost
+//!   its staff given to whoever can take it most cheaply, nothing else moved (the
+//!   re-plan's warm start and greedy insertion, with no search);
+//! - **re-plan**: `replan` as a user runs it (`REPLAN_SECONDS`, default 2 s);
+//! - **fresh**: a full solve of the same new problem (history frozen) from scratch,
+//!   without the few-changes terms (`FRESH_SECONDS`, default 10 s).
+//!
+//! Travel is compared for the same problem; "moved" counts visits that changed staff
+//! among staff who were not absent. Prints one Markdown table for BENCHMARKS.md.
+//!
+//! `cargo bench --bench replan` (one thread per solve; run it on an idle machine).
+
+#[path = "common/day.rs"]
+mod day;
+
+use carerounds::check::check;
+use carerounds::model::input::ProblemInput;
+use carerounds::model::{parse_problem, validate, Plan, Problem, Step};
+use carerounds::replan::{self, parse_events};
+use carerounds::solve::Solver;
+use carerounds::travel::TravelMatrix;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
+fn env_secs(name: &str, default: f64) -> f64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// A solve at one thread; `work` = a fixed budget (the naive fix), else the time limit.
+fn solve(p: &Problem, seconds: f64, warm: Option<Plan>, work: Option<u64>) -> Plan {
+    let mut solver = Solver::new(p, TravelMatrix::computed(p).expect("computed travel"))
+        .threads(1)
+        .seed(1)
+        .time_limit(Duration::from_secs_f64(seconds));
+    if let Some(w) = work {
+        solver = solver.work_budget(w);
+    }
+    if let Some(plan) = warm {
+        solver = solver.start_from(plan);
+    }
+    solver.run().plan
+}
+
+/// `visit -> (staff set, start)` of a plan.
+fn assignments(plan: &Plan) -> BTreeMap<String, (BTreeSet<String>, f64)> {
+    let mut out: BTreeMap<String, (BTreeSet<String>, f64)> = BTreeMap::new();
+    for r in &plan.routes {
+        for s in &r.steps {
+            if let Step::Visit { visit, start, .. } = s {
+                let e = out.entry(visit.clone()).or_insert((BTreeSet::new(), start.0));
+                e.0.insert(r.staff.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Visits both plans make whose staff changed, not counting visits of `absent` staff.
+fn moved(old: &Plan, new: &Plan, absent: &str) -> usize {
+    let (a, b) = (assignments(old), assignments(new));
+    a.iter()
+        .filter(|(v, (staff, _))| !staff.contains(absent) && b.get(*v).is_some_and(|(s, _)| s != staff))
+        .count()
+}
+
+fn required_unassigned(p: &Problem, plan: &Plan) -> usize {
+    plan.unassigned
+        .iter()
+        .filter(|u| p.visit_index(&u.visit).is_some_and(|v| p.visits[v].required))
+        .count()
+}
+
+/// The staff member with the most visits: the absence that hurts most.
+fn busiest(plan: &Plan) -> String {
+    let count =
+        |r: &carerounds::model::RoutePlan| r.steps.iter().filter(|s| matches!(s, Step::Visit { .. })).count();
+    plan.routes
+        .iter()
+        .max_by_key(|r| count(r))
+        .map(|r| r.staff.clone())
+        .unwrap()
+}
+
+fn hhmm(m: f64) -> String {
+    format!("{:02}:{:02}", (m / 60.0) as u32, (m % 60.0) as u32)
+}
+
+/// The events of each scenario, from the old plan.
+fn scenarios(plan: &Plan) -> Vec<(&'static str, Value)> {
+    let who = busiest(plan);
+    let mut out = vec![
+        (
+            "absent all day (08:00)",
+            json!({"now": "08:00", "events": [{"type": "staff_absent", "staff": who}]}),
+        ),
+        (
+            "absent from 11:00",
+            json!({"now": "11:00", "events": [{"type": "staff_absent", "staff": who, "from": "11:00"}]}),
+        ),
+        (
+            "absent from 14:00",
+            json!({"now": "14:00", "events": [{"type": "staff_absent", "staff": who, "from": "14:00"}]}),
+        ),
+    ];
+    // At 11:00: a visit in progress overruns by 40 minutes, a later visit of someone else
+    // is cancelled, and an urgent visit must be made within three hours.
+    let now = 660.0;
+    let mut events = Vec::new();
+    let mut overrun = None;
+    for r in &plan.routes {
+        for s in &r.steps {
+            if let Step::Visit {
+                visit, start, end, ..
+            } = s
+            {
+                if overrun.is_none() && start.0 <= now && now < end.0 {
+                    overrun = Some(r.staff.clone());
+                    events.push(
+                        json!({"type": "visit_times", "visit": visit, "start": hhmm(start.0),
+                        "expected_end": hhmm(end.0 + 40.0)}),
+                    );
+                }
+            }
+        }
+    }
+    'cancel: for r in &plan.routes {
+        if Some(&r.staff) == overrun.as_ref() {
+            continue;
+        }
+        for s in &r.steps {
+            if let Step::Visit { visit, start, .. } = s {
+                if start.0 > now + 60.0 {
+                    events.push(json!({"type": "visit_cancelled", "visit": visit}));
+                    break 'cancel;
+                }
+            }
+        }
+    }
+    let mut urgent = day::new_visit(7);
+    urgent["id"] = json!("urgent1");
+    urgent["duration_min"] = json!(45);
+    urgent["time_windows"] = json!([["11:30", "14:00"]]);
+    events.push(json!({"type": "visit_added", "visit": urgent}));
+    out.push((
+        "overrun + cancel + urgent (11:00)",
+        json!({"now": "11:00", "events": events}),
+    ));
+    out
+}
+
+fn without_change_costs(input: &ProblemInput) -> Problem {
+    let mut fresh = input.clone();
+    for v in &mut fresh.visits {
+        v.planned_staff.clear();
+        v.planned_start = None;
+    }
+    validate(&fresh).expect("the new problem validates")
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; nothing to parse.
+    let replan_s = env_secs("REPLAN_SECONDS", 2.0);
+    let fresh_s = env_secs("FRESH_SECONDS", 10.0);
+    let sample: Value = serde_json::from_str(include_str!("../data/sample-day.json")).unwrap();
+    let days = [
+        ("sample day", sample),
+        ("generated 80", day::day(80, 10, 1)),
+        ("generated 150", day::day(150, 18, 2)),
+        ("generated 300", day::day(300, 36, 3)),
+    ];
+    println!("re-plan {replan_s} s, fresh solve {fresh_s} s, 1 thread each; travel in minutes");
+    println!();
+    println!("| day | scenario | naive: time, travel, moved, unassigned | re-plan: first answer, answer, travel, moved, unassigned | fresh: travel, moved | re-plan vs fresh travel | moved vs fresh |");
+    println!("|---|---|---|---|---|---|---|");
+    for (name, doc) in days {
+        let input: ProblemInput = serde_json::from_value(doc.clone()).unwrap();
+        let problem = parse_problem(&doc.to_string()).unwrap();
+        let old = solve(&problem, 5.0, None, None);
+        for (scenario, events) in scenarios(&old) {
+            let events = parse_events(&events.to_string()).expect("scenario events parse");
+            let absent = events
+                .events
+                .iter()
+                .find_map(|e| match e {
+                    replan::events::Event::StaffAbsent { staff, .. } => Some(staff.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            // Naive: warm start plus greedy insertion, no search.
+            let t = Instant::now();
+            let prepared = replan::prepare(&input, &old, &events).expect("scenario applies");
+            let warm = replan::warm_start(
+                &prepared,
+                TravelMatrix::computed(&prepared.validated).unwrap().into(),
+            );
+            let naive = solve(&prepared.validated, replan_s, Some(warm), Some(1));
+            let naive_s = t.elapsed().as_secs_f64();
+            // Re-plan as a user runs it.
+            let t = Instant::now();
+            let prepared = replan::prepare(&input, &old, &events).expect("scenario applies");
+            let warm = replan::warm_start(
+                &prepared,
+                TravelMatrix::computed(&prepared.validated).unwrap().into(),
+            );
+            let new = solve(&prepared.validated, replan_s, Some(warm), None);
+            let answer = replan::finish(&prepared, new);
+            let replan_t = t.elapsed().as_secs_f64();
+            let fresh_p = without_change_costs(&prepared.problem);
+            let fresh = solve(&fresh_p, fresh_s, None, None);
+            let p = &prepared.validated;
+            let travel = TravelMatrix::computed(p).unwrap();
+            for (what, problem, plan) in [
+                ("naive", p, &naive),
+                ("re-plan", p, &answer.plan),
+                ("fresh", &fresh_p, &fresh),
+            ] {
+                let found = check(problem, &travel, plan);
+                assert!(found.is_empty(), "{name}, {scenario}, {what}: {found:?}");
+            }
+            let (tn, tr, tf) = (
+                naive.summary.travel_min,
+                answer.plan.summary.travel_min,
+                fresh.summary.travel_min,
+            );
+            let (mn, mr, mf) = (
+                moved(&old, &naive, &absent),
+                moved(&old, &answer.plan, &absent),
+                moved(&old, &fresh, &absent),
+            );
+            println!(
+                "| {name} | {scenario} | {naive_s:.2} s, {tn:.0}, {mn}, {} | {naive_s:.2} s, {replan_t:.2} s, {tr:.0}, {mr}, {} | {tf:.0}, {mf} | {:+.1}% | {} |",
+                required_unassigned(p, &naive),
+                required_unassigned(p, &answer.plan),
+                100.0 * (tr - tf) / tf.max(1e-9),
+                if mf == 0 { format!("{mr} vs 0") } else { format!("{:.2}x", mr as f64 / mf as f64) },
+            );
+        }
+    }
+}
