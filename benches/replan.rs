@@ -178,7 +178,7 @@ fn main() {
     ];
     println!("re-plan {replan_s} s, fresh solve {fresh_s} s, 1 thread each; travel in minutes");
     println!();
-    println!("| day | scenario | naive: time, travel, moved, unassigned | re-plan: first answer, answer, travel, moved, unassigned | fresh: travel, moved | re-plan vs fresh travel | moved vs fresh |");
+    println!("| day | scenario | naive: time, travel, moved, unassigned | re-plan: first answer, answer, travel, moved, unassigned | fresh: travel, moved, unassigned | re-plan vs fresh travel | moved vs fresh |");
     println!("|---|---|---|---|---|---|---|");
     for (name, doc) in days {
         let input: ProblemInput = serde_json::from_value(doc.clone()).unwrap();
@@ -236,9 +236,10 @@ fn main() {
                 moved(&old, &fresh, &absent),
             );
             println!(
-                "| {name} | {scenario} | {naive_s:.2} s, {tn:.0}, {mn}, {} | {naive_s:.2} s, {replan_t:.2} s, {tr:.0}, {mr}, {} | {tf:.0}, {mf} | {:+.1}% | {} |",
+                "| {name} | {scenario} | {naive_s:.2} s, {tn:.0}, {mn}, {} | {naive_s:.2} s, {replan_t:.2} s, {tr:.0}, {mr}, {} | {tf:.0}, {mf}, {} | {:+.1}% | {} |",
                 required_unassigned(p, &naive),
                 required_unassigned(p, &answer.plan),
+                required_unassigned(&fresh_p, &fresh),
                 100.0 * (tr - tf) / tf.max(1e-9),
                 if mf == 0 { format!("{mr} vs 0") } else { format!("{:.2}x", mr as f64 / mf as f64) },
             );
