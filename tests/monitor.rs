@@ -814,7 +814,7 @@ mod http {
             "MonitorRequest",
             "MonitorReport",
             "VisitRow",
-            "Totals",
+            "MonitorTotals",
             "RefusedRow",
             "VisitLog",
             "LogColumns",
