@@ -810,3 +810,20 @@ fn the_openapi_document_describes_replans() {
         assert!(doc["components"]["schemas"][name].is_object(), "{name}");
     }
 }
+
+/// A case the property test found: history made after the break window closed (now 14:15)
+/// had left no room for the break, so the round could not be timed and a visit that had
+/// started was dropped. A break that had to start before now is history too.
+#[test]
+fn history_that_left_no_room_for_a_break_stays() {
+    let day = day::day(18, 3, 8668);
+    let plan = solve_day(&day);
+    let ev = random_events(&day, &plan, 8668, 855.0);
+    let input = parse_input(&day.to_string()).unwrap();
+    let prepared = replan::prepare(&input, &plan, &events(ev.clone())).unwrap();
+    let r = replan_day(&day, &plan, &ev).unwrap();
+    assert!(!prepared.history.is_empty());
+    for h in &prepared.history {
+        assert!(made(&r.plan, h).is_some(), "history {h} dropped for {ev}");
+    }
+}

@@ -241,6 +241,12 @@ pub(super) fn build(input: &ProblemInput, p: &Problem, old: &OldPlan, read: &Rea
             out.staff[s].max_visits = Some(n as i64);
         }
     }
+    // A break that had to start before now is history too: taken or not, it is not
+    // planned again (history may have left no room for it).
+    for st in &mut out.staff {
+        st.breaks
+            .retain(|b| b.latest.minutes().map_or(true, |l| l >= now));
+    }
     if let Some(b) = &mut out.baseline {
         for r in &mut b.routes {
             r.visits.retain(|id| !gone(id));
