@@ -6,6 +6,7 @@
 
 pub mod coherence;
 pub mod error;
+pub mod ids;
 pub mod input;
 pub mod plan;
 pub mod problem;
@@ -13,6 +14,7 @@ pub mod time;
 pub mod validate;
 
 pub use error::{FieldPath, InputError, InputErrorKind};
+pub use ids::Ids;
 pub use plan::*;
 pub use problem::*;
 pub use validate::{parse_input, parse_problem, validate};

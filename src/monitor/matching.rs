@@ -15,6 +15,7 @@
 
 use super::logs::{LogColumns, RefusedRow, VisitLog};
 use super::planned::Slot;
+use crate::model::Ids;
 use crate::model::{InputErrorKind, Problem};
 use std::collections::HashMap;
 
@@ -57,18 +58,7 @@ pub(crate) fn match_logs(
         record_of_slot: vec![None; slots.len()],
         refused: Vec::new(),
     };
-    let staff_ids: HashMap<&str, usize> = problem
-        .staff
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.as_str(), i))
-        .collect();
-    let visit_ids: HashMap<&str, usize> = problem
-        .visits
-        .iter()
-        .enumerate()
-        .map(|(i, v)| (v.id.as_str(), i))
-        .collect();
+    let ids = Ids::of(problem);
     let mut slot_of: HashMap<(usize, usize), usize> = HashMap::new();
     for (i, s) in slots.iter().enumerate() {
         slot_of.insert((s.visit, s.staff), i);
@@ -104,7 +94,7 @@ pub(crate) fn match_logs(
     };
     // Rule 1.
     for (r, log) in records.iter().enumerate() {
-        let Some(&s) = staff_ids.get(log.staff.as_str()) else {
+        let Some(s) = ids.staff(&log.staff) else {
             refuse(
                 &mut m,
                 r,
@@ -150,7 +140,7 @@ pub(crate) fn match_logs(
     let live = |m: &Matching, r: usize| m.fate[r] != Fate::Refused;
     // Rule 2.
     for (r, log) in records.iter().enumerate() {
-        let Some(&v) = log.visit.as_deref().and_then(|v| visit_ids.get(v)) else {
+        let Some(v) = log.visit.as_deref().and_then(|v| ids.visit(v)) else {
             continue;
         };
         if !live(&m, r) {

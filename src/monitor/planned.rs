@@ -2,8 +2,8 @@
 //! per visit and staff member, so a double-handed visit has two) with the plan's own
 //! times, and the plan's office time. Errors name the plan field at fault.
 
+use crate::model::Ids;
 use crate::model::{FieldPath, InputError, InputErrorKind, Plan, Problem, Step};
-use std::collections::HashMap;
 
 /// A visit as planned for one staff member.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -43,18 +43,7 @@ pub(crate) struct PlannedDay {
 
 /// The slots of the plan and each staff member's day (by staff index).
 pub(crate) fn read_plan(problem: &Problem, plan: &Plan) -> Result<(Vec<Slot>, Vec<PlannedDay>), InputError> {
-    let staff_ids: HashMap<&str, usize> = problem
-        .staff
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.as_str(), i))
-        .collect();
-    let visit_ids: HashMap<&str, usize> = problem
-        .visits
-        .iter()
-        .enumerate()
-        .map(|(i, v)| (v.id.as_str(), i))
-        .collect();
+    let ids = Ids::of(problem);
     let mut slots = Vec::new();
     let mut days: Vec<PlannedDay> = problem
         .staff
@@ -65,26 +54,10 @@ pub(crate) fn read_plan(problem: &Problem, plan: &Plan) -> Result<(Vec<Slot>, Ve
             ..Default::default()
         })
         .collect();
+    let staff_of = ids.route_staff(plan)?;
     let routes = FieldPath::root().field("routes");
-    for (ri, route) in plan.routes.iter().enumerate() {
+    for (ri, (route, &s)) in plan.routes.iter().zip(&staff_of).enumerate() {
         let path = routes.index(ri);
-        let &s = staff_ids.get(route.staff.as_str()).ok_or_else(|| {
-            InputError::of(
-                InputErrorKind::UnknownReference,
-                path.field("staff"),
-                format!(
-                    "staff '{}' is not in the problem (plans must use the problem's staff ids)",
-                    route.staff
-                ),
-            )
-        })?;
-        if days[s].on_duty {
-            return Err(InputError::of(
-                InputErrorKind::Duplicate,
-                path.field("staff"),
-                format!("staff '{}' has more than one route", route.staff),
-            ));
-        }
         let day = &mut days[s];
         day.on_duty = true;
         let mut prev_end = None;
@@ -112,7 +85,7 @@ pub(crate) fn read_plan(problem: &Problem, plan: &Plan) -> Result<(Vec<Slot>, Ve
                     ..
                 } => {
                     let at = path.field("steps").index(k).field("visit");
-                    let &v = visit_ids.get(visit.as_str()).ok_or_else(|| {
+                    let v = ids.visit(visit).ok_or_else(|| {
                         InputError::of(
                             InputErrorKind::UnknownReference,
                             at.clone(),

@@ -8,10 +8,11 @@ use super::assumptions::{Assumptions, KM_PER_MILE};
 use super::day::{day_view, DayView, TimedVisit};
 use super::figures::Figures;
 use crate::check::TIME_TOL;
+use crate::model::Ids;
 use crate::model::{FieldPath, InputError, InputErrorKind, Plan, Problem, Step, Visit};
 use crate::solve::booked::late_by;
 use crate::travel::TravelMatrix;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 /// One staff member's day in one plan.
 #[derive(Debug, Clone, Default)]
@@ -56,41 +57,14 @@ impl Analysis {
         plan: &Plan,
         a: &Assumptions,
     ) -> Result<Self, InputError> {
-        let staff_ids: HashMap<&str, usize> = problem
-            .staff
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.as_str(), i))
-            .collect();
-        let visit_ids: HashMap<&str, usize> = problem
-            .visits
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (v.id.as_str(), i))
-            .collect();
+        let ids = Ids::of(problem);
         let mut days: Vec<Option<StaffDay>> = vec![None; problem.staff.len()];
         let mut served_by: Vec<Vec<usize>> = vec![Vec::new(); problem.visits.len()];
         let mut late: Vec<(f64, bool)> = vec![(0.0, false); problem.visits.len()];
+        let staff_of = ids.route_staff(plan)?;
         let routes = FieldPath::root().field("routes");
-        for (ri, route) in plan.routes.iter().enumerate() {
+        for (ri, (route, &s)) in plan.routes.iter().zip(&staff_of).enumerate() {
             let path = routes.index(ri);
-            let &s = staff_ids.get(route.staff.as_str()).ok_or_else(|| {
-                InputError::of(
-                    InputErrorKind::UnknownReference,
-                    path.field("staff"),
-                    format!(
-                        "staff '{}' is not in the problem (plans must use the problem's staff ids)",
-                        route.staff
-                    ),
-                )
-            })?;
-            if days[s].is_some() {
-                return Err(InputError::of(
-                    InputErrorKind::Duplicate,
-                    path.field("staff"),
-                    format!("staff '{}' has more than one route", route.staff),
-                ));
-            }
             let st = &problem.staff[s];
             let mut depart = st.shift_start;
             let mut ret = None;
@@ -107,7 +81,7 @@ impl Analysis {
                         start,
                         ..
                     } => {
-                        let &v = visit_ids.get(visit.as_str()).ok_or_else(|| {
+                        let v = ids.visit(visit).ok_or_else(|| {
                             InputError::of(
                                 InputErrorKind::UnknownReference,
                                 path.field("steps").index(k).field("visit"),
