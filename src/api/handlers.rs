@@ -78,7 +78,7 @@ pub async fn plans(
     let visits = problem.visits.len();
     let result = blocking(move || {
         let _held = (permit, running);
-        solve_blocking(&problem, config, cancel, None)
+        solve_blocking(&problem, config, cancel, None, None)
     })
     .await?;
     match result {

@@ -278,10 +278,10 @@ async fn run_job(state: AppState, id: String, problem: Problem, resume_from: Opt
         progress,
         store: state.0.store.clone(),
         id: id.clone(),
-        resume_from,
     };
     let result =
-        tokio::task::spawn_blocking(move || solve_blocking(&problem, config, flag, Some(hooks))).await;
+        tokio::task::spawn_blocking(move || solve_blocking(&problem, config, flag, resume_from, Some(hooks)))
+            .await;
     let outcome = match result {
         Ok(Ok(solved)) => {
             let secs = solved.elapsed.as_secs_f64();

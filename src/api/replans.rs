@@ -8,14 +8,12 @@ use super::error::{ApiError, ErrorBody, Json, Query};
 use super::intake::{validated, ProblemDoc};
 use super::jobs::CancelOnDrop;
 use super::offload::{blocking, db};
-use super::solve::{solve_config, stop_name, SolveFailure};
+use super::solve::{solve_blocking, solve_config, stop_name};
 use super::store::JobStatus;
 use super::AppState;
-use crate::check::check;
 use crate::model::input::ProblemInput;
-use crate::model::{Plan, Problem};
+use crate::model::Plan;
 use crate::replan::{self, Events, Prepared, Replanned};
-use crate::solve::{Solved, Solver};
 use crate::travel::TravelMatrix;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -83,29 +81,6 @@ fn prepare(state: &AppState, req: &ReplanRequest) -> Result<(Prepared, Plan)> {
     Ok((prepared, warm))
 }
 
-/// Solves P' from the warm start and checks the plan. Blocking.
-fn solve(
-    problem: &Problem,
-    warm: Plan,
-    config: crate::solve::SolveConfig,
-    cancel: Arc<AtomicBool>,
-) -> std::result::Result<Solved, SolveFailure> {
-    let travel = Arc::new(TravelMatrix::computed(problem).map_err(SolveFailure::Travel)?);
-    let solved = Solver::new(problem, travel.clone())
-        .config(config)
-        .cancel_flag(cancel)
-        .start_from(warm)
-        .run();
-    let violations = check(problem, &travel, &solved.plan);
-    if let Some(v) = violations.first() {
-        return Err(SolveFailure::Checker {
-            violations: violations.len(),
-            first: v.rule,
-        });
-    }
-    Ok(solved)
-}
-
 /// Re-plans the day: history kept, few changes, and what changed for whom.
 #[utoipa::path(post, path = "/v1/replans", tag = "plans",
     params(("async" = Option<bool>, Query, description = "true: queue a job (202) instead of waiting for the plan")),
@@ -162,7 +137,7 @@ pub async fn replans(
     let visits = prepared.validated.visits.len();
     let result = blocking(move || {
         let _held = (permit, running);
-        solve(&prepared.validated, warm, config, cancel).map(|solved| {
+        solve_blocking(&prepared.validated, config, cancel, Some(warm), None).map(|solved| {
             (
                 solved.stop,
                 solved.elapsed,

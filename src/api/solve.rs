@@ -63,15 +63,15 @@ pub struct JobHooks {
     pub store: Arc<Store>,
     /// The job.
     pub id: String,
-    /// The best plan it had stored before a restart, to resume from.
-    pub resume_from: Option<Plan>,
 }
 
 /// Runs a solve to its end and checks the plan. Blocking: call on `spawn_blocking`.
+/// `start`: a plan to start from (a resumed job's best plan so far, a re-plan's warm start).
 pub fn solve_blocking(
     problem: &Problem,
     config: SolveConfig,
     cancel: Arc<AtomicBool>,
+    start: Option<Plan>,
     job: Option<JobHooks>,
 ) -> Result<Solved, SolveFailure> {
     // One matrix per request, shared by the solver and the checker.
@@ -79,16 +79,15 @@ pub fn solve_blocking(
     let mut solver = Solver::new(problem, travel.clone())
         .config(config)
         .cancel_flag(cancel);
+    if let Some(plan) = start {
+        solver = solver.start_from(plan);
+    }
     if let Some(JobHooks {
         progress: p,
         store,
         id,
-        resume_from,
     }) = job
     {
-        if let Some(plan) = resume_from {
-            solver = solver.start_from(plan);
-        }
         let last = Mutex::new(None::<Instant>);
         solver = solver.on_checkpoint(move |plan| {
             // At most once a second: each write is the whole plan.
