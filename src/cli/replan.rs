@@ -4,7 +4,7 @@ use super::{bad, load_plan, read, travel_of};
 use anyhow::{Context, Result};
 use carerounds::check::check;
 use carerounds::model::parse_input;
-use carerounds::model::time::format_short;
+use carerounds::model::time::format_minute;
 use carerounds::replan::changes::{AddedBecause, Changes, RemovedBecause};
 use carerounds::replan::{self, Document};
 use carerounds::solve::config::{Caps, Overrides, SolveConfig};
@@ -104,7 +104,7 @@ pub fn run(args: ReplanArgs) -> Result<ExitCode> {
 }
 
 fn hm(c: carerounds::model::time::Clock) -> String {
-    format_short((c.0).round())
+    format_minute(c.0)
 }
 
 /// The change list for people: per staff member, one line per change.

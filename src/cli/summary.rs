@@ -8,11 +8,7 @@ use carerounds::model::{Plan, Problem, Step};
 use carerounds::solve::{Solved, StopReason};
 use std::fmt::Write;
 
-/// `HH:MM`, rounded to the nearest minute.
-pub fn hhmm(minutes: f64) -> String {
-    let m = minutes.round().max(0.0) as u64;
-    format!("{:02}:{:02}", m / 60, m % 60)
-}
+use carerounds::model::time::format_minute as hhmm;
 
 /// One staff member's line.
 struct Line {

@@ -82,6 +82,12 @@ pub fn format_short(minutes: f64) -> String {
     }
 }
 
+/// Formats minutes as `"HH:MM"` rounded to the nearest minute: times for people to read
+/// (summaries, change lists), where seconds are noise.
+pub fn format_minute(minutes: f64) -> String {
+    format_short(minutes.round())
+}
+
 /// A time in a plan: serialised as `"HH:MM:SS"`, read from any accepted clock form.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
 pub struct Clock(pub f64);
