@@ -196,20 +196,16 @@ fn main() {
                 .unwrap_or_default();
             // Naive: warm start plus greedy insertion, no search.
             let t = Instant::now();
-            let prepared = replan::prepare(&input, &old, &events).expect("scenario applies");
-            let warm = replan::warm_start(
-                &prepared,
-                TravelMatrix::computed(&prepared.validated).unwrap().into(),
-            );
+            let mut prepared = replan::prepare(&input, &old, &events).expect("scenario applies");
+            let travel = TravelMatrix::computed(&prepared.validated).unwrap().into();
+            let warm = replan::warm_start(&mut prepared, travel);
             let naive = solve(&prepared.validated, replan_s, Some(warm), Some(1));
             let naive_s = t.elapsed().as_secs_f64();
             // Re-plan as a user runs it.
             let t = Instant::now();
-            let prepared = replan::prepare(&input, &old, &events).expect("scenario applies");
-            let warm = replan::warm_start(
-                &prepared,
-                TravelMatrix::computed(&prepared.validated).unwrap().into(),
-            );
+            let mut prepared = replan::prepare(&input, &old, &events).expect("scenario applies");
+            let travel = TravelMatrix::computed(&prepared.validated).unwrap().into();
+            let warm = replan::warm_start(&mut prepared, travel);
             let new = solve(&prepared.validated, replan_s, Some(warm), None);
             let answer = replan::finish(&prepared, new);
             let replan_t = t.elapsed().as_secs_f64();

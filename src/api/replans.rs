@@ -63,7 +63,7 @@ pub struct ReplanJobCreated {
 /// `events` before its path. Blocking.
 fn prepare(state: &AppState, req: &ReplanRequest) -> Result<(Prepared, Plan)> {
     validated(state, &req.problem, "problem")?;
-    let prepared = replan::prepare(&req.problem, &req.plan, &req.events)
+    let mut prepared = replan::prepare(&req.problem, &req.plan, &req.events)
         .map_err(|e| ApiError::input(e.document.name(), &e.error))?;
     let max = state.config().max_visits;
     if prepared.problem.visits.len() > max {
@@ -77,7 +77,7 @@ fn prepare(state: &AppState, req: &ReplanRequest) -> Result<(Prepared, Plan)> {
     }
     let travel = TravelMatrix::computed(&prepared.validated)
         .map_err(|e| ApiError::input("problem", &e.to_input_error()))?;
-    let warm = replan::warm_start(&prepared, Arc::new(travel));
+    let warm = replan::warm_start(&mut prepared, Arc::new(travel));
     Ok((prepared, warm))
 }
 

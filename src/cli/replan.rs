@@ -50,7 +50,7 @@ pub fn run(args: ReplanArgs) -> Result<ExitCode> {
     let input = parse_input(&read(&args.problem)?).map_err(|e| bad(&args.problem, e))?;
     let plan = load_plan(&args.plan)?;
     let events = replan::parse_events(&read(&args.events)?).map_err(|e| bad(&args.events, e))?;
-    let prepared = replan::prepare(&input, &plan, &events).map_err(|e| {
+    let mut prepared = replan::prepare(&input, &plan, &events).map_err(|e| {
         let file = match e.document {
             Document::Problem => &args.problem,
             Document::Plan => &args.plan,
@@ -68,9 +68,10 @@ pub fn run(args: ReplanArgs) -> Result<ExitCode> {
     let config = SolveConfig::new(&prepared.validated.options, overrides, Caps::machine())
         .map_err(|e| anyhow::anyhow!("--seconds: {e}"))?;
     let travel = travel_of(&args.problem, &prepared.validated)?;
+    let warm = replan::warm_start(&mut prepared, travel.clone());
     let solved = Solver::new(&prepared.validated, travel.clone())
         .config(config)
-        .start_from(replan::warm_start(&prepared, travel.clone()))
+        .start_from(warm)
         .run();
     let violations = check(&prepared.validated, &travel, &solved.plan);
     anyhow::ensure!(
@@ -154,6 +155,9 @@ pub fn change_text(c: &Changes) -> String {
     }
     for u in &c.unassigned {
         let _ = writeln!(s, "unassigned: {}: {}", u.visit, u.reason);
+    }
+    for e in &c.eased {
+        let _ = writeln!(s, "eased for {}: {}", e.staff, e.reason);
     }
     s
 }

@@ -22,6 +22,19 @@ pub struct Missed {
     pub reason: String,
 }
 
+/// A rule of P' eased for one staff member so that what has happened can stay.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Eased {
+    /// Staff id.
+    pub staff: String,
+    /// The field of the staff member in P' that changed: `max_overtime_min`, `admin_min`
+    /// or `breaks`.
+    pub rule: String,
+    /// What it means for them, in words.
+    pub reason: String,
+}
+
 /// The change list of a re-plan.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -38,6 +51,10 @@ pub struct Changes {
     pub added: Vec<String>,
     /// The new plan's unassigned visits, with their reasons.
     pub unassigned: Vec<Unassigned>,
+    /// Rules of P' eased for staff whose visits in progress need it (a visit running past
+    /// the shift end gives overtime), so history stays as it happened.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub eased: Vec<Eased>,
     /// Counts.
     pub totals: Totals,
 }
@@ -163,6 +180,8 @@ pub struct Decided<'a> {
     pub missed: &'a [Missed],
     /// Added visit ids.
     pub added: &'a [String],
+    /// Rules eased for history.
+    pub eased: &'a [Eased],
 }
 
 /// The change list from `old` to `new`.
@@ -260,6 +279,7 @@ pub fn compare(old: &Plan, new: &Plan, decided: &Decided) -> Changes {
         missed: decided.missed.to_vec(),
         added: decided.added.to_vec(),
         unassigned: new.unassigned.clone(),
+        eased: decided.eased.to_vec(),
         totals,
     }
 }

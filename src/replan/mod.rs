@@ -13,9 +13,9 @@
 //! # use carerounds::solve::Solver;
 //! # use carerounds::travel::sources;
 //! # fn f(problem: &ProblemInput, plan: &Plan, events: &Events) -> Result<(), replan::ReplanError> {
-//! let prepared = replan::prepare(problem, plan, events)?;
+//! let mut prepared = replan::prepare(problem, plan, events)?;
 //! let travel = std::sync::Arc::new(sources::build(&prepared.validated).expect("travel"));
-//! let warm = replan::warm_start(&prepared, travel.clone());
+//! let warm = replan::warm_start(&mut prepared, travel.clone());
 //! let solved = Solver::new(&prepared.validated, travel).start_from(warm).run();
 //! let answer = replan::finish(&prepared, solved.plan);
 //! println!("{} visits moved", answer.changes.totals.moved);
@@ -28,10 +28,11 @@ pub mod events;
 mod history;
 mod old_plan;
 mod read;
+mod room;
 mod warm;
 mod windows;
 
-pub use changes::{Changes, Missed};
+pub use changes::{Changes, Eased, Missed};
 pub use events::{parse_events, Event, Events, PinStaff, Weights};
 pub use warm::warm_start;
 
@@ -102,6 +103,8 @@ pub struct Prepared {
     pub added: Vec<String>,
     /// Staff absent (at any time of the day).
     pub absent: Vec<String>,
+    /// Rules of P' eased so that history can stay (set by [`warm_start`]).
+    pub eased: Vec<Eased>,
 }
 
 /// A re-plan's answer: `{"plan", "problem", "changes"}`.
@@ -165,6 +168,7 @@ pub fn prepare(problem: &ProblemInput, plan: &Plan, events: &Events) -> Result<P
             .collect(),
         problem: built.input,
         validated,
+        eased: Vec::new(),
         warm,
         old: plan.clone(),
     })
@@ -209,6 +213,7 @@ pub fn finish(prepared: &Prepared, mut plan: Plan) -> Replanned {
         cancelled: &prepared.cancelled,
         missed: &prepared.missed,
         added: &prepared.added,
+        eased: &prepared.eased,
     };
     let changes = changes::compare(&prepared.old, &plan, &decided);
     Replanned {

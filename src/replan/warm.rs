@@ -13,7 +13,11 @@ use crate::travel::TravelMatrix;
 use std::sync::Arc;
 
 /// The warm start for `prepared` on P''s travel (built by the shell, as for the solve).
-pub fn warm_start(prepared: &Prepared, travel: Arc<TravelMatrix>) -> Plan {
+/// First P' gives history the room it needs ([`super::room`]: it may ease a staff
+/// member's overtime, office floor or breaks, listed in `prepared.eased`), so solve
+/// `prepared.validated` as it is after this call.
+pub fn warm_start(prepared: &mut Prepared, travel: Arc<TravelMatrix>) -> Plan {
+    prepared.eased = super::room::make_room(prepared, &travel);
     let p = &prepared.validated;
     let Some(rounds) = rounds_of(p, &prepared.warm) else {
         return prepared.warm.clone();
