@@ -13,6 +13,7 @@
 //! among staff who were not absent. Prints one Markdown table for BENCHMARKS.md.
 //!
 //! `cargo bench --bench replan` (one thread per solve; run it on an idle machine).
+//! `REPLAN_MOVED` and `REPLAN_RETIMED` set the few-changes weights of the events.
 
 #[path = "common/day.rs"]
 mod day;
@@ -156,6 +157,23 @@ fn scenarios(plan: &Plan) -> Vec<(&'static str, Value)> {
     out
 }
 
+/// The few-changes weights from `REPLAN_MOVED` and `REPLAN_RETIMED`, when given (the
+/// defaults otherwise): to see what the weights cost in travel.
+fn weights() -> Option<Value> {
+    let get = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<f64>().ok());
+    let (moved, retimed) = (get("REPLAN_MOVED"), get("REPLAN_RETIMED"));
+    (moved.is_some() || retimed.is_some()).then(|| {
+        let mut w = json!({});
+        if let Some(m) = moved {
+            w["moved_visit"] = json!(m);
+        }
+        if let Some(r) = retimed {
+            w["retimed_min"] = json!(r);
+        }
+        w
+    })
+}
+
 fn without_change_costs(input: &ProblemInput) -> Problem {
     let mut fresh = input.clone();
     for v in &mut fresh.visits {
@@ -176,7 +194,10 @@ fn main() {
         ("generated 150", day::day(150, 18, 2)),
         ("generated 300", day::day(300, 36, 3)),
     ];
-    println!("re-plan {replan_s} s, fresh solve {fresh_s} s, 1 thread each; travel in minutes");
+    println!(
+        "re-plan {replan_s} s, fresh solve {fresh_s} s, 1 thread each; travel in minutes; weights {}",
+        weights().map_or("default".to_string(), |w| w.to_string())
+    );
     println!();
     println!("| day | scenario | naive: time, travel, moved, unassigned | re-plan: first answer, answer, travel, moved, unassigned | fresh: travel, moved, unassigned | re-plan vs fresh travel | moved vs fresh |");
     println!("|---|---|---|---|---|---|---|");
@@ -184,7 +205,10 @@ fn main() {
         let input: ProblemInput = serde_json::from_value(doc.clone()).unwrap();
         let problem = parse_problem(&doc.to_string()).unwrap();
         let old = solve(&problem, 5.0, None, None);
-        for (scenario, events) in scenarios(&old) {
+        for (scenario, mut events) in scenarios(&old) {
+            if let Some(w) = weights() {
+                events["weights"] = w;
+            }
             let events = parse_events(&events.to_string()).expect("scenario events parse");
             let absent = events
                 .events

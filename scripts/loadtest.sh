@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 export LOAD_SECONDS="${LOAD_SECONDS:-60}"
 export LOAD_CONCURRENCY="${LOAD_CONCURRENCY:-16}"
 # Build first, so that the time limit is the test's alone.
-cargo test --release --test api_socket --no-run
+cargo test --release --test suite --no-run
 timeout $((LOAD_SECONDS + 300)) \
-  cargo test --release --test api_socket -- --ignored load_test --nocapture 2>&1 \
+  cargo test --release --test suite api_socket::load_test -- --ignored --nocapture 2>&1 \
   | grep -E '^LOAD|test result|panicked|^assertion|^  left|^ right'

@@ -7,7 +7,7 @@
 //! lateness) get their schemas here, and passes finish the derive's output: tagged enums as
 //! discriminated unions, the travel modes the API refuses, time windows as pairs, and
 //! examples that validate.
-//! tests/openapi.rs checks the schemas against serde.
+//! tests/suite/openapi.rs checks the schemas against serde.
 
 use super::error::{ErrorBody, ErrorDetail};
 use super::handlers::{CheckRequest, CheckResponse, Health, SlotsRequest};
@@ -264,7 +264,7 @@ fn example_problem() -> Value {
     })
 }
 
-/// The plan carerounds gives for [`example_problem`] (tests/openapi.rs checks it).
+/// The plan carerounds gives for [`example_problem`] (tests/suite/openapi.rs checks it).
 fn example_plan() -> Value {
     json!({
         "routes": [{

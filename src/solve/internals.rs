@@ -1,4 +1,4 @@
-//! The solver's internals that the property tests (`tests/incremental.rs`) and the
+//! The solver's internals that the property tests (`tests/suite/incremental.rs`) and the
 //! criterion benches (`benches/solve.rs`) drive one step at a time: building the instance,
 //! pricing and committing an insertion, construction, local search, and one
 //! ruin-and-recreate step of the search.

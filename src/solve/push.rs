@@ -14,7 +14,7 @@
 //! offered), since a delay there can move a break.
 //!
 //! The result is the same as re-timing the whole round with [`simulate`] and comparing
-//! costs (tests/incremental.rs checks that on random rounds).
+//! costs (tests/suite/incremental.rs checks that on random rounds).
 //!
 //! [`simulate`]: super::schedule::simulate
 

@@ -1,8 +1,7 @@
 //! Booking slots: every option is feasible when booked (the independent checker says so),
 //! options are ranked, and bad queries name the field.
 
-#[path = "../benches/common/day.rs"]
-mod day;
+use crate::day;
 
 use carerounds::check::check;
 use carerounds::model::input::{ProblemInput, VisitInput};

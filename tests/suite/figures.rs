@@ -2,7 +2,7 @@
 //! the committed plan `data/sample-day-plan.json` (made by `scripts/sample_plan.sh`), so
 //! they cannot drift from what `carerounds report` says. Each quoted block sits between
 //! `<!-- figures:NAME -->` and `<!-- /figures:NAME -->`; `UPDATE_FIGURES=1 cargo test
-//! --release --test figures` rewrites them.
+//! --release --test suite figures::` rewrites them.
 
 use carerounds::check::check;
 use carerounds::model::{parse_problem, Plan};
@@ -267,7 +267,7 @@ fn readme_and_report_docs_quote_the_tool() {
     block("docs/REPORT.md", "sample-day", &f.report_table(), &mut failures);
     assert!(
         failures.is_empty(),
-        "figures drifted; run `UPDATE_FIGURES=1 cargo test --release --test figures`\n{}",
+        "figures drifted; run `UPDATE_FIGURES=1 cargo test --release --test suite figures::`\n{}",
         failures.join("\n")
     );
 }

@@ -3,8 +3,7 @@
 //! stopped when their request times out or its client goes away, long URIs, the log
 //! file's contents, and a bounded load test (`--ignored`, see scripts/loadtest.sh).
 
-#[path = "../benches/common/day.rs"]
-mod day;
+use crate::day;
 
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -368,7 +367,7 @@ fn requests_hyper_refuses_still_get_json_errors() {
     );
 }
 
-const PRIVATE: &str = include_str!("common/private_problem.json");
+const PRIVATE: &str = include_str!("../common/private_problem.json");
 
 #[test]
 fn the_log_file_has_teams_but_no_client_data_and_no_colour() {

@@ -2,8 +2,7 @@
 //! answer is known, every bad event refused with its field (library, CLI, HTTP), and a
 //! property test on generated days with random events.
 
-#[path = "../benches/common/day.rs"]
-mod day;
+use crate::day;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};

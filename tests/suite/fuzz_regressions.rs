@@ -45,7 +45,7 @@ fn problem() {
 
 #[test]
 fn plan_check() {
-    let fixed = parse_problem(include_str!("common/check_problem.json")).unwrap();
+    let fixed = parse_problem(include_str!("../common/check_problem.json")).unwrap();
     for (_, bytes) in inputs("plan_check") {
         let (problem, plan) = match bytes.iter().position(|&b| b == 0) {
             None => (Some(fixed.clone()), &bytes[..]),

@@ -12,8 +12,8 @@ use carerounds::model::input::{AfterInput, BreakInput, LatenessInput, LocationRe
 use carerounds::model::time::{parse_clock, Clock, RawClock};
 use carerounds::model::{parse_input, parse_problem, validate, Plan, Problem, RoutePlan, Step, Unassigned};
 
-const PROBLEM: &str = include_str!("common/check_problem.json");
-const PLAN: &str = include_str!("common/check_plan.json");
+const PROBLEM: &str = include_str!("../common/check_problem.json");
+const PLAN: &str = include_str!("../common/check_plan.json");
 
 fn problem() -> Problem {
     parse_problem(PROBLEM).unwrap()

@@ -5,7 +5,7 @@
 //! scripts/osrm/setup.sh && bash scripts/osrm/start.sh` (CI does this). Without one, each
 //! test prints why and passes without checking anything.
 //!
-//! `cargo test --release --test osrm -- --ignored --nocapture` prints the matrix timings of
+//! `cargo test --release --test suite osrm::bench -- --ignored --nocapture` prints the matrix timings of
 //! BENCHMARKS.md (own graph vs OSRM MLD at `$OSRM_URL` and CH at `$OSRM_CH_URL`, default
 //! http://127.0.0.1:5001: `bash scripts/osrm/start.sh CH 5001`).
 //!

@@ -789,7 +789,7 @@ fn schema_and_serde_agree_on_edits() {
     assert!(n > 300, "{n} edits compared");
 }
 
-/// `OPENAPI_DUMP=path cargo test --test openapi dump` writes the document, for reading.
+/// `OPENAPI_DUMP=path cargo test --test suite openapi::dump` writes the document, for reading.
 #[test]
 fn dump() {
     if let Ok(path) = std::env::var("OPENAPI_DUMP") {

@@ -2,7 +2,7 @@
 //! sample day, all 56 Solomon instances, 10 Gehring-Homberger 200 and 10 Mankowska
 //! instances. A change that is meant to leave the search alone (a restructuring) must
 //! leave every fingerprint as it is; a change that alters plans on purpose says so in its
-//! commit and re-records them with `UPDATE_RECORDED=1 cargo test --release --test recorded`.
+//! commit and re-records them with `UPDATE_RECORDED=1 cargo test --release --test suite recorded::`.
 //!
 //! Each line of `tests/data/recorded-plans.tsv` is `instance  objective  sha256(plan JSON)`.
 

@@ -442,7 +442,7 @@ fn solve_and_check_on_roads_from_the_cli() {
 /// The sample day's plan as it would be driven: rounds made on straight lines re-timed on
 /// the road network, against rounds made on the road network (BENCHMARKS.md).
 #[test]
-#[ignore = "benchmark: cargo test --release --test road -- --ignored --nocapture"]
+#[ignore = "benchmark: cargo test --release --test suite road::bench -- --ignored --nocapture"]
 fn bench_plan_effect_of_road_travel() {
     use carerounds::model::{Plan, Step};
     use carerounds::report::baseline_plan;

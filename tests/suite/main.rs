@@ -1,0 +1,28 @@
+//! The integration tests, as one binary: one link instead of one per file (the release
+//! profile links with thin LTO, so twenty binaries cost CI minutes). Each module is one
+//! area; run one with `cargo test --release --test suite replan::`.
+//! `tests/api.rs` stays its own binary: it installs a process-wide log subscriber.
+
+#[path = "../../benches/common/day.rs"]
+mod day;
+
+mod api_socket;
+mod check;
+mod cli;
+mod figures;
+mod fuzz_regressions;
+mod history;
+mod homecare;
+mod incremental;
+mod mankowska;
+mod monitor;
+mod openapi;
+mod osrm;
+mod pin;
+mod recorded;
+mod replan;
+mod report;
+mod road;
+mod slots;
+mod solve;
+mod validate;
