@@ -201,6 +201,7 @@ fn main() {
     println!();
     println!("| day | scenario | naive: time, travel, moved, unassigned | re-plan: first answer, answer, travel, moved, unassigned | fresh: travel, moved, unassigned | re-plan vs fresh travel | moved vs fresh |");
     println!("|---|---|---|---|---|---|---|");
+    let (mut cases, mut near, mut few, mut both) = (0, 0, 0, 0);
     for (name, doc) in days {
         let input: ProblemInput = serde_json::from_value(doc.clone()).unwrap();
         let problem = parse_problem(&doc.to_string()).unwrap();
@@ -255,6 +256,13 @@ fn main() {
                 moved(&old, &answer.plan, &absent),
                 moved(&old, &fresh, &absent),
             );
+            // Targets: travel within 3% of the fresh solve, and at most a third of its moves.
+            let travel_ok = tr <= 1.03 * tf + 1e-9;
+            let moves_ok = 3 * mr <= mf;
+            cases += 1;
+            near += usize::from(travel_ok);
+            few += usize::from(moves_ok);
+            both += usize::from(travel_ok && moves_ok);
             println!(
                 "| {name} | {scenario} | {naive_s:.2} s, {tn:.0}, {mn}, {} | {naive_s:.2} s, {replan_t:.2} s, {tr:.0}, {mr}, {} | {tf:.0}, {mf}, {} | {:+.1}% | {} |",
                 required_unassigned(p, &naive),
@@ -265,4 +273,8 @@ fn main() {
             );
         }
     }
+    println!();
+    println!(
+        "travel within 3% of the fresh solve: {near}/{cases}; moved at most a third of its visits: {few}/{cases}; both: {both}/{cases}"
+    );
 }

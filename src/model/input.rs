@@ -2,7 +2,7 @@
 //!
 //! Every struct rejects unknown fields so that a typo is an error, not a silent default.
 //! Values are kept raw (clock times as text or numbers, ids as strings) so that
-//! [`crate::model::validate`] can report problems with the path of the field.
+//! [`crate::model::validate()`] can report problems with the path of the field.
 
 use super::problem::TravelMode;
 use super::time::RawClock;
