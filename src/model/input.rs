@@ -348,11 +348,11 @@ pub struct ObjectiveInput {
     /// Per minute past a shift end (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overtime: Option<f64>,
-    /// Extension: per visit made by someone not in its `planned_staff` (default 30), so a
+    /// Extension: per visit made by someone not in its `planned_staff` (default 10), so a
     /// re-plan moves a visit to other staff only for a real saving.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moved_visit: Option<f64>,
-    /// Extension: per minute a visit starts away from its `planned_start` (default 0.2).
+    /// Extension: per minute a visit starts away from its `planned_start` (default 0.05).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retimed_min: Option<f64>,
 }

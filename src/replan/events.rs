@@ -105,12 +105,12 @@ impl PinStaff {
 #[serde(deny_unknown_fields)]
 #[schema(as = ReplanWeights)]
 pub struct Weights {
-    /// Cost of each visit made by someone other than the old plan's staff (default 30,
+    /// Cost of each visit made by someone other than the old plan's staff (default 10,
     /// or the problem's `objective.moved_visit`): higher = fewer changes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moved_visit: Option<f64>,
     /// Cost of each minute a visit still to come starts away from its old start (default
-    /// 0.2, or the problem's `objective.retimed_min`).
+    /// 0.05, or the problem's `objective.retimed_min`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retimed_min: Option<f64>,
 }
