@@ -54,7 +54,14 @@ pub fn durations_of(value: serde_json::Value) -> Result<Durations, ApiError> {
 
 /// The body from its bytes.
 pub fn parse(bytes: &[u8]) -> Result<PlanBody, ApiError> {
-    let probe: Probe = parse_json(bytes)?;
+    let Ok(probe) = parse_json::<Probe>(bytes) else {
+        // Not a JSON object (or not JSON): the problem's own reading says why, in the
+        // words it always used.
+        return Ok(PlanBody {
+            problem: parse_json(bytes)?,
+            durations: None,
+        });
+    };
     let Some(value) = probe.durations else {
         return Ok(PlanBody {
             problem: parse_json(bytes)?,
