@@ -350,6 +350,63 @@ fn cli_learns_solves_with_the_learned_lengths_and_the_plan_checks() {
         "{}",
         String::from_utf8_lossy(&check.stdout)
     );
+    // replan and slots take the same file.
+    std::fs::write(
+        p("events.json"),
+        json!({"now": "08:00", "events": [{"type": "visit_cancelled", "visit": "v5"}]}).to_string(),
+    )
+    .unwrap();
+    let out = bin()
+        .args([
+            "replan",
+            &p("problem.json"),
+            "--plan",
+            &p("plan.json"),
+            "--events",
+            &p("events.json"),
+        ])
+        .args(["--durations", &p("d.json"), "--threads", "1", "--work", "1500000"])
+        .args(["--problem-out", &p("p3.json"), "--out", &p("plan3.json")])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("durations: 5 visits changed"), "{err}");
+    let check = bin()
+        .args(["check", &p("p3.json"), &p("plan3.json")])
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    std::fs::write(
+        p("new.json"),
+        json!({"id": "n1", "client": "c1", "location": {"lat": 52.96, "lon": -1.16}, "duration_min": 30,
+               "time_windows": [["09:00", "17:00"]], "skills": ["personal_care"]})
+        .to_string(),
+    )
+    .unwrap();
+    let out = bin()
+        .args([
+            "slots",
+            &p("problem.json"),
+            "--plan",
+            &p("plan.json"),
+            "--visit",
+            &p("new.json"),
+        ])
+        .args(["--durations", &p("d.json"), "--json"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    // The day's five visits (as in p2, which the plan answers) and the new one, as c1's.
+    assert!(err.contains("durations: 6 visits changed"), "{err}");
+    let slots: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let o = &slots["options"][0];
+    assert!(o.is_object(), "{slots}");
     // A bad durations file: exit 2, the field named.
     let mut bad: Value = serde_json::from_str(&std::fs::read_to_string(p("d.json")).unwrap()).unwrap();
     bad["clients"][1]["ratio_planning"] = json!(-1);
