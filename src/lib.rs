@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod check;
+pub mod durations;
 pub mod formats;
 pub mod model;
 pub mod monitor;

@@ -8,6 +8,7 @@ use super::error::{ApiError, ErrorBody, Json};
 use super::intake::{computed_travel, limits, remote_travel, validated, ProblemDoc};
 use super::jobs::CancelOnDrop;
 use super::offload::{blocking, db};
+use super::plan_body::PlanBody;
 use super::solve::{solve_blocking, solve_config};
 use super::store::JobStatus;
 use super::AppState;
@@ -30,7 +31,7 @@ pub type PlanDoc = Plan;
 
 /// Solves a problem and answers with the plan (for small problems: the request waits).
 #[utoipa::path(post, path = "/v1/plans", tag = "plans",
-    request_body(content = ProblemDoc, description = "A problem (SPEC.md); options.time_limit_s is capped by the server"),
+    request_body(content = ProblemDoc, description = "A problem (SPEC.md); options.time_limit_s is capped by the server. An optional `durations` field (docs/DURATIONS.md) plans with learned visit lengths; the answer's x-carerounds-durations-changed header says how many visits changed"),
     responses(
         (status = 200, description = "The plan (SPEC.md)", body = PlanDoc),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
@@ -41,11 +42,8 @@ pub type PlanDoc = Plan;
         (status = 429, description = "Too many solves waiting; see Retry-After", body = ErrorBody),
         (status = 503, description = "Solving paused, shutting down, or timed out", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn plans(
-    State(state): State<AppState>,
-    _team: Team,
-    Json(input): Json<ProblemInput>,
-) -> Result<Response> {
+pub async fn plans(State(state): State<AppState>, _team: Team, body: PlanBody) -> Result<Response> {
+    let (input, changed) = body.applied();
     let problem = validated(&state, &input, "")?;
     drop(input);
     let config = solve_config(state.config(), &problem).map_err(|e| {
@@ -76,6 +74,9 @@ pub async fn plans(
     // so no other solve starts until this one has really returned.
     let _stop_if_dropped = CancelOnDrop(cancel.clone());
     let visits = problem.visits.len();
+    if !changed.is_empty() {
+        tracing::info!(visits, changed = changed.len(), "learned durations applied");
+    }
     let result = blocking(move || {
         let _held = (permit, running);
         solve_blocking(&problem, config, cancel, None, None)
@@ -87,6 +88,9 @@ pub async fn plans(
             state.0.metrics.solve(secs);
             tracing::info!(visits, solve_s = secs, "plan solved");
             let mut resp = axum::Json(&solved.plan).into_response();
+            if let Ok(n) = HeaderValue::from_str(&changed.len().to_string()) {
+                resp.headers_mut().insert(super::plan_body::CHANGED_HEADER, n);
+            }
             resp.headers_mut().insert(
                 "x-carerounds-stop",
                 HeaderValue::from_static(super::solve::stop_name(solved.stop)),

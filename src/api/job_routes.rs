@@ -2,13 +2,13 @@
 //! Every lookup is by id *and* team: another team's job is 404, as if it did not exist.
 
 use super::auth::Team;
-use super::error::{ApiError, ErrorBody, Json, Query};
+use super::error::{ApiError, ErrorBody, Query};
 use super::intake::{validated, ProblemDoc};
 use super::jobs::{CancelOutcome, LiveState};
 use super::offload::db;
+use super::plan_body::PlanBody;
 use super::store::{JobRow, JobStatus, Outcome};
 use super::AppState;
-use crate::model::input::ProblemInput;
 use crate::model::{InputErrorKind, Plan};
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
@@ -168,18 +168,16 @@ impl<S: Send + Sync> FromRequestParts<S> for JobId {
 
 /// Queues a solve and answers at once with its id.
 #[utoipa::path(post, path = "/v1/jobs", tag = "jobs",
-    request_body(content = ProblemDoc, description = "A problem (SPEC.md)"),
+    request_body(content = ProblemDoc, description = "A problem (SPEC.md), with an optional `durations` field (docs/DURATIONS.md): learned visit lengths applied before validation"),
     responses(
         (status = 202, description = "Queued", body = JobCreated),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody),
         (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
         (status = 429, description = "Queue full; see Retry-After", body = ErrorBody), (status = 503, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn create_job(
-    State(state): State<AppState>,
-    Team(team): Team,
-    Json(input): Json<ProblemInput>,
-) -> Result<Response> {
+pub async fn create_job(State(state): State<AppState>, Team(team): Team, body: PlanBody) -> Result<Response> {
+    // The job stores and solves the problem with the learned lengths applied.
+    let (input, _changed) = body.applied();
     let problem = validated(&state, &input, "")?;
     let jobs = &state.0.jobs;
     if jobs.shutting_down() {

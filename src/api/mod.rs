@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod monitor;
 mod offload;
 pub mod openapi;
+pub mod plan_body;
 pub mod replans;
 pub mod reports;
 pub mod requests;

@@ -16,6 +16,7 @@ use super::monitor::{MonitorRequest, VisitLogDoc};
 use super::replans::{ReplanJobCreated, ReplanRequest};
 use super::reports::{NamedPlan, ReportRequest};
 use super::store::JobStatus;
+use crate::durations::{ClientEstimate, Durations, TypeEstimate};
 use crate::model::input::{LatenessInput, ProblemInput};
 use crate::model::time::{Clock, RawClock};
 use crate::model::{InputErrorKind, Plan, TravelMode};
@@ -337,6 +338,46 @@ impl Modify for Examples {
     }
 }
 
+/// `POST /v1/plans` and `/v1/jobs` take a problem with an optional `durations` field
+/// beside its own (`api::plan_body`): `PlanRequest` is the `Problem` schema with that
+/// property added, so it stays closed (`additionalProperties: false`) like `Problem`.
+struct PlanBodies;
+
+impl Modify for PlanBodies {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut body = match components.schemas.get("Problem") {
+            Some(RefOr::T(Schema::Object(o))) => o.clone(),
+            _ => panic!("Problem is an object schema"),
+        };
+        body.title = Some("PlanRequest".into());
+        body.description = Some(
+            "A problem (SPEC.md) with, optionally, learned visit lengths (docs/DURATIONS.md) applied before validation."
+                .into(),
+        );
+        body.properties.insert(
+            super::plan_body::FIELD.into(),
+            RefOr::Ref(Ref::from_schema_name("Durations")),
+        );
+        components
+            .schemas
+            .insert("PlanRequest".into(), RefOr::T(Schema::Object(body)));
+        for path in ["/v1/plans", "/v1/jobs"] {
+            let content = openapi
+                .paths
+                .paths
+                .get_mut(path)
+                .and_then(|item| item.post.as_mut())
+                .and_then(|op| op.request_body.as_mut())
+                .and_then(|body| body.content.get_mut("application/json"));
+            match content {
+                Some(c) => c.schema = Some(RefOr::Ref(Ref::from_schema_name("PlanRequest"))),
+                None => panic!("POST {path} takes a JSON body"),
+            }
+        }
+    }
+}
+
 /// `snake_case` to `PascalCase`.
 fn pascal(s: &str) -> String {
     s.split('_')
@@ -376,9 +417,10 @@ fn pascal(s: &str) -> String {
         ReportRequest, NamedPlan, MonitorRequest, VisitLogDoc, crate::monitor::MonitorReport,
         crate::monitor::LogColumns, crate::monitor::RefusedRow,
         ReplanRequest, Replanned, ReplanJobCreated, Events, Event, PinStaff, Weights,
-        Changes, StaffChanges, AddedVisit, RemovedVisit, RetimedVisit, AddedBecause, RemovedBecause, Totals, Missed
+        Changes, StaffChanges, AddedVisit, RemovedVisit, RetimedVisit, AddedBecause, RemovedBecause, Totals, Missed,
+        Durations, ClientEstimate, TypeEstimate
     )),
-    modifiers(&BearerAuth, &TaggedUnions, &LocalTravel, &WindowPairs, &Examples)
+    modifiers(&BearerAuth, &TaggedUnions, &LocalTravel, &WindowPairs, &Examples, &PlanBodies)
 )]
 struct ApiDoc;
 

@@ -11,6 +11,7 @@ use super::offload::{blocking, db};
 use super::solve::{solve_blocking, solve_config, stop_name};
 use super::store::JobStatus;
 use super::AppState;
+use crate::durations::{apply, Durations, Use};
 use crate::model::input::ProblemInput;
 use crate::model::Plan;
 use crate::replan::{self, Events, Prepared, Replanned};
@@ -34,6 +35,10 @@ pub struct ReplanRequest {
     pub plan: Plan,
     /// What has happened since (docs/REPLAN.md).
     pub events: Events,
+    /// Learned visit lengths (docs/DURATIONS.md) for the visits still to come; visits
+    /// already made (`actual`) keep theirs.
+    #[serde(default)]
+    pub durations: Option<Durations>,
 }
 
 /// `?async=true`: queue a job instead of waiting for the plan.
@@ -62,8 +67,17 @@ pub struct ReplanJobCreated {
 /// The prepared re-plan and its warm start, or the fault with `problem`, `plan` or
 /// `events` before its path. Blocking.
 fn prepare(state: &AppState, req: &ReplanRequest) -> Result<(Prepared, Plan)> {
-    validated(state, &req.problem, "problem")?;
-    let mut prepared = replan::prepare(&req.problem, &req.plan, &req.events)
+    let applied;
+    let problem = match &req.durations {
+        None => &req.problem,
+        Some(d) => {
+            d.check().map_err(|e| ApiError::input("durations", &e))?;
+            applied = apply(&req.problem, d, Use::Planning).0;
+            &applied
+        }
+    };
+    validated(state, problem, "problem")?;
+    let mut prepared = replan::prepare(problem, &req.plan, &req.events)
         .map_err(|e| ApiError::input(e.document.name(), &e.error))?;
     let max = state.config().max_visits;
     if prepared.problem.visits.len() > max {

@@ -5,7 +5,7 @@
 use anyhow::{Context, Result};
 use carerounds::check::check;
 use carerounds::formats::solomon::{read_solomon, Rounding};
-use carerounds::model::{parse_problem, validate, InputError, Plan, Problem};
+use carerounds::model::{parse_input, parse_problem, validate, InputError, Plan, Problem};
 use carerounds::solve::config::{Caps, Overrides, SolveConfig};
 use carerounds::solve::Solver;
 use carerounds::travel::{sources, TravelMatrix};
@@ -16,6 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 mod bench;
+mod durations;
 mod import;
 mod matrix;
 mod monitor;
@@ -51,6 +52,8 @@ enum Command {
     Report(report::ReportArgs),
     /// Compare the day's plan with its visit logs: overruns, visits cut short or not logged, office time left.
     Monitor(monitor::MonitorArgs),
+    /// Learn visit lengths from visit logs (DURATIONS.json) for `solve --durations`.
+    Durations(durations::DurationsArgs),
     /// Solve a benchmark suite (Solomon, Gehring-Homberger, Mankowska) and report the gap to best-known.
     Bench(bench::BenchArgs),
     /// Convert a benchmark instance (Mankowska et al. 2014 HHCRSP JSON) into a SPEC problem.
@@ -108,9 +111,18 @@ struct SolveArgs {
     /// Output format of the plan.
     #[arg(long, value_enum, default_value = "json")]
     out_format: OutFormat,
-    /// Also show how the search went (iterations, work units, objective).
+    /// Also show how the search went (iterations, work units, objective), and each
+    /// visit whose length --durations changed.
     #[arg(long, short)]
     verbose: bool,
+    /// Plan with the visit lengths learned from visit logs (`carerounds durations`):
+    /// the planning quantile replaces `duration_min` where an estimate exists.
+    #[arg(long, value_name = "DURATIONS.json")]
+    durations: Option<PathBuf>,
+    /// Write the problem the plan answers here (with the learned lengths), so that
+    /// `carerounds check PROBLEM_OUT PLAN` passes.
+    #[arg(long, value_name = "PROBLEM.json")]
+    problem_out: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -170,6 +182,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Solve(args) => solve(args),
         Command::Report(args) => report::run(args),
         Command::Monitor(args) => monitor::run(args),
+        Command::Durations(args) => durations::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Import(args) => import::run(args),
         Command::Slots(args) => slots::run(args),
@@ -253,7 +266,23 @@ pub(crate) fn load_plan(path: &Path) -> Result<Plan> {
 
 fn solve(args: SolveArgs) -> Result<ExitCode> {
     let problem = match args.format {
+        Format::Spec if args.durations.is_some() || args.problem_out.is_some() => {
+            let input = parse_input(&read(&args.problem)?).map_err(|e| bad(&args.problem, e))?;
+            let input = durations::applied(input, args.durations.as_deref(), args.verbose)?;
+            let problem = validate(&input).map_err(|e| bad(&args.problem, e))?;
+            if let Some(path) = &args.problem_out {
+                let doc = serde_json::to_string_pretty(&input)? + "\n";
+                std::fs::write(path, doc).with_context(|| format!("cannot write {}", path.display()))?;
+            }
+            problem
+        }
         Format::Spec => load_problem(&args.problem)?,
+        Format::Solomon if args.durations.is_some() || args.problem_out.is_some() => {
+            return Err(report::BadFlag(
+                "--durations and --problem-out: for SPEC problems only (--format spec)".into(),
+            )
+            .into());
+        }
         Format::Solomon => {
             let rounding = match args.rounding {
                 RoundingArg::Exact => Rounding::Exact,

@@ -46,7 +46,7 @@ pub struct MonitorArgs {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum LogsFormat {
+pub(crate) enum LogsFormat {
     /// CSV with a header row.
     Csv,
     /// A JSON array of objects.
@@ -65,10 +65,10 @@ enum MonitorFormat {
     Html,
 }
 
-/// Runs `carerounds monitor`.
-pub fn run(args: MonitorArgs) -> Result<ExitCode> {
+/// The `--column FIELD=HEADER` flags as a mapping (shared with `durations`).
+pub(crate) fn columns(flags: &[String]) -> Result<LogColumns> {
     let mut columns = LogColumns::default();
-    for c in &args.columns {
+    for c in flags {
         let (field, header) = c.split_once('=').ok_or_else(|| {
             BadFlag(format!(
                 "--column {c}: not FIELD=HEADER (for example arrived=\"Check in\")"
@@ -79,6 +79,21 @@ pub fn run(args: MonitorArgs) -> Result<ExitCode> {
             .map_err(|e| BadFlag(format!("--column {c}: {e}")))?;
     }
     columns.check().map_err(|e| BadFlag(format!("--column: {e}")))?;
+    Ok(columns)
+}
+
+/// Whether to read `path` as JSON: as `format` says, else by a `.json` extension.
+pub(crate) fn is_json(path: &std::path::Path, format: Option<LogsFormat>) -> bool {
+    match format {
+        Some(LogsFormat::Json) => true,
+        Some(LogsFormat::Csv) => false,
+        None => path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")),
+    }
+}
+
+/// Runs `carerounds monitor`.
+pub fn run(args: MonitorArgs) -> Result<ExitCode> {
+    let columns = columns(&args.columns)?;
     let options = MonitorOptions {
         cut_short_share: args
             .cut_short_share
@@ -88,15 +103,7 @@ pub fn run(args: MonitorArgs) -> Result<ExitCode> {
     let problem = load_problem(&args.problem)?;
     let plan = load_plan(&args.plan)?;
     let text = read(&args.logs)?;
-    let json = match args.logs_format {
-        Some(LogsFormat::Json) => true,
-        Some(LogsFormat::Csv) => false,
-        None => args
-            .logs
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json")),
-    };
-    let logs = if json {
+    let logs = if is_json(&args.logs, args.logs_format) {
         read_json(&text)
     } else {
         read_csv(&text, &columns)

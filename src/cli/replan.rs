@@ -44,10 +44,15 @@ pub struct ReplanArgs {
     /// A fixed amount of work per thread instead of the one derived from --seconds.
     #[arg(long, value_name = "UNITS")]
     work: Option<u64>,
+    /// Plan the visits still to come with learned lengths (`carerounds durations`);
+    /// visits already made keep theirs.
+    #[arg(long, value_name = "DURATIONS.json")]
+    durations: Option<PathBuf>,
 }
 
 pub fn run(args: ReplanArgs) -> Result<ExitCode> {
     let input = parse_input(&read(&args.problem)?).map_err(|e| bad(&args.problem, e))?;
+    let input = super::durations::applied(input, args.durations.as_deref(), false)?;
     let plan = load_plan(&args.plan)?;
     let events = replan::parse_events(&read(&args.events)?).map_err(|e| bad(&args.events, e))?;
     let mut prepared = replan::prepare(&input, &plan, &events).map_err(|e| {

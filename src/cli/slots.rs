@@ -29,6 +29,10 @@ pub struct SlotsArgs {
     /// Print JSON even on a terminal.
     #[arg(long)]
     json: bool,
+    /// Use learned visit lengths (`carerounds durations`) for the day's visits (the plan
+    /// must fit them) and the new visit.
+    #[arg(long, value_name = "DURATIONS.json")]
+    durations: Option<PathBuf>,
 }
 
 /// Runs `slots`: a table on a terminal, JSON otherwise. Exit 0 even when no option fits
@@ -42,6 +46,19 @@ pub fn run(args: SlotsArgs) -> Result<ExitCode> {
     let de = &mut serde_json::Deserializer::from_str(&text);
     let visit: VisitInput =
         serde_path_to_error::deserialize(de).map_err(|e| bad(&args.visit, InputError::from_json(e)))?;
+    // The new visit takes its learned length too: it goes through `apply` with the day.
+    let (input, visit) = match &args.durations {
+        None => (input, visit),
+        Some(path) => {
+            let mut day = input;
+            day.visits.push(visit);
+            let mut day = super::durations::applied(day, Some(path), false)?;
+            match day.visits.pop() {
+                Some(visit) => (day, visit),
+                None => anyhow::bail!("internal error: the new visit went missing"),
+            }
+        }
+    };
     let file_of = |e: &BookError| match e {
         BookError::Problem(_) => &args.problem,
         BookError::Plan(_) => &args.plan,

@@ -9,6 +9,7 @@ mod day;
 mod api_socket;
 mod check;
 mod cli;
+mod durations;
 mod figures;
 mod fuzz_regressions;
 mod history;

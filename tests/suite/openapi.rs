@@ -458,11 +458,12 @@ fn bodies_reference_problem_and_plan() {
     let doc = doc();
     let problem = "#/components/schemas/Problem";
     let plan = "#/components/schemas/Plan";
+    let plan_request = "#/components/schemas/PlanRequest";
     let json = "content/application~1json/schema";
     let paths = "/paths";
     assert_eq!(
         body_ref(&doc, &format!("{paths}/~1v1~1plans/post/requestBody/{json}/$ref")),
-        problem
+        plan_request
     );
     assert_eq!(
         body_ref(
@@ -473,9 +474,15 @@ fn bodies_reference_problem_and_plan() {
     );
     assert_eq!(
         body_ref(&doc, &format!("{paths}/~1v1~1jobs/post/requestBody/{json}/$ref")),
-        problem
+        plan_request
     );
     let v = Validator::new(&doc);
+    // PlanRequest is Problem plus `durations` (docs/DURATIONS.md), closed like Problem.
+    let mut with = properties(v.named("Problem"));
+    with.insert("durations");
+    assert_eq!(properties(v.named("PlanRequest")), with);
+    assert_eq!(required(v.named("PlanRequest")), required(v.named("Problem")));
+    assert_eq!(v.named("PlanRequest")["additionalProperties"], json!(false));
     let job_plan = serde_json::to_string(&v.named("JobView")["properties"]["plan"]).unwrap();
     assert!(job_plan.contains(plan), "JobView.plan is a Plan: {job_plan}");
     let slots = v.named("SlotsRequest");
@@ -786,6 +793,18 @@ fn schema_and_serde_agree_on_edits() {
     plan["warnings"] = json!(["a note"]);
     plan["unassigned"] = json!([{"visit": "v9", "reason": "no staff member holds skill 'x'"}]);
     n += agree::<Plan>(&v, "Plan", &plan);
+    let durations = json!({
+        "version": 1, "quantile": 0.8, "k": 5.0,
+        "clients": [{"client": "c1", "skills": ["a"], "ratio_median": 1.2, "ratio_planning": 1.4, "records": 3}],
+        "types": [{"skills": [], "ratio_median": 1.0, "ratio_planning": 1.1, "records": 9}]
+    });
+    n += agree::<carerounds::durations::Durations>(&v, "Durations", &durations);
+    let mut with = spec_problem();
+    with["durations"] = durations;
+    v.check("PlanRequest", &with)
+        .expect("a problem with durations is a PlanRequest");
+    v.check("PlanRequest", &spec_problem())
+        .expect("a problem is a PlanRequest");
     assert!(n > 300, "{n} edits compared");
 }
 
