@@ -95,10 +95,13 @@ fn replay(booked: &Problem, plan: &Plan, d: u64, log: &mut String) -> Replay {
             continue;
         };
         let staff = &booked.staff[s];
-        let mut t = 0.0;
+        let (mut t, mut depart) = (0.0, staff.shift_start);
         for step in &route.steps {
             match step {
-                Step::Start { time, .. } => t = time.0,
+                Step::Start { time, .. } => {
+                    t = time.0;
+                    depart = time.0;
+                }
                 Step::Visit {
                     visit,
                     start,
@@ -134,7 +137,9 @@ fn replay(booked: &Problem, plan: &Plan, d: u64, log: &mut String) -> Replay {
                 Step::End { travel_min, .. } => {
                     let back = t + travel_min;
                     r.overtime_min += (back - staff.shift_end).max(0.0);
-                    let office = (staff.shift_end - back).max(0.0);
+                    // Office time as the plan counts it (`free_min`): the shift less the
+                    // time from setting out to getting back, before and after the round.
+                    let office = ((staff.shift_end - staff.shift_start) - (back - depart)).max(0.0);
                     r.admin_short_min += (staff.admin_min - office).max(0.0);
                 }
             }

@@ -59,7 +59,9 @@ pub(crate) fn check_summary(ctx: &Ctx, plan: &Plan, routes: &[RouteResult], serv
         // Each staff member's start counts (a double-handed visit's two agree).
         if let Some(p) = ctx.problem.visits[i].planned_start {
             for o in occ {
-                retimed = retimed + (Fig::clock(o.start) - Fig::exact(p)).abs();
+                // As `model::problem::retimed_by`, with the clock's rounding carried.
+                let off = (Fig::clock(o.start) - Fig::exact(p)).abs();
+                retimed = retimed + (off - Fig::exact(crate::model::problem::RETIMED_GRACE_MIN)).max0();
             }
         }
         let planned = &ctx.problem.visits[i].planned_staff;

@@ -287,8 +287,21 @@ pub struct Objective {
     pub overtime: f64,
     /// Per visit made by staff outside its `planned_staff` (counted once per visit).
     pub moved_visit: f64,
-    /// Per minute a visit starts away from its `planned_start`.
+    /// Per minute a visit starts away from its `planned_start`, beyond
+    /// [`RETIMED_GRACE_MIN`] ([`retimed_by`]).
     pub retimed_min: f64,
+}
+
+/// Minutes a visit may start away from its planned start before it counts as re-timed:
+/// the change list tells people about moves of more than this, so smaller ones cost
+/// nothing in the objective either.
+pub const RETIMED_GRACE_MIN: f64 = 10.0;
+
+/// The minutes of a start at `start` against the planned `planned` that the objective's
+/// `retimed_min` weighs: those beyond [`RETIMED_GRACE_MIN`]. The solver, the plan writer
+/// and the checker all count re-timing through this one rule.
+pub fn retimed_by(start: f64, planned: f64) -> f64 {
+    ((start - planned).abs() - RETIMED_GRACE_MIN).max(0.0)
 }
 
 impl Default for Objective {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A start that moves by more than this many minutes is a change people are told about.
-pub const RETIMED_MIN: f64 = 10.0;
+pub const RETIMED_MIN: f64 = crate::model::problem::RETIMED_GRACE_MIN;
 
 /// A visit left out of the new problem because it can no longer be made.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]

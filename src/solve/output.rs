@@ -77,7 +77,7 @@ pub fn write_plan(
             });
             lateness[stop.visit] = Some(stop.late);
             if let Some(p) = vd.planned_start {
-                retimed += (stop.start - p).abs();
+                retimed += crate::model::problem::retimed_by(stop.start, p);
             }
             served_by[stop.visit].push(s);
             visit_min += vd.duration;

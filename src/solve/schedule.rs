@@ -361,7 +361,7 @@ pub fn simulate_in(
             out.moved += 1;
         }
         if let Some(p) = vd.planned_start {
-            out.retimed += (stop.start - p).abs();
+            out.retimed += crate::model::problem::retimed_by(stop.start, p);
         }
         out.stops.push(stop);
     }

@@ -151,6 +151,23 @@ fn a_planned_visit_stays_with_its_staff_unless_moving_saves_more_than_it_costs()
     assert!(found.iter().any(|v| v.contains("objective")), "{found:?}");
 }
 
+#[test]
+fn a_start_within_ten_minutes_of_the_planned_one_costs_nothing() {
+    let plain = problem(&doc(json!({}), json!({"pinned_staff": ["ann"]})));
+    let plan = solve(&plain);
+    let start = served(&plan, "v1")[0].1;
+    // Planned 8 minutes later than it starts: within the grace, so the same objective.
+    let mut d = doc(
+        json!({"planned_start": carerounds::model::time::format_clock(start + 8.0)}),
+        json!({"pinned_staff": ["ann"]}),
+    );
+    d["objective"] = json!({"retimed_min": 2});
+    let p = problem(&d);
+    let again = solve(&p);
+    assert!((again.summary.objective - plan.summary.objective).abs() < 1e-6);
+    assert!(violations(&p, &again).is_empty(), "{:?}", violations(&p, &again));
+}
+
 fn refused(d: &Value) -> String {
     match parse_problem(&d.to_string()) {
         Ok(_) => panic!("accepted"),
@@ -206,7 +223,8 @@ fn a_start_away_from_the_planned_one_costs_per_minute_and_the_checker_agrees() {
     let plan = solve(&p);
     let start = served(&plan, "v1")[0].1;
     assert!(start <= 570.0 + 1e-6);
-    let expected = base + 2.0 * (600.0 - start);
+    // The first 10 minutes away are free (`model::RETIMED_GRACE_MIN`).
+    let expected = base + 2.0 * (600.0 - start - carerounds::model::RETIMED_GRACE_MIN);
     assert!(
         (plan.summary.objective - expected).abs() < 0.05,
         "{} vs {expected}",
