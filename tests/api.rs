@@ -1061,6 +1061,23 @@ async fn logs_name_the_team_and_nothing_about_clients() {
     bad["visits"][0]["excluded_staff"] = json!(["staff-Ferdinand-Unknown"]);
     let (s, b) = call(&app, "POST", "/v1/plans", Some(&bad), Some(key)).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    // Stored visit logs: a batch with a bad row, its read-back with a staff filter, erasure.
+    let batch = json!({"logs": [
+        {"staff": "staff-Ferdinand-1", "visit": "visit-Marmaduke-9", "client": "client-Perpetua-Smythe",
+         "date": "2025-03-04", "arrived": "09:00", "ended": "09:30", "note": "Hieronymus"},
+        {"staff": "staff-Ferdinand-1", "visit": "visit-Xylophone-2", "arrived": "09:00", "ended": "Wolfgang"}
+    ]});
+    let (s, b) = call(&app, "POST", "/v1/visit-logs", Some(&batch), Some(key)).await;
+    assert_eq!((s, &b["stored"]), (StatusCode::OK, &json!(1)), "{b}");
+    let uri = "/v1/visit-logs?staff=staff-Ferdinand-1&from=2025-03-04";
+    let (s, b) = call(&app, "GET", uri, None, Some(key)).await;
+    assert_eq!(
+        (s, b["logs"].as_array().map(Vec::len)),
+        (StatusCode::OK, Some(1)),
+        "{b}"
+    );
+    let (s, b) = call(&app, "DELETE", uri, None, Some(key)).await;
+    assert_eq!((s, &b["erased"]), (StatusCode::OK, &json!(1)), "{b}");
     let (s, _) = call(&app, "GET", "/health", None, None).await;
     assert_eq!(s, StatusCode::OK);
     let text = logs.text();
@@ -1068,7 +1085,12 @@ async fn logs_name_the_team_and_nothing_about_clients() {
         .lines()
         .filter(|l| l.contains("team=team-logcheck-7"))
         .collect();
-    assert!(mine.len() >= 6, "request lines name the team:\n{text}");
+    assert!(mine.len() >= 9, "request lines name the team:\n{text}");
+    assert!(
+        mine.iter()
+            .any(|l| l.contains("visit logs stored") && l.contains("stored=1")),
+        "{text}"
+    );
     assert!(
         mine.iter()
             .any(|l| l.contains("route=/v1/jobs/{id}") && l.contains("status=200")),

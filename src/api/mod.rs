@@ -11,6 +11,8 @@
 //!
 //! Finished jobs are kept for `retain_days` and then erased with their problem and plan
 //! ([`AppState::sweep`], at start and every hour), or at once by `DELETE /v1/jobs/{id}`.
+//! Stored visit logs (`/v1/visit-logs`) are kept for `retain_days` after they were
+//! received, swept with the jobs, or erased at once by `DELETE /v1/visit-logs`.
 
 pub mod auth;
 pub mod error;
@@ -30,6 +32,7 @@ pub mod server_error;
 pub mod solve;
 pub mod store;
 pub mod transport;
+pub mod visit_logs;
 
 use axum::middleware;
 use axum::routing::{get, post};
@@ -63,7 +66,8 @@ pub struct Config {
     /// one request cannot ask for more threads than the machine has).
     pub max_threads: usize,
     /// Finished jobs (done, failed, cancelled) are erased this many days after they
-    /// finished, with their problem and plan (at least 1).
+    /// finished, with their problem and plan, and stored visit logs this many days after
+    /// they were received (at least 1).
     pub retain_days: u32,
     /// Largest request body, bytes (413 above).
     pub body_limit: usize,
@@ -139,17 +143,28 @@ impl AppState {
     }
 
     /// Erases the finished jobs older than the retention period as of `now_ms` (Unix
-    /// milliseconds; [`store::now_ms`] but in tests), with their problems and plans.
+    /// milliseconds; [`store::now_ms`] but in tests), with their problems and plans, and
+    /// the visit logs received before it. Returns the number of jobs erased.
     pub async fn sweep(&self, now_ms: i64) -> Result<usize, ServerError> {
         let store = self.0.store.clone();
         let retain = self.retention();
-        let n = tokio::task::spawn_blocking(move || store.sweep(now_ms, retain))
-            .await
-            .map_err(|error| ServerError::Task {
-                task: "retention",
-                error,
-            })?
-            .map_err(ServerError::Sweep)?;
+        let (n, logs) = tokio::task::spawn_blocking(move || {
+            let n = store.sweep(now_ms, retain)?;
+            Ok::<_, rusqlite::Error>((n, store.sweep_logs(now_ms, retain)?))
+        })
+        .await
+        .map_err(|error| ServerError::Task {
+            task: "retention",
+            error,
+        })?
+        .map_err(ServerError::Sweep)?;
+        if logs > 0 {
+            tracing::info!(
+                erased = logs,
+                retain_days = self.config().retain_days,
+                "expired visit logs erased"
+            );
+        }
         if n > 0 {
             tracing::info!(
                 erased = n,
@@ -215,6 +230,12 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/check", post(handlers::check))
         .route("/v1/reports", post(reports::reports))
         .route("/v1/monitor", post(monitor::monitor))
+        .route(
+            "/v1/visit-logs",
+            post(visit_logs::store_logs)
+                .get(visit_logs::list_logs)
+                .delete(visit_logs::erase_logs),
+        )
         .route("/health", get(handlers::health))
         .route("/metrics", get(handlers::metrics))
         .route("/openapi.json", get(openapi::openapi))

@@ -407,6 +407,9 @@ fn pascal(s: &str) -> String {
         super::replans::replans,
         super::reports::reports,
         super::monitor::monitor,
+        super::visit_logs::store_logs,
+        super::visit_logs::list_logs,
+        super::visit_logs::erase_logs,
         super::handlers::health,
         super::handlers::metrics,
         openapi
@@ -416,6 +419,8 @@ fn pascal(s: &str) -> String {
         SlotsRequest, Slots, SlotOption, SkippedStaff, CheckRequest, CheckResponse, Health,
         ReportRequest, NamedPlan, MonitorRequest, VisitLogDoc, crate::monitor::MonitorReport,
         crate::monitor::LogColumns, crate::monitor::RefusedRow,
+        super::visit_logs::VisitLogsRequest, super::visit_logs::VisitLogsStored,
+        super::visit_logs::VisitLogList, super::visit_logs::VisitLogsErased, super::store::StoredLog,
         ReplanRequest, Replanned, ReplanJobCreated, Events, Event, PinStaff, Weights,
         Changes, StaffChanges, AddedVisit, RemovedVisit, RetimedVisit, AddedBecause, RemovedBecause, Totals, Missed,
         Durations, ClientEstimate, TypeEstimate

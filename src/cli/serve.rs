@@ -41,7 +41,8 @@ pub struct ServeArgs {
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     max_threads: Option<u32>,
     /// Days finished jobs (done, failed, cancelled) are kept, with their problem and plan,
-    /// before they are erased (swept at start and hourly); at least 1.
+    /// and stored visit logs from their receipt, before they are erased (swept at start
+    /// and hourly); at least 1.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
     retain_days: u32,
     /// Largest request body, MiB (413 above).

@@ -54,6 +54,7 @@ pub use figures::{
     CUT_SHORT_SHARE,
 };
 pub use json_logs::{read_json, read_values};
+pub(crate) use logs::is_date;
 pub use logs::{LogColumns, LogFileError, LogRead, LogSource, RefusedRow, VisitLog, LOG_FIELDS};
 pub use timeline::StaffDays;
 

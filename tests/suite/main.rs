@@ -27,3 +27,4 @@ mod road;
 mod slots;
 mod solve;
 mod validate;
+mod visit_logs;

@@ -408,6 +408,11 @@ fn problem_and_plan_match_serde() {
                 | "StaffRow"
                 | "OrganisationRow"
                 | "RefusedRow"
+                // Answers of the visit-log store (api/visit_logs.rs).
+                | "VisitLogsStored"
+                | "VisitLogList"
+                | "VisitLogsErased"
+                | "StoredLog"
         );
         if ours && s.get("properties").is_some() {
             assert_eq!(
@@ -805,6 +810,15 @@ fn schema_and_serde_agree_on_edits() {
         .expect("a problem with durations is a PlanRequest");
     v.check("PlanRequest", &spec_problem())
         .expect("a problem is a PlanRequest");
+    let batch = json!({"logs_csv": "Carer,visit,In,Out\nann,v1,09:05,09:50\n",
+                       "columns": {"staff": "Carer", "arrived": "In", "ended": "Out"}});
+    n += agree::<carerounds::api::visit_logs::VisitLogsRequest>(&v, "VisitLogsRequest", &batch);
+    let stored = json!({"truncated": false, "logs": [
+        {"staff": "ann", "visit": "v1", "date": "2025-03-04", "day": "2025-03-04", "arrived": "09:05:00",
+         "started": "09:05:00", "ended": "09:50:00", "note": "no_access", "received_ms": 1},
+        {"staff": "bob", "client": "c1", "day": "2025-03-04", "arrived": "09:05:00",
+         "started": "09:05:00", "ended": "09:50:00", "received_ms": 1}]});
+    n += agree::<carerounds::api::visit_logs::VisitLogList>(&v, "VisitLogList", &stored);
     assert!(n > 300, "{n} edits compared");
 }
 

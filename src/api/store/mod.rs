@@ -6,16 +6,18 @@
 //! finished, listed); the table itself is in `schema`, recovery on startup
 //! ([`Store::recover`]) in `recovery`, retention and erasure ([`Store::sweep`],
 //! [`Store::erase`]) in `retention`, and a running job's best plan so far in
-//! `checkpoints`.
+//! `checkpoints`. Stored visit logs (`POST /v1/visit-logs`) are in `visit_logs`.
 
 mod checkpoints;
 mod job;
 mod recovery;
 mod retention;
 mod schema;
+mod visit_logs;
 
 pub use job::{now_ms, JobRow, JobStatus, Outcome};
 pub use recovery::{Recovered, MAX_RESTARTS};
+pub use visit_logs::{utc_day, Inserted, LogFilter, StoredLog};
 
 use super::ServerError;
 use rusqlite::{params, Connection, OptionalExtension};

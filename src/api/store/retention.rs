@@ -48,7 +48,7 @@ impl Store {
 
 /// Moves the log into the database and empties it, so the pages that held deleted rows
 /// (still in the log as they were before the deletion) are gone from disk.
-fn truncate_wal(c: &Connection) -> Result<()> {
+pub(super) fn truncate_wal(c: &Connection) -> Result<()> {
     c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
 }
 
