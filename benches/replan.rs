@@ -14,7 +14,9 @@
 //! among staff who were not absent. Prints one Markdown table for BENCHMARKS.md.
 //!
 //! `cargo bench --bench replan` (one thread per solve; run it on an idle machine).
-//! `REPLAN_MOVED` and `REPLAN_RETIMED` set the few-changes weights of the events.
+//! `REPLAN_MOVED` and `REPLAN_RETIMED` set the few-changes weights of the events;
+//! `REPLAN_DAYS=300` runs only the days whose name contains it; `REPLAN_VERBOSE=1` prints
+//! each solve's iterations and why it stopped.
 
 #[path = "common/day.rs"]
 mod day;
@@ -48,7 +50,17 @@ fn solve(p: &Problem, seconds: f64, warm: Option<Plan>, work: Option<u64>) -> Pl
     if let Some(plan) = warm {
         solver = solver.start_from(plan);
     }
-    solver.run().plan
+    let solved = solver.run();
+    if std::env::var_os("REPLAN_VERBOSE").is_some() {
+        eprintln!(
+            "  {} visits: {} iterations, {:?}, {:.2} s",
+            p.visits.len(),
+            solved.iterations,
+            solved.stop,
+            solved.elapsed.as_secs_f64()
+        );
+    }
+    solved.plan
 }
 
 /// `visit -> (staff set, start)` of a plan.
@@ -206,7 +218,12 @@ fn main() {
     println!("| day | scenario | naive: time, travel, moved, unassigned | re-plan: first answer, answer, travel, moved, unassigned | fresh: travel, moved, unassigned | re-plan vs fresh travel | moved vs fresh |");
     println!("|---|---|---|---|---|---|---|");
     let (mut cases, mut near, mut few, mut both) = (0, 0, 0, 0);
+    // `REPLAN_DAYS=300` runs only the days whose name contains it.
+    let only = std::env::var("REPLAN_DAYS").ok();
     for (name, doc) in days {
+        if only.as_deref().is_some_and(|o| !name.contains(o)) {
+            continue;
+        }
         let input: ProblemInput = serde_json::from_value(doc.clone()).unwrap();
         let problem = parse_problem(&doc.to_string()).unwrap();
         let old = solve(&problem, base_s, None, None);
