@@ -97,23 +97,7 @@ pub async fn monitor(
     Json(req): Json<MonitorRequest>,
 ) -> Result<Response> {
     let problem = validated(&state, &req.problem, "problem")?;
-    let rows = match (&req.logs, &req.logs_csv) {
-        (Some(l), None) => l.len(),
-        (None, Some(t)) => t.lines().count().saturating_sub(1),
-        _ => {
-            return Err(invalid(
-                InputErrorKind::MissingField,
-                "logs",
-                "give the logs once: as \"logs\" (a list of objects) or as \"logs_csv\" (CSV text)",
-            ))
-        }
-    };
-    if rows > MAX_LOG_ROWS {
-        return Err(ApiError::TooLarge {
-            path: Some(if req.logs.is_some() { "logs" } else { "logs_csv" }.into()),
-            message: format!("{rows} log rows: this server accepts at most {MAX_LOG_ROWS} in one request"),
-        });
-    }
+    log_rows(&req.logs, &req.logs_csv)?;
     let options = MonitorOptions {
         cut_short_share: req.cut_short_share.unwrap_or(CUT_SHORT_SHARE),
         date: req.date,
@@ -154,4 +138,27 @@ pub async fn monitor(
         "monitor"
     );
     Ok(axum::Json(report).into_response())
+}
+
+/// The logs of a request given exactly once (`logs` or `logs_csv`) and within
+/// [`MAX_LOG_ROWS`]: the check `/v1/monitor` and `/v1/visit-logs` share. The row count.
+pub(crate) fn log_rows(logs: &Option<Vec<serde_json::Value>>, csv: &Option<String>) -> Result<usize> {
+    let rows = match (logs, csv) {
+        (Some(l), None) => l.len(),
+        (None, Some(t)) => t.lines().count().saturating_sub(1),
+        _ => {
+            return Err(invalid(
+                InputErrorKind::MissingField,
+                "logs",
+                "give the logs once: as \"logs\" (a list of objects) or as \"logs_csv\" (CSV text)",
+            ))
+        }
+    };
+    if rows > MAX_LOG_ROWS {
+        return Err(ApiError::TooLarge {
+            path: Some(if logs.is_some() { "logs" } else { "logs_csv" }.into()),
+            message: format!("{rows} log rows: this server accepts at most {MAX_LOG_ROWS} in one request"),
+        });
+    }
+    Ok(rows)
 }

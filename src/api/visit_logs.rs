@@ -136,23 +136,7 @@ pub async fn store_logs(
     Team(team): Team,
     Json(req): Json<VisitLogsRequest>,
 ) -> Result<Response> {
-    let rows = match (&req.logs, &req.logs_csv) {
-        (Some(l), None) => l.len(),
-        (None, Some(t)) => t.lines().count().saturating_sub(1),
-        _ => {
-            return Err(invalid(
-                InputErrorKind::MissingField,
-                "logs",
-                "give the logs once: as \"logs\" (a list of objects) or as \"logs_csv\" (CSV text)",
-            ))
-        }
-    };
-    if rows > MAX_LOG_ROWS {
-        return Err(ApiError::TooLarge {
-            path: Some(if req.logs.is_some() { "logs" } else { "logs_csv" }.into()),
-            message: format!("{rows} log rows: this server accepts at most {MAX_LOG_ROWS} in one request"),
-        });
-    }
+    super::monitor::log_rows(&req.logs, &req.logs_csv)?;
     let columns = req.columns.unwrap_or_default();
     let (logs, csv) = (req.logs, req.logs_csv);
     let read = blocking(move || match (logs, csv) {
