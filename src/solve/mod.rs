@@ -201,6 +201,7 @@ impl<'a> Solver<'a> {
             .warm
             .as_ref()
             .and_then(|p| warm::start_from(self.problem, &inst, p));
+        let is_warm = warm.is_some();
         let start = warm.unwrap_or_else(|| {
             construct::construct_within(&inst, &|| t0.elapsed().as_secs_f64() >= construct_until, &|| {
                 self.cancel.load(std::sync::atomic::Ordering::Relaxed)
@@ -239,7 +240,7 @@ impl<'a> Solver<'a> {
             seconds,
             cancel: &self.cancel,
         };
-        let out = parallel::run(&inst, start, cfg.seed(), threads, &budget, report);
+        let out = parallel::run(&inst, start, is_warm, cfg.seed(), threads, &budget, report);
         let mut plan = finish(self.problem, &inst, &out.best);
         plan.warnings.extend(cfg.warnings().iter().cloned());
         Solved {

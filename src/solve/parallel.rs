@@ -63,10 +63,13 @@ pub(crate) struct Outcome {
     pub work: u64,
 }
 
-/// Runs `threads` workers from `start` and returns the best solution.
+/// Runs `threads` workers from `start` and returns the best solution; `warm`: `start`
+/// is a good plan given by the caller, not a construction (a cooler walk, see
+/// [`Temperature::for_warm_start`]).
 pub(crate) fn run(
     inst: &Instance,
     start: Solution,
+    warm: bool,
     seed: u64,
     threads: usize,
     budget: &Budget,
@@ -75,7 +78,11 @@ pub(crate) fn run(
     let threads = threads.max(1);
     let near = neighbours(inst, NEIGHBOURS);
     let params = RuinParams::default();
-    let temp = Temperature::for_cost(start.cost(inst), inst.visits.len());
+    let temp = if warm {
+        Temperature::for_warm_start(start.cost(inst), inst.visits.len())
+    } else {
+        Temperature::for_cost(start.cost(inst), inst.visits.len())
+    };
     let mut islands: Vec<Island> = (0..threads)
         .map(|i| {
             Island::new(

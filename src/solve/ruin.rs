@@ -60,48 +60,78 @@ pub fn neighbours(inst: &Instance, keep: usize) -> Vec<Vec<usize>> {
         .collect()
 }
 
-/// Chooses visits to remove from `sol`.
-pub(crate) fn choose(sol: &Solution, near: &[Vec<usize>], params: &RuinParams, rng: &mut Rng) -> Vec<usize> {
-    let placed: usize = sol.routes.iter().map(Vec::len).sum();
+/// Chooses visits to remove from `sol`: only visits that may move (what has happened
+/// stays, see `Instance` visits' `actual`), so that a re-plan late in the day ruins as
+/// many of the visits still to come as a plan made in the morning does.
+///
+/// When required visits are unassigned, half of the string removals start next to one
+/// of them: the rounds around a visit that does not fit are the ones to rebuild, and a
+/// seed drawn among placed visits rarely lands there on a large day.
+pub(crate) fn choose(
+    inst: &Instance,
+    sol: &Solution,
+    near: &[Vec<usize>],
+    params: &RuinParams,
+    rng: &mut Rng,
+) -> Vec<usize> {
+    let movable = |v: usize| inst.visits[v].actual.is_none();
+    let routes: Vec<Vec<usize>> = sol
+        .routes
+        .iter()
+        .map(|r| r.iter().copied().filter(|&v| movable(v)).collect())
+        .collect();
+    let placed: usize = routes.iter().map(Vec::len).sum();
     if placed == 0 {
         return Vec::new();
     }
     if rng.f64() < params.random_rate {
         let k = rng.usize(1..=(params.avg_removed as usize).clamp(1, placed));
-        let mut all: Vec<usize> = sol.routes.iter().flatten().copied().collect();
+        let mut all: Vec<usize> = routes.iter().flatten().copied().collect();
         all.sort_unstable();
         all.dedup();
         rng.shuffle(&mut all);
         all.truncate(k);
         return all;
     }
-    strings(sol, near, params, rng, placed)
+    let stuck: Vec<usize> = sol
+        .unassigned
+        .iter()
+        .copied()
+        .filter(|&v| inst.visits[v].required)
+        .collect();
+    let seed = (!stuck.is_empty() && rng.bool()).then(|| stuck[rng.usize(..stuck.len())]);
+    strings(&routes, near, params, rng, placed, seed)
 }
 
+/// String removal over `routes` (the movable visits of each round, in order) around
+/// `seed`, or around a random placed visit.
 fn strings(
-    sol: &Solution,
+    routes: &[Vec<usize>],
     near: &[Vec<usize>],
     params: &RuinParams,
     rng: &mut Rng,
     placed: usize,
+    seed: Option<usize>,
 ) -> Vec<usize> {
-    let used = sol.routes.iter().filter(|r| !r.is_empty()).count().max(1);
+    let used = routes.iter().filter(|r| !r.is_empty()).count().max(1);
     let avg_len = placed as f64 / used as f64;
     let ls_max = params.max_string.min(avg_len);
     let ks_max = 4.0 * params.avg_removed / (1.0 + ls_max) - 1.0;
     let ks = (rng.f64() * ks_max).floor() as usize + 1;
     // Where each visit is: its round (first one for double-handed visits).
     let mut route_of = vec![usize::MAX; near.len()];
-    for (r, route) in sol.routes.iter().enumerate() {
+    for (r, route) in routes.iter().enumerate() {
         for &v in route {
             if route_of[v] == usize::MAX {
                 route_of[v] = r;
             }
         }
     }
-    let seeds: Vec<usize> = (0..near.len()).filter(|&v| route_of[v] != usize::MAX).collect();
-    let seed = seeds[rng.usize(..seeds.len())];
-    let mut ruined = vec![false; sol.routes.len()];
+    let seed = seed.unwrap_or_else(|| {
+        let seeds: Vec<usize> = (0..near.len()).filter(|&v| route_of[v] != usize::MAX).collect();
+        seeds[rng.usize(..seeds.len())]
+    });
+    let mut ruined = vec![false; routes.len()];
     let mut removed = Vec::new();
     let mut count = 0;
     for &c in std::iter::once(&seed).chain(near[seed].iter()) {
@@ -114,7 +144,7 @@ fn strings(
         }
         ruined[r] = true;
         count += 1;
-        let route = &sol.routes[r];
+        let route = &routes[r];
         let len = route.len();
         let lt_max = (len as f64).min(ls_max);
         let lt = ((rng.f64() * lt_max).floor() as usize + 1).min(len);

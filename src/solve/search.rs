@@ -27,9 +27,22 @@ impl Temperature {
     /// SISR's 100 → 1 on Solomon-size costs, scaled to this instance's cost per visit
     /// (10 → 0.1 times it; tuned on Solomon at 0.5 s, see BENCHMARKS.md).
     pub fn for_cost(cost: f64, visits: usize) -> Self {
+        Temperature::scaled(cost, visits, 10.0)
+    }
+
+    /// For a search that starts from a good plan (a re-plan's warm start, a resumed
+    /// job's best so far): 3 → 0.1 times the cost per visit, the last quarter of a fresh
+    /// run's cooling. Starting as hot as a fresh run walks away from the start and, in a
+    /// re-plan's 2 s, cools too late to come back: on the 300-visit day of
+    /// `benches/replan.rs` the answer was the naive fix itself (BENCHMARKS.md).
+    pub fn for_warm_start(cost: f64, visits: usize) -> Self {
+        Temperature::scaled(cost, visits, 3.0)
+    }
+
+    fn scaled(cost: f64, visits: usize, initial: f64) -> Self {
         let per_visit = (cost / visits.max(1) as f64).max(1e-3);
         Temperature {
-            initial: 10.0 * per_visit,
+            initial: initial * per_visit,
             last: 0.1 * per_visit,
         }
     }
@@ -87,9 +100,8 @@ impl Island {
     pub fn step(&mut self, inst: &Instance, near: &[Vec<usize>], params: &RuinParams, temp: f64) {
         let mut cand = self.current.clone();
         cand.work.set(0);
-        let mut removed = ruin::choose(&cand, near, params, &mut self.rng);
         // What has happened stays: a visit that has started is never ruined.
-        removed.retain(|&v| inst.visits[v].actual.is_none());
+        let removed = ruin::choose(inst, &cand, near, params, &mut self.rng);
         if !cand.remove(inst, &removed, inst.any_coupled) {
             self.work += cand.work.get() + 1;
             self.iterations += 1;
