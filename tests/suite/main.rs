@@ -17,6 +17,8 @@ mod homecare;
 mod incremental;
 mod mankowska;
 mod monitor;
+mod monitor_week;
+mod monitor_week_http;
 mod openapi;
 mod osrm;
 mod pin;
