@@ -18,6 +18,7 @@ mod incremental;
 mod mankowska;
 mod monitor;
 mod monitor_week;
+mod monitor_week_cli;
 mod monitor_week_http;
 mod openapi;
 mod osrm;
