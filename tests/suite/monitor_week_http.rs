@@ -199,6 +199,19 @@ async fn bad_week_bodies_name_the_field() {
     // 31 days are accepted in a range (2025-03-01 to 2025-03-31), 32 are not.
     let ok = json!({"days": days(), "stored_logs": range("2025-03-01", "2025-03-31")});
     assert_eq!(call(&app, "/v1/monitor", "k-north", &ok).await.0, StatusCode::OK);
+    // At most 31 days in one request.
+    let many: Vec<Value> = (1..=32)
+        .map(|d| {
+            let date = format!("2025-{:02}-{:02}", 3 + d / 29, 1 + d % 29);
+            json!({"date": date, "problem": problem_json(["a1", "b1"]), "plan": plan_json(["a1", "b1"])})
+        })
+        .collect();
+    let (status, v) = call(&app, "/v1/monitor", "k-north", &json!({"days": many, "logs": []})).await;
+    assert_eq!(
+        (status, v["error"]["path"].as_str()),
+        (StatusCode::PAYLOAD_TOO_LARGE, Some("days")),
+        "{v}"
+    );
     // The size limits count the visits of every day: 4 here.
     let small = Config {
         max_visits: 3,
