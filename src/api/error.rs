@@ -197,24 +197,32 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     // A UTF-8 byte-order mark (spreadsheet tools, Windows editors) is not an error.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let syntax = matches!(
-            e.inner().classify(),
-            serde_json::error::Category::Syntax
-                | serde_json::error::Category::Eof
-                | serde_json::error::Category::Io
-        );
-        let ie = InputError::from_json(e);
-        if syntax {
-            ApiError::MalformedJson { message: ie.message }
-        } else {
-            ApiError::Invalid {
-                path: ie.path.as_str().to_string(),
-                kind: ie.kind,
-                message: ie.message,
-            }
+    serde_path_to_error::deserialize(de).map_err(json_error)
+}
+
+/// Reads an already parsed body as `T` (a handler that takes two shapes of body looks at
+/// it first), naming the field of any error as [`parse_json`] does.
+pub fn parse_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(json_error)
+}
+
+fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let syntax = matches!(
+        e.inner().classify(),
+        serde_json::error::Category::Syntax
+            | serde_json::error::Category::Eof
+            | serde_json::error::Category::Io
+    );
+    let ie = InputError::from_json(e);
+    if syntax {
+        ApiError::MalformedJson { message: ie.message }
+    } else {
+        ApiError::Invalid {
+            path: ie.path.as_str().to_string(),
+            kind: ie.kind,
+            message: ie.message,
         }
-    })
+    }
 }
 
 /// A JSON body whose rejections are [`ApiError`]s: 415 unless declared JSON, 400 for

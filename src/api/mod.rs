@@ -22,6 +22,7 @@ pub mod job_routes;
 pub mod jobs;
 pub mod metrics;
 pub mod monitor;
+pub mod monitor_week;
 mod offload;
 pub mod openapi;
 pub mod plan_body;

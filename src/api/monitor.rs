@@ -1,19 +1,22 @@
 //! `POST /v1/monitor`: the plan against its visit logs (see `crate::monitor`) over HTTP,
-//! answering the JSON report of `carerounds monitor --format json`. Logs come as a JSON
+//! answering the JSON report of `carerounds monitor --format json`. A body with `days`
+//! is a week (`monitor_week`). Logs come as a JSON
 //! array (`logs`) or as CSV text (`logs_csv`); bad rows are refused one by one and listed
 //! in the answer's `refused`, the rest reported. Authentication, the body limit and the
 //! problem size limits are those of every endpoint.
 
 use super::auth::Team;
-use super::error::{ApiError, ErrorBody, Json};
+use super::error::{parse_value, ApiError, ErrorBody, Json};
 use super::intake::{computed_travel, validated};
+use super::monitor_week::MonitorWeekRequest;
 use super::offload::blocking;
 use super::AppState;
 use crate::model::input::ProblemInput;
 use crate::model::time::RawClock;
 use crate::model::{InputErrorKind, Plan};
 use crate::monitor::{
-    read_csv, read_values, LogColumns, MonitorError, MonitorOptions, MonitorReport, CUT_SHORT_SHARE,
+    read_csv, read_values, LogColumns, MonitorError, MonitorOptions, MonitorReport, WeekReport,
+    CUT_SHORT_SHARE,
 };
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -84,18 +87,47 @@ fn invalid(kind: InputErrorKind, path: &str, message: impl Into<String>) -> ApiE
     }
 }
 
-/// Compares the day's plan with its visit logs: per visit, staff member and organisation.
+/// A body of `POST /v1/monitor`: a day, or a week (a body with `days`).
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)] // The OpenAPI document's union; the handler dispatches on `days`.
+pub enum MonitorBody {
+    /// One day: problem, plan and its logs.
+    Day(Box<MonitorRequest>),
+    /// Several days, each with its date, problem and plan, and their logs.
+    Week(Box<MonitorWeekRequest>),
+}
+
+/// An answer of `POST /v1/monitor`: the day's report, or the week's.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)] // The OpenAPI document's union.
+pub enum MonitorAnswer {
+    /// For a day body.
+    Day(Box<MonitorReport>),
+    /// For a week body.
+    Week(Box<WeekReport>),
+}
+
+/// Compares plans with their visit logs: per visit, staff member and organisation, for
+/// one day (`problem`, `plan`) or several (`days`, added up per staff member and
+/// organisation over the days; docs/MONITOR.md "A week").
 #[utoipa::path(post, path = "/v1/monitor", tag = "monitor",
-    request_body = MonitorRequest,
-    responses((status = 200, description = "The monitoring report (refused log rows in `refused`)", body = MonitorReport),
+    request_body = MonitorBody,
+    responses((status = 200, description = "The monitoring report of the day or the week (refused log rows in `refused`)", body = MonitorAnswer),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn monitor(
     State(state): State<AppState>,
-    _team: Team,
-    Json(req): Json<MonitorRequest>,
+    team: Team,
+    Json(body): Json<serde_json::Value>,
 ) -> Result<Response> {
+    if body.get("days").is_some() {
+        let req: MonitorWeekRequest = parse_value(body)?;
+        return super::monitor_week::week(state, team, req).await;
+    }
+    let req: MonitorRequest = parse_value(body)?;
     let problem = validated(&state, &req.problem, "problem")?;
     log_rows(&req.logs, &req.logs_csv)?;
     let options = MonitorOptions {

@@ -12,7 +12,8 @@
 use super::error::{ErrorBody, ErrorDetail};
 use super::handlers::{CheckRequest, CheckResponse, Health, SlotsRequest};
 use super::job_routes::{JobCreated, JobProgress, JobView};
-use super::monitor::{MonitorRequest, VisitLogDoc};
+use super::monitor::{MonitorAnswer, MonitorBody, MonitorRequest, VisitLogDoc};
+use super::monitor_week::{LogRange, MonitorWeekDayRequest, MonitorWeekRequest};
 use super::replans::{ReplanJobCreated, ReplanRequest};
 use super::reports::{NamedPlan, ReportRequest};
 use super::store::JobStatus;
@@ -419,6 +420,9 @@ fn pascal(s: &str) -> String {
         SlotsRequest, Slots, SlotOption, SkippedStaff, CheckRequest, CheckResponse, Health,
         ReportRequest, NamedPlan, MonitorRequest, VisitLogDoc, crate::monitor::MonitorReport,
         crate::monitor::LogColumns, crate::monitor::RefusedRow,
+        MonitorBody, MonitorAnswer, MonitorWeekRequest, MonitorWeekDayRequest, LogRange,
+        crate::monitor::WeekReport, crate::monitor::WeekDayReport, crate::monitor::WeekRow,
+        crate::monitor::WeekTeam, crate::monitor::WeekRefusal,
         super::visit_logs::VisitLogsRequest, super::visit_logs::VisitLogsStored,
         super::visit_logs::VisitLogList, super::visit_logs::VisitLogsErased, super::store::StoredLog,
         ReplanRequest, Replanned, ReplanJobCreated, Events, Event, PinStaff, Weights,

@@ -20,6 +20,7 @@ mod durations;
 mod import;
 mod matrix;
 mod monitor;
+mod monitor_week;
 mod replan;
 mod report;
 mod serve;

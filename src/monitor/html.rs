@@ -10,9 +10,9 @@ use crate::report::numbers::duration;
 use crate::report::svg::timeline;
 use std::fmt::Write;
 
-const STYLE: &str = include_str!("../report/report.css");
+pub(crate) const STYLE: &str = include_str!("../report/report.css");
 
-const EXTRA_STYLE: &str = "tr.bad td.what { color: var(--bad); font-weight: 600; }\n\
+pub(crate) const EXTRA_STYLE: &str = "tr.bad td.what { color: var(--bad); font-weight: 600; }\n\
     ul.refused li { font-family: ui-monospace, monospace; font-size: 12px; }\n\
     table.visits td:nth-child(-n+4), table.visits thead th { text-align: left; }\n";
 
@@ -42,10 +42,10 @@ pub fn render(r: &MonitorReport) -> String {
     for line in summary(&r.team) {
         let _ = writeln!(s, "<p class=\"verdict\">{}</p>", esc(&line));
     }
-    cards(&mut s, r);
+    cards(&mut s, &r.team);
     groups(&mut s, r);
     visits(&mut s, r);
-    days(&mut s, r);
+    days(&mut s, r, "Each staff member's day");
     if !r.refused.is_empty() {
         let _ = writeln!(
             s,
@@ -65,8 +65,8 @@ pub fn render(r: &MonitorReport) -> String {
     s
 }
 
-fn cards(s: &mut String, r: &MonitorReport) {
-    let t = &r.team;
+/// The team's cards: each a count that is good at 0.
+pub(crate) fn cards(s: &mut String, t: &super::Totals) {
     let items = [
         ("Visits not logged", t.not_logged.to_string(), t.not_logged == 0),
         (
@@ -103,7 +103,7 @@ fn cards(s: &mut String, r: &MonitorReport) {
     s.push_str("</div>\n");
 }
 
-fn group_table(s: &mut String, first: &[&str], rows: Vec<Vec<String>>) {
+pub(crate) fn group_table(s: &mut String, first: &[&str], rows: Vec<Vec<String>>) {
     s.push_str("<table class=\"figures staff\"><thead><tr>");
     for h in first.iter().chain(GROUP_HEAD.iter()) {
         let _ = write!(s, "<th>{}</th>", esc(h));
@@ -185,13 +185,15 @@ fn visits(s: &mut String, r: &MonitorReport) {
     s.push_str("</tbody></table>\n");
 }
 
-fn only_note(v: &VisitRow) -> bool {
+pub(crate) fn only_note(v: &VisitRow) -> bool {
     v.status == super::VisitStatus::Made && !v.overran && !v.cut_short && !v.late
 }
 
-fn days(s: &mut String, r: &MonitorReport) {
+/// The timelines of a day under the heading `title`.
+pub(crate) fn days(s: &mut String, r: &MonitorReport, title: &str) {
+    let _ = writeln!(s, "<h2>{}</h2>", esc(title));
     s.push_str(
-        "<h2>Each staff member's day</h2>\n<p class=\"legend\"><span class=\"key seg visit\"></span>visit \
+        "<p class=\"legend\"><span class=\"key seg visit\"></span>visit \
          <span class=\"key seg travel\"></span>travel (planned) or gap between visits (logged) \
          <span class=\"key seg wait\"></span>waiting <span class=\"key seg break\"></span>break \
          <span class=\"key seg free\"></span>office time <span class=\"key seg overtime\"></span>overtime \

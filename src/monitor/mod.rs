@@ -47,6 +47,10 @@ mod planned;
 mod table;
 mod text;
 mod timeline;
+mod week;
+mod week_html;
+mod week_logs;
+mod week_text;
 
 pub use csv_logs::read_csv;
 pub use figures::{
@@ -57,6 +61,10 @@ pub use json_logs::{read_json, read_values};
 pub(crate) use logs::is_date;
 pub use logs::{LogColumns, LogFileError, LogRead, LogSource, RefusedRow, VisitLog, LOG_FIELDS};
 pub use timeline::StaffDays;
+pub use week::{
+    check_dates, day_number, LogSet, WeekDay, WeekDayReport, WeekError, WeekRefusal, WeekReport, WeekRow,
+    WeekTeam,
+};
 
 use crate::model::{InputError, Plan, Problem};
 use crate::travel::TravelMatrix;
@@ -155,5 +163,16 @@ pub fn render(report: &MonitorReport, format: Format) -> String {
         Format::Json => serde_json::to_string_pretty(report).expect("report serialises") + "\n",
         Format::Csv => table::render(report),
         Format::Html => html::render(report),
+    }
+}
+
+/// The week report in `format` (text: a staff × day table; CSV: one row per visit with
+/// its date; HTML: a staff × day grid and each day's timelines).
+pub fn render_week(report: &WeekReport, format: Format) -> String {
+    match format {
+        Format::Text => week_text::render(report),
+        Format::Json => serde_json::to_string_pretty(report).expect("report serialises") + "\n",
+        Format::Csv => week_text::csv(report),
+        Format::Html => week_html::render(report),
     }
 }

@@ -96,7 +96,7 @@ pub(crate) fn table(head: &[&str], rows: &[Vec<String>], left: usize) -> String 
     out
 }
 
-fn visit_cells(v: &VisitRow, share: f64) -> Vec<String> {
+pub(crate) fn visit_cells(v: &VisitRow, share: f64) -> Vec<String> {
     let span =
         |t: Option<super::Times>| t.map_or("-".into(), |t| format!("{}-{}", hm(t.start.0), hm(t.end.0)));
     let mins = |m: Option<f64>| m.map_or("-".into(), |m| format!("{m:.0}"));
@@ -118,9 +118,22 @@ fn visit_cells(v: &VisitRow, share: f64) -> Vec<String> {
 }
 
 /// `planned → actual` of a figure.
-fn pa(f: super::PlannedActual) -> String {
+pub(crate) fn pa(f: super::PlannedActual) -> String {
     format!("{:.0}/{:.0}", f.planned, f.actual)
 }
+
+/// The header of [`visit_cells`].
+pub(crate) const VISIT_HEAD: [&str; 9] = [
+    "visit",
+    "client",
+    "staff",
+    "planned",
+    "logged",
+    "plan min",
+    "logged min",
+    "delay",
+    "what",
+];
 
 pub(crate) const GROUP_HEAD: [&str; 13] = [
     "planned",
@@ -234,21 +247,7 @@ pub fn render(r: &MonitorReport) -> String {
         let _ = writeln!(s, "  every visit went as planned");
     } else {
         let rows: Vec<Vec<String>> = shown.iter().map(|v| visit_cells(v, r.cut_short_share)).collect();
-        s.push_str(&table(
-            &[
-                "visit",
-                "client",
-                "staff",
-                "planned",
-                "logged",
-                "plan min",
-                "logged min",
-                "delay",
-                "what",
-            ],
-            &rows,
-            3,
-        ));
+        s.push_str(&table(&VISIT_HEAD, &rows, 3));
         let rest = r.visits.len() - shown.len();
         if rest > 0 {
             let _ = writeln!(

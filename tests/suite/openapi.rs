@@ -408,6 +408,12 @@ fn problem_and_plan_match_serde() {
                 | "StaffRow"
                 | "OrganisationRow"
                 | "RefusedRow"
+                // The week's monitoring report (api/monitor_week.rs).
+                | "MonitorWeekReport"
+                | "MonitorWeekDay"
+                | "WeekRow"
+                | "WeekTeam"
+                | "WeekRefusal"
                 // Answers of the visit-log store (api/visit_logs.rs).
                 | "VisitLogsStored"
                 | "VisitLogList"
