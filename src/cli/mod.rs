@@ -18,6 +18,7 @@ use std::time::Duration;
 mod bench;
 mod durations;
 mod import;
+mod import_csv;
 mod matrix;
 mod monitor;
 mod replan;
@@ -56,7 +57,8 @@ enum Command {
     Durations(durations::DurationsArgs),
     /// Solve a benchmark suite (Solomon, Gehring-Homberger, Mankowska) and report the gap to best-known.
     Bench(bench::BenchArgs),
-    /// Convert a benchmark instance (Mankowska et al. 2014 HHCRSP JSON) into a SPEC problem.
+    /// Convert a booking system's CSV export (visits, staff rota, postcodes) or a benchmark
+    /// instance (Mankowska et al. 2014 HHCRSP JSON) into a SPEC problem.
     Import(import::ImportArgs),
     /// Write the travel matrix of a problem's places (any travel mode) in SPEC matrix form.
     Matrix(matrix::MatrixArgs),

@@ -3,6 +3,7 @@
 //! iCalendar). Nothing here solves or checks; a reader only translates and reports what
 //! it could not read, with the line (or row and column) it was on.
 
+pub mod booking;
 pub mod codepoint;
 pub mod mankowska;
 pub mod osgb;

@@ -14,6 +14,7 @@ mod figures;
 mod fuzz_regressions;
 mod history;
 mod homecare;
+mod import_csv;
 mod incremental;
 mod mankowska;
 mod monitor;
