@@ -5,6 +5,7 @@
 
 pub mod booking;
 pub mod codepoint;
+pub mod export;
 pub mod mankowska;
 pub mod osgb;
 pub mod postcode;

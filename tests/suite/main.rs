@@ -10,6 +10,7 @@ mod api_socket;
 mod check;
 mod cli;
 mod durations;
+mod export;
 mod figures;
 mod fuzz_regressions;
 mod history;
