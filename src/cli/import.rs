@@ -1,11 +1,10 @@
-//! `carerounds import`: converts a benchmark instance from another format into a SPEC
-//! problem file.
+//! `carerounds import`: converts a benchmark instance (`import mankowska FILE`) or a
+//! booking system's CSV export (`import csv --visits .. --staff ..`) into a SPEC problem.
 
 use super::bad;
 use anyhow::{Context, Result};
 use carerounds::formats::mankowska::read_mankowska;
 use carerounds::model::validate;
-use clap::ValueEnum;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,9 +12,22 @@ use std::process::ExitCode;
 /// Arguments of `import`.
 #[derive(clap::Args)]
 pub struct ImportArgs {
-    /// Format of the file.
-    #[arg(value_enum)]
+    #[command(subcommand)]
     format: ImportFormat,
+}
+
+#[derive(clap::Subcommand)]
+enum ImportFormat {
+    /// Mankowska et al. (2014) home health care instances, iolab-uniud/hhcrsp JSON.
+    Mankowska(MankowskaArgs),
+    /// A booking system's CSV export: visits and the staff rota, with postcodes
+    /// (docs/IMPORT.md).
+    Csv(super::import_csv::CsvArgs),
+}
+
+/// Arguments of `import mankowska`.
+#[derive(clap::Args)]
+struct MankowskaArgs {
     /// The instance file.
     file: PathBuf,
     /// Write the problem here (otherwise to stdout).
@@ -23,15 +35,33 @@ pub struct ImportArgs {
     out: Option<PathBuf>,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum ImportFormat {
-    /// Mankowska et al. (2014) home health care instances, iolab-uniud/hhcrsp JSON.
-    Mankowska,
+/// Runs `import`.
+pub fn run(args: ImportArgs) -> Result<ExitCode> {
+    match args.format {
+        ImportFormat::Mankowska(a) => mankowska(a),
+        ImportFormat::Csv(a) => super::import_csv::run(a),
+    }
 }
 
-/// Runs `import`: the problem as compact JSON (travel matrices make pretty output huge),
+/// Writes `json` to `out`, or to stdout when there is none (a closed pipe is no error).
+pub(crate) fn write_out(out: Option<&std::path::Path>, json: &str) -> Result<()> {
+    match out {
+        Some(path) => std::fs::write(path, json).with_context(|| format!("cannot write {}", path.display())),
+        None => {
+            let mut o = std::io::stdout().lock();
+            match o.write_all(json.as_bytes()).and_then(|()| o.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(e).context("cannot write to stdout")
+                }
+                _ => Ok(()),
+            }
+        }
+    }
+}
+
+/// Runs `import mankowska`: the problem as compact JSON (travel matrices make pretty output huge),
 /// validated before it is written. Exit 2 for a file that cannot be converted.
-pub fn run(args: ImportArgs) -> Result<ExitCode> {
+fn mankowska(args: MankowskaArgs) -> Result<ExitCode> {
     let text = std::fs::read_to_string(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     let name = args
@@ -39,32 +69,19 @@ pub fn run(args: ImportArgs) -> Result<ExitCode> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let input = match args.format {
-        ImportFormat::Mankowska => read_mankowska(&text, &name).map_err(|e| bad(&args.file, e))?,
-    };
+    let input = read_mankowska(&text, &name).map_err(|e| bad(&args.file, e))?;
     let problem = validate(&input).map_err(|e| bad(&args.file, e))?;
     let json = serde_json::to_string(&input).context("cannot encode the problem")? + "\n";
-    match &args.out {
-        Some(path) => {
-            std::fs::write(path, json).with_context(|| format!("cannot write {}", path.display()))?;
-            println!(
-                "{}: {} staff, {} visits ({} double services) written to {}",
-                args.file.display(),
-                problem.staff.len(),
-                problem.visits.len(),
-                problem.visits.iter().filter(|v| !v.after.is_empty()).count(),
-                path.display()
-            );
-        }
-        None => {
-            let mut out = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not an error.
-            if let Err(e) = out.write_all(json.as_bytes()).and_then(|()| out.flush()) {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    return Err(e).context("cannot write to stdout");
-                }
-            }
-        }
+    write_out(args.out.as_deref(), &json)?;
+    if let Some(path) = &args.out {
+        println!(
+            "{}: {} staff, {} visits ({} double services) written to {}",
+            args.file.display(),
+            problem.staff.len(),
+            problem.visits.len(),
+            problem.visits.iter().filter(|v| !v.after.is_empty()).count(),
+            path.display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

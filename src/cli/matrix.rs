@@ -128,6 +128,7 @@ fn rewrite(
             id: ids[i].clone(),
             lat: p.point.map(|x| x.lat),
             lon: p.point.map(|x| x.lon),
+            postcode: None,
         });
     }
     for (s, sp) in input.staff.iter_mut().zip(&problem.staff) {

@@ -17,7 +17,9 @@ use std::time::Duration;
 
 mod bench;
 mod durations;
+mod export;
 mod import;
+mod import_csv;
 mod matrix;
 mod monitor;
 mod monitor_week;
@@ -57,8 +59,11 @@ enum Command {
     Durations(durations::DurationsArgs),
     /// Solve a benchmark suite (Solomon, Gehring-Homberger, Mankowska) and report the gap to best-known.
     Bench(bench::BenchArgs),
-    /// Convert a benchmark instance (Mankowska et al. 2014 HHCRSP JSON) into a SPEC problem.
+    /// Convert a booking system's CSV export (visits, staff rota, postcodes) or a benchmark
+    /// instance (Mankowska et al. 2014 HHCRSP JSON) into a SPEC problem.
     Import(import::ImportArgs),
+    /// Write a plan as CSV rows (one per step) or as iCalendar files (one per staff member).
+    Export(export::ExportArgs),
     /// Write the travel matrix of a problem's places (any travel mode) in SPEC matrix form.
     Matrix(matrix::MatrixArgs),
     /// Validate a problem file without solving it.
@@ -186,6 +191,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Durations(args) => durations::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Import(args) => import::run(args),
+        Command::Export(args) => export::run(args),
         Command::Slots(args) => slots::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Matrix(args) => matrix::run(args),

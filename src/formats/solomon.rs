@@ -135,6 +135,7 @@ pub fn read_solomon(text: &str, rounding: Rounding) -> Result<SolomonInstance, I
             id: loc_id(r),
             lat: None,
             lon: None,
+            postcode: None,
         })
         .collect();
     let depot = &rows[0];

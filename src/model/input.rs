@@ -107,6 +107,10 @@ pub struct LocationInput {
     /// WGS84 longitude, degrees (optional in matrix mode).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lon: Option<f64>,
+    /// Extension: the postcode the place was found by (`import csv`), kept so that
+    /// reports, run sheets and exports can show it. Not used for travel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postcode: Option<String>,
 }
 
 /// A location: the id of a `locations` entry or an inline point.

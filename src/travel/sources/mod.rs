@@ -8,7 +8,7 @@
 //! itself; a failure comes back here as a [`TravelError`] for the shell to report.
 
 mod bytes;
-mod cache;
+pub(crate) mod cache;
 mod extract;
 pub mod osrm;
 pub mod road;
