@@ -103,6 +103,8 @@ pub struct Instance {
     pub simple_visit: Vec<bool>,
     /// Whether any visit is coupled to another.
     pub any_coupled: bool,
+    /// Whether any visit has happened (`actual`): only then must ruins skip visits.
+    pub any_history: bool,
 }
 
 impl Instance {
@@ -210,6 +212,7 @@ impl Instance {
             })
             .collect();
         let any_coupled = visits.iter().any(VisitData::coupled);
+        let any_history = visits.iter().any(|v| v.actual.is_some());
         Instance {
             travel,
             visits,
@@ -218,6 +221,7 @@ impl Instance {
             simple_staff,
             simple_visit,
             any_coupled,
+            any_history,
         }
     }
 }

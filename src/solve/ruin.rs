@@ -8,6 +8,7 @@
 use super::instance::Instance;
 use super::solution::Solution;
 use fastrand::Rng;
+use std::borrow::Cow;
 
 /// SISR parameters (the paper's defaults).
 #[derive(Debug, Clone, Copy)]
@@ -74,12 +75,18 @@ pub(crate) fn choose(
     params: &RuinParams,
     rng: &mut Rng,
 ) -> Vec<usize> {
-    let movable = |v: usize| inst.visits[v].actual.is_none();
-    let routes: Vec<Vec<usize>> = sol
-        .routes
-        .iter()
-        .map(|r| r.iter().copied().filter(|&v| movable(v)).collect())
-        .collect();
+    // The rounds as they are when nothing has happened (no copy on the hot path).
+    let routes: Cow<[Vec<usize>]> = if inst.any_history {
+        let movable = |v: usize| inst.visits[v].actual.is_none();
+        Cow::Owned(
+            sol.routes
+                .iter()
+                .map(|r| r.iter().copied().filter(|&v| movable(v)).collect())
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(&sol.routes)
+    };
     let placed: usize = routes.iter().map(Vec::len).sum();
     if placed == 0 {
         return Vec::new();
