@@ -13,6 +13,7 @@ use super::solve::{solve_blocking, solve_config};
 use super::store::JobStatus;
 use super::AppState;
 use crate::check::check as check_plan;
+use crate::durations::{apply, Durations, Use};
 use crate::model::input::{ProblemInput, VisitInput};
 use crate::model::{InputErrorKind, Plan};
 use crate::slots::{BookError, Day, Slots};
@@ -120,6 +121,28 @@ pub struct SlotsRequest {
     /// Re-optimise the day around the new visit: not supported yet (must be false).
     #[serde(default)]
     pub reoptimise: bool,
+    /// Learned visit lengths (docs/DURATIONS.md) for the day's visits and the new one,
+    /// as `carerounds slots --durations` applies them.
+    #[serde(default)]
+    pub durations: Option<Durations>,
+}
+
+/// The day and the new visit with learned lengths applied (the new visit goes through
+/// [`apply`] with the day, so it takes its client's figure too), and how many changed.
+fn with_durations(
+    problem: ProblemInput,
+    visit: VisitInput,
+    durations: Option<Durations>,
+) -> Result<(ProblemInput, VisitInput, usize)> {
+    let Some(d) = durations else {
+        return Ok((problem, visit, 0));
+    };
+    d.check().map_err(|e| ApiError::input("durations", &e))?;
+    let mut day = problem;
+    day.visits.push(visit);
+    let (mut day, changed) = apply(&day, &d, Use::Planning);
+    let visit = day.visits.pop().ok_or(ApiError::Internal)?;
+    Ok((day, visit, changed.len()))
 }
 
 fn book_error(e: BookError) -> ApiError {
@@ -162,9 +185,17 @@ pub async fn slots(
     let k = req.k.unwrap_or(5);
     let t0 = Instant::now();
     let visits = req.problem.visits.len();
+    let SlotsRequest {
+        problem,
+        plan,
+        visit,
+        durations,
+        ..
+    } = req;
+    let (problem, visit, changed) = with_durations(problem, visit, durations)?;
     let slots = blocking(move || {
-        let day = Day::new(&req.problem, &req.plan)?;
-        day.slots(&req.visit, k)
+        let day = Day::new(&problem, &plan)?;
+        day.slots(&visit, k)
     })
     .await?
     .map_err(book_error)?;
@@ -174,7 +205,11 @@ pub async fn slots(
         ms = t0.elapsed().as_secs_f64() * 1e3,
         "slots"
     );
-    Ok(axum::Json(slots).into_response())
+    let mut resp = axum::Json(slots).into_response();
+    if let Ok(n) = HeaderValue::from_str(&changed.to_string()) {
+        resp.headers_mut().insert(super::plan_body::CHANGED_HEADER, n);
+    }
+    Ok(resp)
 }
 
 /// `POST /v1/check` body.

@@ -9,7 +9,7 @@
 
 use carerounds::durations::{apply, learn, parse_durations, Basis, Durations, Settings, Use, DEFAULT_K};
 use carerounds::model::input::ProblemInput;
-use carerounds::model::{parse_input, validate, InputErrorKind, Problem};
+use carerounds::model::{parse_input, parse_problem, validate, InputErrorKind, Problem};
 use carerounds::monitor::{read_csv, LogColumns, LogRead};
 use serde_json::{json, Value};
 use std::process::Command;
@@ -554,5 +554,43 @@ mod http {
         let (s, _, err) = post("/v1/replans", &bad).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
         assert_eq!(err["error"]["path"], "durations.k", "{err}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn slots_take_a_durations_field() {
+        // The day without v1, planned; v1 is then the new visit to book.
+        let mut rest = day();
+        let new = rest["visits"].as_array_mut().unwrap().remove(0);
+        let p = parse_problem(&rest.to_string()).unwrap();
+        let travel = carerounds::travel::TravelMatrix::computed(&p).unwrap();
+        let plan = carerounds::solve::Solver::new(&p, travel)
+            .threads(1)
+            .work_budget(1_500_000)
+            .time_limit(std::time::Duration::from_secs(30))
+            .run()
+            .plan;
+        let length = |b: &Value| {
+            let min = |t: &Value| {
+                let t = t.as_str().unwrap();
+                t[..2].parse::<f64>().unwrap() * 60.0 + t[3..5].parse::<f64>().unwrap()
+            };
+            let o = &b["options"][0];
+            min(&o["end"]) - min(&o["start"])
+        };
+        let body = json!({"problem": rest, "plan": plan, "visit": new});
+        let (s, changed, plain) = post("/v1/slots", &body).await;
+        assert_eq!((s, changed.as_deref()), (StatusCode::OK, Some("0")), "{plain}");
+        assert!((length(&plain) - 30.0).abs() < 1.0, "{plain}");
+        // With learned lengths the new visit takes its client's figure (c1 runs long).
+        let mut body = body;
+        body["durations"] = durations();
+        let (s, changed, learned) = post("/v1/slots", &body).await;
+        assert_eq!(s, StatusCode::OK, "{learned}");
+        assert!(changed.is_some_and(|n| n.parse::<usize>().unwrap() >= 1));
+        assert!(length(&learned) > 35.0, "{learned}");
+        body["durations"]["version"] = json!(7);
+        let (s, _, err) = post("/v1/slots", &body).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+        assert_eq!(err["error"]["path"], "durations.version", "{err}");
     }
 }
