@@ -102,6 +102,8 @@ pub(crate) fn check_coverage<'a>(
                             by()
                         ),
                     );
+                } else if let Some(why) = roles_uncovered(ctx, v, occ[0].staff_id, occ[1].staff_id) {
+                    out.push(Rule::Skills, None, vid, why);
                 } else if (occ[0].start - occ[1].start).abs() > TIME_TOL {
                     out.push(
                         Rule::DoubleHanded,
@@ -120,6 +122,23 @@ pub(crate) fn check_coverage<'a>(
         }
     }
     served
+}
+
+/// Why staff `a` and `b` do not cover a mixed double-up's two people (`staff_skills`):
+/// one of them must hold the first list and the other the second.
+fn roles_uncovered(ctx: &Ctx, v: &crate::model::Visit, a: &str, b: &str) -> Option<String> {
+    let [first, second] = v.roles.as_ref()?;
+    let staff = |id: &str| ctx.problem.staff.iter().find(|s| s.id == id);
+    let (sa, sb) = (staff(a)?, staff(b)?);
+    let holds = |s: &crate::model::Staff, list: &[String]| list.iter().all(|k| s.skills.contains(k));
+    let covered = (holds(sa, first) && holds(sb, second)) || (holds(sa, second) && holds(sb, first));
+    (!covered).then(|| {
+        format!(
+            "is a mixed double-up needing one person with [{}] and one with [{}]; {a} and {b} do not cover both",
+            first.join(", "),
+            second.join(", ")
+        )
+    })
 }
 
 /// `after` gaps between served visits (first occurrence of each).

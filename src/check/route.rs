@@ -372,6 +372,7 @@ mod tests {
                 .collect(),
             skills: vec![],
             staff_count: StaffCount::One,
+            roles: None,
             required: true,
             preferred_staff: vec![],
             excluded_staff: vec![],

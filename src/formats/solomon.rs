@@ -169,6 +169,7 @@ pub fn read_solomon(text: &str, rounding: Rounding) -> Result<SolomonInstance, I
             time_windows: Some(vec![[RawClock::Minutes(r[4]), RawClock::Minutes(r[5])]]),
             skills: vec![],
             staff_count: None,
+            staff_skills: None,
             priority: None,
             preferred_staff: vec![],
             excluded_staff: vec![],

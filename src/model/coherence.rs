@@ -13,7 +13,7 @@
 //! reason, so the rest of the day is still planned.
 
 use super::error::{FieldPath, InputError, InputErrorKind};
-use super::problem::{InputWarning, Problem, StaffCount, Visit};
+use super::problem::{roles_pair, InputWarning, Problem, StaffCount, Visit};
 use super::time::format_short;
 
 /// Checks the rules that span fields; returns the warnings, or the first error.
@@ -78,6 +78,8 @@ fn pinned(problem: &Problem, v: &Visit, path: &FieldPath) -> Result<(), InputErr
         let st = &problem.staff[s];
         let why = if let Some(skill) = v.skills.iter().find(|k| !st.skills.contains(k)) {
             format!("'{}' lacks skill '{skill}'", st.id)
+        } else if v.roles_of(st) == 0 {
+            format!("'{}' holds neither person's staff_skills", st.id)
         } else if v.excluded_staff.contains(&s) {
             format!("'{}' is also in excluded_staff", st.id)
         } else {
@@ -91,6 +93,19 @@ fn pinned(problem: &Problem, v: &Visit, path: &FieldPath) -> Result<(), InputErr
             ),
         ));
     }
+    if let [a, b] = v.pinned_staff[..] {
+        let (sa, sb) = (&problem.staff[a], &problem.staff[b]);
+        if !roles_pair(v.roles_of(sa), v.roles_of(sb)) {
+            return Err(InputError::of(
+                InputErrorKind::Incoherent,
+                path.field("pinned_staff"),
+                format!(
+                    "'{}' and '{}' cannot make the visit together: one of them must hold each person's staff_skills; pin a pair that does, or unpin it",
+                    sa.id, sb.id
+                ),
+            ));
+        }
+    }
     Ok(())
 }
 
@@ -99,10 +114,15 @@ fn two_staff(problem: &Problem, v: &Visit, path: &FieldPath) -> Result<(), Input
     let holders: Vec<usize> = (0..problem.staff.len())
         .filter(|&s| problem.staff[s].has_skills(&v.skills))
         .collect();
-    let eligible = holders.iter().filter(|s| !v.excluded_staff.contains(s)).count();
-    if eligible >= 2 {
-        return Ok(());
+    let eligible: Vec<usize> = holders
+        .iter()
+        .copied()
+        .filter(|s| !v.excluded_staff.contains(s))
+        .collect();
+    if eligible.len() >= 2 {
+        return roles_staffed(problem, v, &eligible, path);
     }
+    let eligible = eligible.len();
     let needs = if v.skills.is_empty() {
         "it needs two staff members".to_string()
     } else {
@@ -134,6 +154,43 @@ fn two_staff(problem: &Problem, v: &Visit, path: &FieldPath) -> Result<(), Input
         InputErrorKind::Incoherent,
         path.field(field),
         format!("a double-handed visit: {needs}, but {why}; {fix}"),
+    ))
+}
+
+/// A mixed double-up needs someone for each person's `staff_skills` among `eligible`.
+fn roles_staffed(
+    problem: &Problem,
+    v: &Visit,
+    eligible: &[usize],
+    path: &FieldPath,
+) -> Result<(), InputError> {
+    let Some([first, second]) = &v.roles else {
+        return Ok(());
+    };
+    let roles: Vec<u8> = eligible.iter().map(|&s| v.roles_of(&problem.staff[s])).collect();
+    let paired = (0..roles.len()).any(|i| (i + 1..roles.len()).any(|j| roles_pair(roles[i], roles[j])));
+    if paired {
+        return Ok(());
+    }
+    let count = |bit: u8| roles.iter().filter(|&&r| r & bit != 0).count();
+    let list = |l: &[String]| {
+        if l.is_empty() {
+            "no further skills".to_string()
+        } else {
+            l.join(", ")
+        }
+    };
+    Err(InputError::of(
+        InputErrorKind::Incoherent,
+        path.field("staff_skills"),
+        format!(
+            "a mixed double-up needs one person with {} and another with {}, but of the {} staff who may make it {} hold the first and {} the second, and no two cover both; give someone the skills, or change staff_skills",
+            list(first),
+            list(second),
+            eligible.len(),
+            count(1),
+            count(2)
+        ),
     ))
 }
 

@@ -225,6 +225,11 @@ pub struct VisitInput {
     /// 1, or 2 for a double-handed visit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub staff_count: Option<i64>,
+    /// Extension, double-handed visits only: the skills of each of the two people, one
+    /// list per person (`[["nursing"], ["personal_care"]]`: a nurse and a carer), on top
+    /// of `skills`, which both need. Absent: both need only `skills`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_skills: Option<Vec<Vec<String>>>,
     /// Required (default) or optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<Priority>,

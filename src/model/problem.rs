@@ -175,6 +175,24 @@ impl Staff {
     }
 }
 
+impl Visit {
+    /// Which of the visit's two roles staff member `s` can take: bit 0 the first, bit 1
+    /// the second; both bits when the visit has no roles. Beyond [`Visit::skills`],
+    /// which every staff member of the visit needs anyway.
+    pub fn roles_of(&self, staff: &Staff) -> u8 {
+        match &self.roles {
+            None => 0b11,
+            Some([a, b]) => u8::from(staff.has_skills(a)) | (u8::from(staff.has_skills(b)) << 1),
+        }
+    }
+}
+
+/// Whether two staff members who can take roles `a` and `b` ([`Visit::roles_of`]) can
+/// make a double-handed visit together: one takes the first role, the other the second.
+pub fn roles_pair(a: u8, b: u8) -> bool {
+    (a & 1 != 0 && b & 2 != 0) || (a & 2 != 0 && b & 1 != 0)
+}
+
 /// How many staff a visit needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StaffCount {
@@ -244,6 +262,10 @@ pub struct Visit {
     pub skills: Vec<String>,
     /// One or two staff.
     pub staff_count: StaffCount,
+    /// Each person's own skills on a mixed double-up (a nurse with a carer), beyond
+    /// [`Visit::skills`]; `None` when both need only those. Validation allows it only
+    /// on double-handed visits.
+    pub roles: Option<[Vec<String>; 2]>,
     /// Whether the visit must be planned when any feasible plan allows it.
     pub required: bool,
     /// Indices of preferred staff.

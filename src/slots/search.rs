@@ -170,7 +170,7 @@ impl Day {
         let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
         for (i, a) in cands.iter().enumerate() {
             for (j, b) in cands.iter().enumerate().skip(i + 1) {
-                if a.staff != b.staff {
+                if a.staff != b.staff && inst.visits[v].pair_allowed(a.staff, b.staff) {
                     pairs.push((a.delta + b.delta, i, j));
                 }
             }

@@ -224,8 +224,12 @@ pub(crate) fn options_double(inst: &Instance, sol: &Solution, v: usize) -> Vec<D
         per_route.push(all);
     }
     let mut pairs = Vec::new();
+    let vd = &inst.visits[v];
     for r1 in 0..nr {
         for r2 in r1 + 1..nr {
+            if !vd.pair_allowed(r1, r2) {
+                continue;
+            }
             for a in &per_route[r1] {
                 for b in &per_route[r2] {
                     pairs.push((a.0 + b.0, (r1, a.1, a.2), (r2, b.1, b.2)));

@@ -20,6 +20,9 @@ pub struct VisitData {
     pub demand: f64,
     /// Needs two staff starting together.
     pub double: bool,
+    /// A mixed double-up's roles each staff member can take
+    /// ([`crate::model::Visit::roles_of`]); empty when the visit has none.
+    pub roles: Vec<u8>,
     /// Must be planned when feasible.
     pub required: bool,
     /// Whether each staff member may serve it under every rule (skills, exclusions,
@@ -48,6 +51,14 @@ pub struct VisitData {
 }
 
 impl VisitData {
+    /// Whether staff members `a` and `b` together may make this double-handed visit:
+    /// on a mixed double-up, one of them takes each person's `staff_skills`. Each of
+    /// them must also be [`VisitData::eligible`].
+    #[inline]
+    pub fn pair_allowed(&self, a: usize, b: usize) -> bool {
+        self.roles.is_empty() || crate::model::roles_pair(self.roles[a], self.roles[b])
+    }
+
     /// Whether the visit's start is tied to another visit (double-handed or a gap).
     pub fn coupled(&self) -> bool {
         self.double || !self.after.is_empty() || !self.before.is_empty()
@@ -152,6 +163,10 @@ impl Instance {
                     allowance: v.max_lateness.allowance(),
                     demand: v.demand,
                     double: v.staff_count == StaffCount::Two,
+                    roles: match v.roles {
+                        None => Vec::new(),
+                        Some(_) => problem.staff.iter().map(|st| v.roles_of(st)).collect(),
+                    },
                     required: v.required,
                     eligible,
                     pinned: v.pinned_staff.clone(),

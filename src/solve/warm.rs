@@ -59,6 +59,20 @@ pub(crate) fn from_rounds(
     if (0..inst.visits.len()).any(|v| count[v] != 0 && count[v] != needed(v)) {
         return None;
     }
+    // A mixed double-up must have one of its pair for each person's skills.
+    let mut first = vec![usize::MAX; inst.visits.len()];
+    for (s, round) in rounds.iter().enumerate() {
+        for &v in round {
+            if !inst.visits[v].double {
+                continue;
+            }
+            match first[v] {
+                usize::MAX => first[v] = s,
+                a if !inst.visits[v].pair_allowed(a, s) => return None,
+                _ => {}
+            }
+        }
+    }
     let mut sol = Solution::empty(inst);
     for (v, &c) in count.iter().enumerate() {
         sol.placed[v] = c > 0;

@@ -18,6 +18,7 @@ mod homecare;
 mod import_csv;
 mod incremental;
 mod mankowska;
+mod mixed_roles;
 mod monitor;
 mod monitor_week;
 mod monitor_week_cli;

@@ -83,6 +83,7 @@ pub(crate) fn read(c: &mut Cells, mapping: &Mapping, places: &mut Places) -> Opt
             time_windows,
             skills,
             staff_count,
+            staff_skills: None,
             priority,
             preferred_staff,
             excluded_staff,

@@ -119,6 +119,7 @@ pub(super) fn validate_visit(
             )
         }
     };
+    let roles = roles(v, staff_count, &path)?;
     let preferred_staff = staff_refs(&v.preferred_staff, path.field("preferred_staff"), ctx)?;
     let excluded_staff = staff_refs(&v.excluded_staff, path.field("excluded_staff"), ctx)?;
     let mut pinned_staff = staff_refs(&v.pinned_staff, path.field("pinned_staff"), ctx)?;
@@ -234,6 +235,7 @@ pub(super) fn validate_visit(
         windows,
         skills,
         staff_count,
+        roles,
         required: v.priority.unwrap_or_default() == Priority::Required,
         preferred_staff,
         excluded_staff,
@@ -245,6 +247,38 @@ pub(super) fn validate_visit(
         max_lateness,
         demand,
     })
+}
+
+/// `staff_skills`: two lists, one per person, on a double-handed visit only.
+fn roles(v: &VisitInput, count: StaffCount, path: &FieldPath) -> Result<Option<[Vec<String>; 2]>> {
+    let Some(lists) = &v.staff_skills else {
+        return Ok(None);
+    };
+    let field = path.field("staff_skills");
+    if count != StaffCount::Two {
+        return err(
+            Conflict,
+            field,
+            "staff_skills gives each of two people their skills, so the visit needs staff_count 2; set it, or put the skills in skills",
+        );
+    }
+    let [a, b] = lists.as_slice() else {
+        return err(
+            OutOfRange,
+            field,
+            format!(
+                "staff_skills needs one list per person, two in all (e.g. [[\"nursing\"], [\"personal_care\"]]), got {}",
+                lists.len()
+            ),
+        );
+    };
+    let tidy = |l: &Vec<String>| {
+        let mut l = l.clone();
+        l.sort();
+        l.dedup();
+        l
+    };
+    Ok(Some([tidy(a), tidy(b)]))
 }
 
 /// Rejects `after` links that loop back (a starts after b starts after a).

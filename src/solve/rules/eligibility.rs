@@ -1,5 +1,7 @@
-//! Skills and exclusions: a visit goes only to staff who hold every skill it needs and
-//! are not in its `excluded_staff`.
+//! Skills and exclusions: a visit goes only to staff who hold every skill it needs, and
+//! one person's `staff_skills` on a mixed double-up, and are not in its `excluded_staff`.
+//! Whether two staff members together cover both people of a mixed double-up is a rule
+//! of the pair, not of a round: [`VisitData::pair_allowed`](crate::solve::instance::VisitData::pair_allowed).
 
 use super::{Round, Rule};
 use crate::model::Problem;
@@ -15,7 +17,8 @@ impl Rule for Eligibility {
 
     fn allows(&self, problem: &Problem, v: usize, s: usize) -> bool {
         let visit = &problem.visits[v];
-        problem.staff[s].has_skills(&visit.skills) && !visit.excluded_staff.contains(&s)
+        let st = &problem.staff[s];
+        st.has_skills(&visit.skills) && visit.roles_of(st) != 0 && !visit.excluded_staff.contains(&s)
     }
 
     fn room(&self, _: &Instance, _: &Round, _: usize) -> Option<f64> {
@@ -33,8 +36,17 @@ impl Rule for Eligibility {
         if let Some(s) = s {
             return match lacks(s) {
                 Some(k) => format!("lacks skill '{k}'"),
+                None if visit.roles_of(&problem.staff[s]) == 0 => {
+                    "holds neither person's staff_skills".to_string()
+                }
                 None => "is in its excluded_staff".to_string(),
             };
+        }
+        let roles = |s: usize| visit.roles_of(&problem.staff[s]) != 0;
+        if (0..problem.staff.len()).any(|s| lacks(s).is_none())
+            && !(0..problem.staff.len()).any(|s| lacks(s).is_none() && roles(s))
+        {
+            return "no staff member with the skills it needs holds either person's staff_skills".to_string();
         }
         if (0..problem.staff.len()).any(|s| lacks(s).is_none()) {
             return "every staff member with the skills it needs is in its excluded_staff".to_string();
