@@ -28,6 +28,7 @@ mod pin;
 mod recorded;
 mod replan;
 mod report;
+mod report_tradeoffs;
 mod road;
 mod slots;
 mod solve;
