@@ -53,6 +53,17 @@ pub struct ReportRequest {
     /// Working days a year (yearly extrapolation).
     #[serde(default)]
     pub days_per_year: Option<f64>,
+    /// Staff cost in £ an hour by organisation, e.g. `{"NHS": 32.5}`: the report then
+    /// estimates the value of the driving time saved. No default.
+    #[serde(default)]
+    pub gbp_per_hour: BTreeMap<String, f64>,
+    /// £ an hour for organisations without their own entry in `gbp_per_hour`.
+    #[serde(default)]
+    pub default_gbp_per_hour: Option<f64>,
+    /// Flag an organisation losing more than this % of its booked contact time to
+    /// another (0 to 100, default 10).
+    #[serde(default)]
+    pub max_org_shift_pct: Option<f64>,
 }
 
 fn invalid(kind: InputErrorKind, path: &str, message: impl Into<String>) -> ApiError {
@@ -99,6 +110,9 @@ pub async fn reports(
         co2_kg_per_km: req.co2_kg_per_km.unwrap_or(d.co2_kg_per_km),
         days_per_week: req.days_per_week.unwrap_or(d.days_per_week),
         days_per_year: req.days_per_year.unwrap_or(d.days_per_year),
+        gbp_per_hour: req.gbp_per_hour,
+        default_gbp_per_hour: req.default_gbp_per_hour,
+        max_org_shift_pct: req.max_org_shift_pct.unwrap_or(d.max_org_shift_pct),
     };
     let plans: Vec<(String, Plan)> = req.plans.into_iter().map(|p| (p.name, p.plan)).collect();
     let body = blocking(move || {

@@ -45,6 +45,18 @@ pub struct ReportArgs {
     /// Working days a year, for the yearly extrapolation, 1 to 366 [default: 230].
     #[arg(long, value_name = "DAYS", value_parser = positive)]
     days_per_year: Option<f64>,
+    /// An organisation's staff cost in £ an hour, e.g. `--gbp-per-hour NHS=32.5`: the report
+    /// then estimates the value of the driving time saved. Repeat for each organisation.
+    /// No default: without a rate, staff time is not costed.
+    #[arg(long = "gbp-per-hour", value_name = "ORG=GBP", value_parser = parse_hourly)]
+    gbp_per_hour: Vec<(String, f64)>,
+    /// £ an hour for organisations without --gbp-per-hour.
+    #[arg(long, value_name = "GBP", value_parser = non_negative)]
+    default_gbp_per_hour: Option<f64>,
+    /// Flag an organisation losing more than this % of its booked contact time to another,
+    /// 0 to 100 [default: 10].
+    #[arg(long, value_name = "PCT", value_parser = non_negative)]
+    max_org_shift_pct: Option<f64>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -74,9 +86,21 @@ fn positive(s: &str) -> Result<f64, String> {
 }
 
 fn parse_rate(s: &str) -> Result<(String, f64), String> {
+    org_value(s, "ORG=GBP_PER_MILE (for example NHS=0.56)")
+}
+
+fn parse_hourly(s: &str) -> Result<(String, f64), String> {
+    org_value(s, "ORG=GBP_PER_HOUR (for example NHS=32.5)")
+}
+
+/// `ORG=NUMBER` with a number >= 0; `shape` says what was expected.
+fn org_value(s: &str, shape: &str) -> Result<(String, f64), String> {
     let (org, rate) = s
         .rsplit_once('=')
-        .ok_or_else(|| format!("'{s}' is not ORG=GBP_PER_MILE (for example NHS=0.56)"))?;
+        .ok_or_else(|| format!("'{s}' is not {shape}"))?;
+    if org.trim().is_empty() {
+        return Err(format!("'{s}' names no organisation: expected {shape}"));
+    }
     Ok((org.trim().to_string(), non_negative(rate)?))
 }
 
@@ -93,6 +117,9 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
     a.co2_kg_per_km = args.co2_per_km.unwrap_or(a.co2_kg_per_km);
     a.days_per_week = args.days_per_week.unwrap_or(a.days_per_week);
     a.days_per_year = args.days_per_year.unwrap_or(a.days_per_year);
+    a.gbp_per_hour.extend(args.gbp_per_hour.iter().cloned());
+    a.default_gbp_per_hour = args.default_gbp_per_hour;
+    a.max_org_shift_pct = args.max_org_shift_pct.unwrap_or(a.max_org_shift_pct);
     if args.names.len() > args.plans.len() {
         eprintln!(
             "error: {} --name given for {} --plan: give at most one name per plan",
@@ -152,9 +179,15 @@ fn flag_message(e: &AssumptionError) -> String {
         "co2_kg_per_km" => "--co2-per-km".to_string(),
         "days_per_week" => "--days-per-week".to_string(),
         "days_per_year" => "--days-per-year".to_string(),
-        other => match other.strip_prefix("gbp_per_mile.") {
-            Some(org) => format!("--rate {org}="),
-            None => other.to_string(),
+        "default_gbp_per_hour" => "--default-gbp-per-hour".to_string(),
+        "max_org_shift_pct" => "--max-org-shift-pct".to_string(),
+        other => match (
+            other.strip_prefix("gbp_per_mile."),
+            other.strip_prefix("gbp_per_hour."),
+        ) {
+            (Some(org), _) => format!("--rate {org}="),
+            (_, Some(org)) => format!("--gbp-per-hour {org}="),
+            _ => other.to_string(),
         },
     };
     format!("{flag}: {}", e.message)

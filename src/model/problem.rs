@@ -20,6 +20,9 @@ pub struct Place {
     pub id: Option<String>,
     /// Coordinates (absent only for matrix-mode locations without them).
     pub point: Option<LatLon>,
+    /// The postcode the coordinates were found by (`locations[].postcode`), kept so that
+    /// reports can credit the postcode data they came from.
+    pub postcode: Option<String>,
 }
 
 /// How someone travels on the road network: picks the ways allowed and the speeds.

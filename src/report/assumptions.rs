@@ -55,7 +55,26 @@ pub struct Assumptions {
     pub days_per_week: f64,
     /// Working days a year, for the yearly extrapolation.
     pub days_per_year: f64,
+    /// Staff cost in £ an hour by organisation, given by the user: when any is given, the
+    /// report estimates the value of the driving time saved. No default: pay differs too
+    /// much between employers and grades to invent one.
+    pub gbp_per_hour: BTreeMap<String, f64>,
+    /// £ an hour for organisations without their own entry in `gbp_per_hour`.
+    pub default_gbp_per_hour: Option<f64>,
+    /// An organisation losing more than this % of its booked contact time to another
+    /// organisation is flagged: work moved between employers is a cost the savings hide.
+    pub max_org_shift_pct: f64,
 }
+
+/// Default threshold for flagging contact time moved out of an organisation, %.
+pub const MAX_ORG_SHIFT_PCT: f64 = 10.0;
+
+/// Highest hourly staff cost accepted, £ an hour: far above any care or nursing grade,
+/// low enough that a slip (3250 for 32.50) is caught.
+pub const MAX_GBP_PER_HOUR: f64 = 500.0;
+
+/// Where an hourly rate comes from: always the user.
+pub const HOURLY_RATE_SOURCE: &str = "given by the user";
 
 impl Default for Assumptions {
     fn default() -> Self {
@@ -65,6 +84,9 @@ impl Default for Assumptions {
             co2_kg_per_km: CO2_KG_PER_KM,
             days_per_week: DAYS_PER_WEEK,
             days_per_year: DAYS_PER_YEAR,
+            gbp_per_hour: BTreeMap::new(),
+            default_gbp_per_hour: None,
+            max_org_shift_pct: MAX_ORG_SHIFT_PCT,
         }
     }
 }
@@ -76,6 +98,19 @@ impl Assumptions {
             .get(organisation)
             .copied()
             .unwrap_or(self.default_gbp_per_mile)
+    }
+
+    /// The hourly staff cost of an organisation, £, if the user gave one.
+    pub fn hourly_rate(&self, organisation: &str) -> Option<f64> {
+        self.gbp_per_hour
+            .get(organisation)
+            .copied()
+            .or(self.default_gbp_per_hour)
+    }
+
+    /// Whether any hourly rate was given (only then is staff time costed).
+    pub fn costs_staff_time(&self) -> bool {
+        self.default_gbp_per_hour.is_some() || !self.gbp_per_hour.is_empty()
     }
 
     /// The first value that cannot be used, naming the setting (`co2_kg_per_km`,
@@ -101,20 +136,21 @@ impl Assumptions {
             "£ per mile",
         )?;
         let known = organisations(problem);
+        let unknown = |setting: String, org: &str| AssumptionError {
+            kind: InputErrorKind::UnknownReference,
+            setting,
+            message: format!(
+                "no staff member works for '{org}'; the organisations are {}",
+                known
+                    .iter()
+                    .map(|o| format!("'{o}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
         for (org, &r) in &self.gbp_per_mile {
             if !known.contains(org) {
-                return Err(AssumptionError {
-                    kind: InputErrorKind::UnknownReference,
-                    setting: format!("gbp_per_mile.{org}"),
-                    message: format!(
-                        "no staff member works for '{org}'; the organisations are {}",
-                        known
-                            .iter()
-                            .map(|o| format!("'{o}'"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                });
+                return Err(unknown(format!("gbp_per_mile.{org}"), org));
             }
             range(
                 format!("gbp_per_mile.{org}"),
@@ -124,6 +160,34 @@ impl Assumptions {
                 "£ per mile",
             )?;
         }
+        if let Some(r) = self.default_gbp_per_hour {
+            range(
+                "default_gbp_per_hour".into(),
+                r,
+                0.0,
+                MAX_GBP_PER_HOUR,
+                "£ an hour",
+            )?;
+        }
+        for (org, &r) in &self.gbp_per_hour {
+            if !known.contains(org) {
+                return Err(unknown(format!("gbp_per_hour.{org}"), org));
+            }
+            range(
+                format!("gbp_per_hour.{org}"),
+                r,
+                0.0,
+                MAX_GBP_PER_HOUR,
+                "£ an hour",
+            )?;
+        }
+        range(
+            "max_org_shift_pct".into(),
+            self.max_org_shift_pct,
+            0.0,
+            100.0,
+            "%",
+        )?;
         range(
             "co2_kg_per_km".into(),
             self.co2_kg_per_km,
@@ -158,7 +222,8 @@ fn shown(v: f64) -> String {
 pub struct AssumptionError {
     /// Out of range, or an organisation no staff member works for (an unknown reference).
     pub kind: InputErrorKind,
-    /// The setting as the JSON request names it: `gbp_per_mile.NHS`, `days_per_year`.
+    /// The setting as the JSON request names it: `gbp_per_mile.NHS`, `days_per_year`,
+    /// `gbp_per_hour.NHS`, `max_org_shift_pct`.
     pub setting: String,
     /// What is wrong.
     pub message: String,
@@ -187,6 +252,23 @@ pub struct AssumptionsReport {
     pub days_per_year: f64,
     /// How the booked baseline was timed.
     pub baseline_timing: String,
+    /// The hourly staff cost applied to each organisation that has one (empty when the
+    /// user gave none: staff time is then not costed).
+    pub hourly_rates: Vec<HourlyRate>,
+    /// Contact time moved out of an organisation above this % of its booked contact time
+    /// is flagged.
+    pub max_org_shift_pct: f64,
+}
+
+/// One organisation's hourly staff cost.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HourlyRate {
+    /// Organisation as the problem writes it.
+    pub organisation: String,
+    /// £ an hour.
+    pub gbp_per_hour: f64,
+    /// Always [`HOURLY_RATE_SOURCE`]: carerounds has no default.
+    pub source: String,
 }
 
 /// The travel model in words and numbers.
@@ -300,6 +382,17 @@ impl AssumptionsReport {
             days_per_week: a.days_per_week,
             days_per_year: a.days_per_year,
             baseline_timing: BASELINE_TIMING.to_string(),
+            hourly_rates: organisations(problem)
+                .into_iter()
+                .filter_map(|org| {
+                    Some(HourlyRate {
+                        gbp_per_hour: a.hourly_rate(&org)?,
+                        source: HOURLY_RATE_SOURCE.to_string(),
+                        organisation: org,
+                    })
+                })
+                .collect(),
+            max_org_shift_pct: a.max_org_shift_pct,
         }
     }
 }

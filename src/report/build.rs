@@ -5,8 +5,11 @@
 use super::analyse::Analysis;
 use super::assumptions::{organisations, Assumptions, AssumptionsReport};
 use super::baseline::{baseline_plan, NOT_BOOKED};
+use super::credits::{credits, Credit};
 use super::day::DayView;
 use super::figures::Comparison;
+use super::moved::{contact_moved, ContactMoved};
+use super::staff_time::{staff_time_value, StaffTimeValue};
 use crate::check::check;
 use crate::model::{InputError, Plan, Problem};
 use crate::travel::TravelMatrix;
@@ -52,6 +55,8 @@ pub struct Report {
     pub baseline: BaselineReport,
     /// One comparison per plan.
     pub plans: Vec<PlanReport>,
+    /// The data sources the problem used, with the lines their licences ask for.
+    pub credits: Vec<Credit>,
     /// The baseline's day per staff member (problem order), for pictures.
     #[serde(skip)]
     pub baseline_days: Vec<DayView>,
@@ -110,6 +115,11 @@ pub struct PlanReport {
     pub staff: Vec<StaffRow>,
     /// The team's saving a day, and extrapolated to a week and a year.
     pub extrapolation: Extrapolation,
+    /// Contact time moved between organisations, flagged above the set share.
+    pub contact_moved: ContactMoved,
+    /// The estimated value of the driving time saved, when hourly rates are given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub staff_time_value: Option<StaffTimeValue>,
     /// The plan's day per staff member (problem order), for pictures.
     #[serde(skip)]
     pub days: Vec<DayView>,
@@ -244,7 +254,7 @@ impl Report {
             })?;
             let all = 0..problem.staff.len();
             let team = Comparison::new(&base.group(all.clone()), &ana.group(all));
-            let organisations = orgs
+            let organisations: Vec<GroupRow> = orgs
                 .iter()
                 .map(|org| GroupRow {
                     organisation: org.clone(),
@@ -281,6 +291,8 @@ impl Report {
                     per_week: Saving::of(&team, a.days_per_week),
                     per_year: Saving::of(&team, a.days_per_year),
                 },
+                contact_moved: contact_moved(problem, &orgs, &base, &ana, a.max_org_shift_pct),
+                staff_time_value: staff_time_value(&organisations, a),
                 team,
                 organisations,
                 staff,
@@ -303,6 +315,7 @@ impl Report {
                 checker: CheckSummary::of(problem, travel, baseline),
             },
             plans: out,
+            credits: credits(problem),
             baseline_days: base.days.into_iter().map(|d| d.view).collect(),
             has_coordinates: problem.places.iter().all(|p| p.point.is_some()),
         })

@@ -1,6 +1,9 @@
 //! The report as CSV for spreadsheets: one row per staff member per plan, with the
 //! baseline, plan and change of every figure (RFC 4180 quoting, `\n` line ends, empty cells
 //! for undefined values such as the preferred-staff share of someone with no such visits).
+//! The last two columns, `gbp_per_hour` and `staff_time_value_gbp`, are the hourly rate
+//! given for the staff member's organisation and the estimated value of the driving time
+//! they save (empty when no rate is given).
 
 use super::build::Report;
 use super::figures::Figures;
@@ -11,7 +14,15 @@ pub fn render(r: &Report) -> String {
     for side in ["baseline", "plan", "delta"] {
         head.extend(Figures::FIELDS.iter().map(|f| format!("{side}_{}", f.key)));
     }
+    head.extend(["gbp_per_hour".into(), "staff_time_value_gbp".into()]);
     let mut out = line(&head);
+    let rate = |org: &str| {
+        r.assumptions
+            .hourly_rates
+            .iter()
+            .find(|h| h.organisation == org)
+            .map(|h| h.gbp_per_hour)
+    };
     for p in &r.plans {
         for st in &p.staff {
             let mut row = vec![text(&p.name), text(&st.staff), text(&st.organisation)];
@@ -23,6 +34,10 @@ pub fn render(r: &Report) -> String {
                         .map(|v| v.map(|x| x.to_string()).unwrap_or_default()),
                 );
             }
+            let h = rate(&st.organisation);
+            let saved = c.baseline.travel_min - c.plan.travel_min;
+            let value = h.map(|h| ((saved / 60.0 * h) * 1e4).round() / 1e4 + 0.0);
+            row.extend([h, value].map(|v| v.map(|x| x.to_string()).unwrap_or_default()));
             out.push_str(&line(&row));
         }
     }

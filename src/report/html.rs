@@ -5,20 +5,13 @@
 use super::build::{PlanReport, Report, Saving};
 use super::cards;
 use super::figures::{Comparison, Figures};
+use super::headline;
 use super::markup::{esc, tone};
 use super::numbers::{delta, duration, money, num, percent, value};
 use super::text::{field, heading, headline, index, verdict, KEY_FIGURES};
 use std::fmt::Write;
 
 const STYLE: &str = include_str!("report.css");
-
-/// OS Code-Point Open attribution (the sample day's client and base locations).
-pub const OS_ATTRIBUTION: [&str; 4] = [
-    "Contains Ordnance Survey data © Crown copyright and database right 2025.",
-    "Contains Royal Mail data © Royal Mail copyright and database right 2025.",
-    "Contains National Statistics data © Crown copyright and database right 2025.",
-    "Place names: GeoNames (www.geonames.org), CC BY 4.0.",
-];
 
 /// The page.
 pub fn render(r: &Report) -> String {
@@ -56,12 +49,22 @@ pub fn render(r: &Report) -> String {
     assumptions(&mut s, r);
     s.push_str("<footer>\n");
     if r.has_coordinates {
-        s.push_str(
-            "<p>Route maps are drawn from the problem's coordinates alone (no map tiles). Postcode \
-             locations from OS Code-Point Open and staff home villages from GeoNames, as in the \
-             sample day:</p>\n<p>",
+        s.push_str("<p>Route maps are drawn from the problem's coordinates alone (no map tiles).</p>\n");
+    }
+    for c in &r.credits {
+        let _ = write!(
+            s,
+            "<p><b>{}</b>: {}{}.",
+            esc(&c.source),
+            esc(&c.used_for),
+            c.licence
+                .as_ref()
+                .map(|l| format!(", {}", esc(l)))
+                .unwrap_or_default()
         );
-        s.push_str(&OS_ATTRIBUTION.map(esc).join("<br>"));
+        for line in &c.attribution {
+            let _ = write!(s, "<br>{}", esc(line));
+        }
         s.push_str("</p>\n");
     }
     let _ = writeln!(
@@ -100,29 +103,35 @@ fn plan(s: &mut String, r: &Report, p: &PlanReport, i: usize) {
 }
 
 fn cards(s: &mut String, p: &PlanReport) {
-    let d = &p.extrapolation.per_day;
-    let y = &p.extrapolation.per_year;
-    type Get = fn(&Saving) -> String;
-    let items: [(&str, Get, f64); 5] = [
-        ("Travel time saved", |v| duration(v.travel_min), d.travel_min),
-        ("Miles saved", |v| num(v.distance_miles, 1), d.distance_miles),
-        ("Mileage saved", |v| money(v.cost_gbp), d.cost_gbp),
-        ("CO2e avoided", |v| format!("{} kg", num(v.co2_kg, 1)), d.co2_kg),
-        ("Office time freed", |v| duration(v.free_min), d.free_min),
-    ];
-    s.push_str("<div class=\"cards\">\n");
-    for (label, get, sign) in items {
+    let row = |s: &mut String, class: &str, title: &str, cards: Vec<headline::Card>| {
         let _ = writeln!(
             s,
-            "<div class=\"card {}\"><div class=\"card-label\">{label} a day</div>\
-             <div class=\"card-value\">{}</div><div class=\"card-year\">a year*: {}</div></div>",
-            if sign >= 0.0 { "good" } else { "bad" },
-            esc(&get(d)),
-            esc(&get(y))
+            "<div class=\"cards-title\">{title}</div>\n<div class=\"cards {class}\">"
         );
-    }
-    s.push_str("</div>\n");
+        for c in cards {
+            let _ = writeln!(
+                s,
+                "<div class=\"card {}\"><div class=\"card-label\">{}</div>\
+                 <div class=\"card-value\">{}</div><div class=\"card-year\">{}</div></div>",
+                c.tone.class(),
+                esc(&c.label),
+                esc(&c.value),
+                c.detail.iter().map(|d| esc(d)).collect::<Vec<_>>().join("<br>")
+            );
+        }
+        s.push_str("</div>\n");
+    };
+    row(s, "savings", "Savings", headline::savings(p));
+    row(
+        s,
+        "tradeoffs",
+        "Trade-offs (as booked &rarr; plan; amber: got worse)",
+        headline::tradeoffs(p),
+    );
     let _ = writeln!(s, "<p class=\"note\">* {}</p>", esc(&p.extrapolation.note));
+    if let Some(v) = &p.staff_time_value {
+        let _ = writeln!(s, "<p class=\"note\">{}</p>", esc(&v.words()));
+    }
 }
 
 fn comparison_table(s: &mut String, c: &Comparison) {
@@ -255,6 +264,15 @@ fn extrapolation(s: &mut String, p: &PlanReport) {
             esc(&get(&x.per_year))
         );
     }
+    if let Some(v) = &p.staff_time_value {
+        let _ = writeln!(
+            s,
+            "<tr><th>Staff driving time saved, value (estimate)</th><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&money(v.per_day_gbp)),
+            esc(&money(v.per_week_gbp)),
+            esc(&money(v.per_year_gbp))
+        );
+    }
     let _ = writeln!(s, "</tbody></table>\n<p class=\"note\">* {}</p>", esc(&x.note));
 }
 
@@ -292,6 +310,21 @@ fn assumptions(s: &mut String, r: &Report) {
         "<li><b>CO2e:</b> {} kg per km: {}.</li>",
         a.co2_kg_per_km,
         esc(&a.co2_source)
+    );
+    for h in &a.hourly_rates {
+        let _ = writeln!(
+            s,
+            "<li><b>Staff cost, {}:</b> {} an hour ({}), for the estimated value of driving time saved.</li>",
+            esc(&h.organisation),
+            esc(&money(h.gbp_per_hour)),
+            esc(&h.source)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "<li><b>Contact time moved:</b> an organisation losing more than {}% of its booked contact \
+         time to another is flagged.</li>",
+        num(a.max_org_shift_pct, 1)
     );
     let _ = writeln!(s, "<li><b>Miles</b> = km / {}.</li>", a.km_per_mile);
     let _ = writeln!(

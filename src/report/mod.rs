@@ -1,7 +1,10 @@
 //! Savings and workload reports for managers: the rounds as booked (the problem's
 //! `baseline`) against one or more plans, per staff member, per organisation and for the
 //! team: visits, contact time, travel, miles, mileage cost, CO2, waiting, free office time,
-//! overtime, lateness and preferred-staff share, with a weekly and yearly extrapolation.
+//! overtime, lateness and preferred-staff share, with a weekly and yearly extrapolation;
+//! the trade-offs next to the savings (continuity, waiting, contact time moved between
+//! organisations); the value of driving time saved at hourly rates the user gives; and
+//! credits for the data sources the problem used.
 //!
 //! The core is pure: [`Report::new`] takes the problem, its travel matrix (built once by
 //! the caller), the named plans and the [`Assumptions`] (rates and factors) and returns figures; [`render`] turns them into text,
@@ -36,28 +39,36 @@ mod assumptions;
 mod baseline;
 mod build;
 mod cards;
+mod credits;
 mod csv;
 mod day;
 mod figures;
+mod headline;
 pub(crate) mod html;
 pub(crate) mod markup;
+mod moved;
 pub(crate) mod numbers;
+mod staff_time;
 pub(crate) mod svg;
 mod text;
 
 pub use assumptions::{
-    organisations, AssumptionError, Assumptions, AssumptionsReport, MileageRate, TravelAssumption,
-    BASELINE_TIMING, CO2_KG_PER_KM, CO2_SOURCE, DAYS_PER_WEEK, DAYS_PER_YEAR, HMRC_AMAP_GBP_PER_MILE,
-    HMRC_AMAP_SOURCE, KM_PER_MILE,
+    organisations, AssumptionError, Assumptions, AssumptionsReport, HourlyRate, MileageRate,
+    TravelAssumption, BASELINE_TIMING, CO2_KG_PER_KM, CO2_SOURCE, DAYS_PER_WEEK, DAYS_PER_YEAR,
+    HMRC_AMAP_GBP_PER_MILE, HMRC_AMAP_SOURCE, HOURLY_RATE_SOURCE, KM_PER_MILE, MAX_GBP_PER_HOUR,
+    MAX_ORG_SHIFT_PCT,
 };
 pub use baseline::{baseline_plan, NOT_BOOKED};
 pub use build::{
     BaselineReport, CheckSummary, Extrapolation, GroupRow, NotMade, PlanReport, Report, ReportError, Saving,
     StaffRow,
 };
+pub use credits::{credits, Credit, CODE_POINT_ATTRIBUTION, OSM_ATTRIBUTION};
 pub use day::{DayView, MapStop, Segment, SegmentKind};
 pub use figures::{Better, Comparison, Field, Figures, Percentages};
+pub use moved::{ContactMoved, Flow, OrgMoved};
 pub use numbers::num;
+pub use staff_time::{OrgTimeValue, StaffTimeValue, STAFF_TIME_NOTE};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

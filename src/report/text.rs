@@ -2,6 +2,7 @@
 
 use super::build::{CheckSummary, PlanReport, Report, Saving};
 use super::figures::{Comparison, Field, Figures};
+use super::headline::{self, Card, Tone};
 use super::numbers::{delta, duration, money, num, percent, value};
 use std::fmt::Write;
 
@@ -44,7 +45,55 @@ pub fn render(r: &Report) -> String {
         plan(&mut s, p);
     }
     assumptions(&mut s, r);
+    credits(&mut s, r);
     s
+}
+
+fn credits(s: &mut String, r: &Report) {
+    if r.credits.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "\nData sources");
+    for c in &r.credits {
+        let licence = c.licence.as_ref().map(|l| format!(", {l}")).unwrap_or_default();
+        let _ = writeln!(s, "- {}: {}{licence}.", c.source, c.used_for);
+        for line in &c.attribution {
+            let _ = writeln!(s, "  {line}");
+        }
+    }
+}
+
+/// The headline cards as lines: savings, then trade-offs, a worse one marked `!`.
+fn cards(s: &mut String, p: &PlanReport) {
+    let line = |s: &mut String, c: &Card| {
+        let mark = match c.tone {
+            Tone::Warn | Tone::Bad => "! ",
+            _ => "  ",
+        };
+        let _ = writeln!(s, "{mark}{}: {}; {}", c.label, c.value, c.detail.join("; "));
+    };
+    let _ = writeln!(s, "Savings");
+    for c in headline::savings(p) {
+        line(s, &c);
+    }
+    let _ = writeln!(s, "Trade-offs (as booked -> plan; ! = got worse)");
+    for c in headline::tradeoffs(p) {
+        // One line a flow of contact time: they are read one by one.
+        let mark = if c.tone == Tone::Warn { "! " } else { "  " };
+        if c.detail.len() == 1 {
+            let _ = writeln!(s, "{mark}{}: {}; {}", c.label, c.value, c.detail[0]);
+        } else {
+            let _ = writeln!(s, "{mark}{}: {}", c.label, c.value);
+            for d in &c.detail {
+                let _ = writeln!(s, "    {d}");
+            }
+        }
+    }
+    let _ = writeln!(s, "* {}", p.extrapolation.note);
+    if let Some(v) = &p.staff_time_value {
+        let _ = writeln!(s, "{}", v.words());
+    }
+    s.push('\n');
 }
 
 /// `follows every rule` or `breaks 3 rules: time_window 2, shift_end 1`.
@@ -95,6 +144,7 @@ fn plan(s: &mut String, p: &PlanReport) {
         p.visits_not_made.baseline, p.visits_not_made.plan, p.unassigned
     );
     let _ = writeln!(s, "{}\n", headline(p));
+    cards(s, p);
     let _ = writeln!(s, "Team");
     s.push_str(&comparison_table(&p.team, |_| true));
     for g in &p.organisations {
@@ -156,6 +206,14 @@ fn plan(s: &mut String, p: &PlanReport) {
             get(&x.per_year),
         ]);
     }
+    if let Some(v) = &p.staff_time_value {
+        rows.push(vec![
+            "Staff driving time saved, value (estimate)".into(),
+            money(v.per_day_gbp),
+            money(v.per_week_gbp),
+            money(v.per_year_gbp),
+        ]);
+    }
     s.push_str(&table(&rows, 1));
     let _ = writeln!(s, "{}\n", x.note);
 }
@@ -184,6 +242,21 @@ fn assumptions(s: &mut String, r: &Report) {
         a.default_rate_source
     );
     let _ = writeln!(s, "- CO2e: {} kg per km: {}.", a.co2_kg_per_km, a.co2_source);
+    for h in &a.hourly_rates {
+        let _ = writeln!(
+            s,
+            "- Staff cost, {}: {} an hour ({}), for the estimated value of driving time saved.",
+            h.organisation,
+            money(h.gbp_per_hour),
+            h.source
+        );
+    }
+    let _ = writeln!(
+        s,
+        "- Contact time moved: an organisation losing more than {}% of its booked contact time to \
+         another is flagged.",
+        num(a.max_org_shift_pct, 1)
+    );
     let _ = writeln!(s, "- Miles = km / {}.", a.km_per_mile);
     let _ = writeln!(
         s,

@@ -38,6 +38,8 @@ struct Figures {
     visits: usize,
     staff: usize,
     report: Value,
+    /// The same report with the illustrative hourly rates of docs/REPORT.md.
+    costed: Value,
 }
 
 impl Figures {
@@ -74,6 +76,65 @@ impl Figures {
             num(d("co2_kg"), 0),
             hours(self.get("delta", "free_min")),
         )
+    }
+
+    /// The trade-offs and the estimated value of driving time, as docs/REPORT.md quotes them.
+    fn report_tradeoffs(&self) -> String {
+        let team = &self.costed["plans"][0]["team"];
+        let f = |side: &str, k: &str| team[side][k].as_f64().unwrap();
+        let pct = |x: f64| format!("{} %", num(x, 1).trim_end_matches(".0"));
+        let m = &self.costed["plans"][0]["contact_moved"];
+        let mut out = format!(
+            "- **Preferred-staff share**: {} as booked, {} in the plan ({} points).\n\
+             - **Waiting at doors**: {} min as booked, {} min in the plan ({} min).\n\
+             - **Contact time moved between organisations** (flagged above {} % of an organisation's booked contact time):\n",
+            pct(f("baseline", "preferred_share_pct")),
+            pct(f("plan", "preferred_share_pct")),
+            signed(f("delta", "preferred_share_pct"), 1),
+            num(f("baseline", "wait_min"), 0),
+            num(f("plan", "wait_min"), 0),
+            signed(f("delta", "wait_min"), 0),
+            num(m["max_share_pct"].as_f64().unwrap(), 0),
+        );
+        for flow in m["flows"].as_array().unwrap() {
+            let from = flow["from"].as_str().unwrap();
+            let org = m["organisations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|o| o["organisation"] == from)
+                .unwrap();
+            out.push_str(&format!(
+                "  - {from} → {}: {} min, {} % of {from}'s{};\n",
+                flow["to"].as_str().unwrap(),
+                num(flow["contact_min"].as_f64().unwrap(), 0),
+                num(org["moved_out_share_pct"].as_f64().unwrap(), 1),
+                if org["flagged"] == true { ", flagged" } else { "" },
+            ));
+        }
+        let v = &self.costed["plans"][0]["staff_time_value"];
+        let orgs: Vec<String> = v["organisations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| {
+                format!(
+                    "{}: {} min × £{}/h = £{}",
+                    o["organisation"].as_str().unwrap(),
+                    num(o["travel_min_saved"].as_f64().unwrap(), 0),
+                    num(o["gbp_per_hour"].as_f64().unwrap(), 2),
+                    num(o["value_gbp"].as_f64().unwrap(), 2)
+                )
+            })
+            .collect();
+        out.push_str(&format!(
+            "- **Value of the driving time saved (an estimate)**: {}; £{} a day, about £{} a year \
+             extrapolated.",
+            orgs.join("; "),
+            num(v["per_day_gbp"].as_f64().unwrap(), 2),
+            num(v["per_year_gbp"].as_f64().unwrap(), 0),
+        ));
+        out
     }
 
     fn report_table(&self) -> String {
@@ -218,17 +279,19 @@ fn figures() -> Figures {
         "data/sample-day-plan.json no longer passes the checker ({} violations): run scripts/sample_plan.sh",
         violations.len()
     );
-    let report = Report::new(
-        &problem,
-        carerounds::travel::sources::build(&problem).expect("travel"),
-        &[("optimised".into(), plan)],
-        &Assumptions::default(),
-    )
-    .expect("report");
+    let travel = std::sync::Arc::new(carerounds::travel::sources::build(&problem).expect("travel"));
+    let plans = [("optimised".to_string(), plan)];
+    let report = Report::new(&problem, travel.clone(), &plans, &Assumptions::default()).expect("report");
+    let mut rates = Assumptions::default();
+    rates.gbp_per_hour.insert("NHS".into(), 32.5);
+    rates.gbp_per_hour.insert("Rutland County Council".into(), 14.5);
+    let costed = Report::new(&problem, travel, &plans, &rates).expect("report");
+    let json = |r: &Report| serde_json::from_str(&render(r, Format::Json)).expect("report json");
     Figures {
         visits: problem.visits.len(),
         staff: problem.staff.len(),
-        report: serde_json::from_str(&render(&report, Format::Json)).expect("report json"),
+        report: json(&report),
+        costed: json(&costed),
     }
 }
 
@@ -265,6 +328,12 @@ fn readme_and_report_docs_quote_the_tool() {
     block("README.md", "intro", &f.readme_intro(), &mut failures);
     block("README.md", "headline", &f.readme_headline(), &mut failures);
     block("docs/REPORT.md", "sample-day", &f.report_table(), &mut failures);
+    block(
+        "docs/REPORT.md",
+        "sample-day-tradeoffs",
+        &f.report_tradeoffs(),
+        &mut failures,
+    );
     assert!(
         failures.is_empty(),
         "figures drifted; run `UPDATE_FIGURES=1 cargo test --release --test suite figures::`\n{}",

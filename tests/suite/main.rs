@@ -29,6 +29,7 @@ mod pin;
 mod recorded;
 mod replan;
 mod report;
+mod report_tradeoffs;
 mod road;
 mod slots;
 mod solve;

@@ -417,7 +417,8 @@ fn csv_parses_back_one_row_per_staff_per_plan() {
     assert_eq!(&head[0], "plan");
     assert_eq!(&head[1], "staff");
     assert_eq!(&head[2], "organisation");
-    assert_eq!(head.len(), 3 + 3 * Figures::FIELDS.len());
+    // The figures, then the hourly rate and the value of driving time saved (issue 16).
+    assert_eq!(head.len(), 3 + 3 * Figures::FIELDS.len() + 2);
     let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len(), problem.staff.len() * plans.len());
     let col = |name: &str| head.iter().position(|h| h == name).unwrap();
@@ -479,7 +480,7 @@ fn html_is_self_contained_with_the_figures() {
 }
 
 #[test]
-fn html_draws_maps_with_attribution_when_places_have_coordinates() {
+fn html_draws_maps_from_hand_made_coordinates_without_postcode_credits() {
     let problem = parse_problem(
         r#"{
         "locations": [{"id": "base", "lat": 52.67, "lon": -0.73}],
@@ -502,7 +503,8 @@ fn html_draws_maps_with_attribution_when_places_have_coordinates() {
     let html = render(&r, Format::Html);
     assert_eq!(html.matches("<svg class=\"map\"").count(), 2);
     assert!(html.contains("<polyline"));
-    assert!(html.contains("Contains Ordnance Survey data © Crown copyright and database right 2025."));
+    // Hand-made coordinates: no OS Code-Point Open credit (tests/suite/report_tradeoffs.rs).
+    assert!(!html.contains("Ordnance Survey"));
     assert!(!html.contains("http://") && !html.contains("https://"));
 }
 
@@ -661,7 +663,10 @@ fn sample_day_report_shows_a_travel_saving() {
         html.matches("<svg class=\"map\"").count(),
         2 * problem.staff.len()
     );
-    assert!(html.contains("Contains Royal Mail data"));
+    // The sample day's points are bare lat/lon without `postcode`: nothing credits
+    // Code-Point Open or GeoNames from the problem alone (data/README.md carries them).
+    assert!(!html.contains("GeoNames"));
+    assert!(html.contains("no map tiles"));
 }
 
 #[test]

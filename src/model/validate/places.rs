@@ -65,6 +65,7 @@ impl<'a> Places<'a> {
             named.push(Place {
                 id: Some(l.id.clone()),
                 point,
+                postcode: l.postcode.clone(),
             });
         }
         Ok(Places {
@@ -96,6 +97,7 @@ impl<'a> Places<'a> {
                 self.places.push(Place {
                     id: None,
                     point: Some(point),
+                    postcode: None,
                 });
                 Ok(self.places.len() - 1)
             }
