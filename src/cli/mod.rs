@@ -285,6 +285,11 @@ pub(crate) fn travel_of(path: &Path, problem: &Problem) -> Result<Arc<TravelMatr
 }
 
 pub(crate) fn load_plan(path: &Path) -> Result<Plan> {
+    load_json(path)
+}
+
+/// Reads a JSON document of type `T`; a fault is bad input naming its path in the file.
+pub(crate) fn load_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
     let text = read(path)?;
     let de = &mut serde_json::Deserializer::from_str(&text);
     serde_path_to_error::deserialize(de).map_err(|e| bad(path, InputError::from_json(e)))

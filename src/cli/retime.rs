@@ -3,11 +3,10 @@
 //! problem's `baseline`) timed into a full plan by `carerounds::retime`. Rounds that
 //! break a hard rule are bad input (exit 2) naming the round or visit and the rule.
 
-use super::{bad, load_problem, read, summary, travel_of};
+use super::{bad, load_json, load_problem, summary, travel_of};
 use anyhow::{Context, Result};
 use carerounds::check::check;
 use carerounds::model::input::BaselineInput;
-use carerounds::model::InputError;
 use carerounds::retime::retime;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,10 +28,7 @@ pub struct RetimeArgs {
 /// Runs `carerounds retime`.
 pub fn run(args: RetimeArgs) -> Result<ExitCode> {
     let problem = load_problem(&args.problem)?;
-    let text = read(&args.rounds)?;
-    let de = &mut serde_json::Deserializer::from_str(&text);
-    let rounds: BaselineInput =
-        serde_path_to_error::deserialize(de).map_err(|e| bad(&args.rounds, InputError::from_json(e)))?;
+    let rounds: BaselineInput = load_json(&args.rounds)?;
     let travel = travel_of(&args.problem, &problem)?;
     let plan = retime(&problem, travel.clone(), &rounds).map_err(|e| bad(&args.rounds, e))?;
     let violations = check(&problem, &travel, &plan);
