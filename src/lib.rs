@@ -13,6 +13,8 @@ pub mod model;
 pub mod monitor;
 pub mod replan;
 pub mod report;
+pub mod retime;
+pub mod sheet;
 pub mod slots;
 pub mod solve;
 pub mod travel;

@@ -239,6 +239,16 @@ impl fmt::Display for Violation {
 /// one the plan was made on), and lists every violation, in plan order (routes, then
 /// coverage and gaps, then the summary). Empty means feasible with honest figures.
 pub fn check(problem: &Problem, travel: &TravelMatrix, plan: &Plan) -> Vec<Violation> {
+    check_parts(problem, travel, plan, true)
+}
+
+/// As [`check`], leaving out the summary's figures: for a plan written without a
+/// `summary` (edited by hand, say), whose routes, steps and figures are still checked.
+pub fn check_without_summary(problem: &Problem, travel: &TravelMatrix, plan: &Plan) -> Vec<Violation> {
+    check_parts(problem, travel, plan, false)
+}
+
+fn check_parts(problem: &Problem, travel: &TravelMatrix, plan: &Plan, with_summary: bool) -> Vec<Violation> {
     let ctx = Ctx {
         problem,
         matrix: travel,
@@ -249,7 +259,9 @@ pub fn check(problem: &Problem, travel: &TravelMatrix, plan: &Plan) -> Vec<Viola
     let routes = route::check_routes(&ctx, plan, &mut out);
     let served = cover::check_coverage(&ctx, plan, &routes, &mut out);
     cover::check_gaps(&ctx, &served, &mut out);
-    summary::check_summary(&ctx, plan, &routes, &served, &mut out);
+    if with_summary {
+        summary::check_summary(&ctx, plan, &routes, &served, &mut out);
+    }
     out.list
 }
 

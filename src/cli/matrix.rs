@@ -129,6 +129,7 @@ fn rewrite(
             lat: p.point.map(|x| x.lat),
             lon: p.point.map(|x| x.lon),
             postcode: None,
+            address: None,
         });
     }
     for (s, sp) in input.staff.iter_mut().zip(&problem.staff) {

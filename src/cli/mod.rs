@@ -3,7 +3,7 @@
 //! Exit codes: 0 success, 1 a check found violations, 2 bad input (with the field path).
 
 use anyhow::{Context, Result};
-use carerounds::check::check;
+use carerounds::check::{check, check_without_summary};
 use carerounds::formats::solomon::{read_solomon, Rounding};
 use carerounds::model::{parse_input, parse_problem, validate, InputError, Plan, Problem};
 use carerounds::solve::config::{Caps, Overrides, SolveConfig};
@@ -25,7 +25,9 @@ mod monitor;
 mod monitor_week;
 mod replan;
 mod report;
+mod retime;
 mod serve;
+mod sheet;
 mod slots;
 mod summary;
 
@@ -48,7 +50,8 @@ enum Command {
     Check {
         /// Problem file (SPEC JSON).
         problem: PathBuf,
-        /// Plan file (SPEC JSON).
+        /// Plan file (SPEC JSON). Its `summary` may be left out (a plan edited by hand):
+        /// everything else is then checked, and the output says so.
         plan: PathBuf,
     },
     /// Compare the booked plan with optimised plans: travel, miles, cost, CO2, office time.
@@ -77,6 +80,12 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Re-plan the day after absence, visit times, cancellations, new visits and pins.
     Replan(replan::ReplanArgs),
+    /// Print each staff member's run sheet (times, clients, where, needs, partners,
+    /// breaks, travel) as text or a printable HTML page.
+    Sheet(sheet::SheetArgs),
+    /// Time rounds written by hand (staff and visit order, the form of `baseline`) into
+    /// a full plan, every rule kept, as the solver times its own.
+    Retime(retime::RetimeArgs),
 }
 
 #[derive(clap::Args)]
@@ -196,11 +205,21 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Serve(args) => serve::run(args),
         Command::Matrix(args) => matrix::run(args),
         Command::Replan(args) => replan::run(args),
+        Command::Sheet(args) => sheet::run(args),
+        Command::Retime(args) => retime::run(args),
         Command::Check { problem: path, plan } => {
             let problem = load_problem(&path)?;
             let travel = travel_of(&path, &problem)?;
-            let plan = load_plan(&plan)?;
-            let violations = check(&problem, &travel, &plan);
+            let (plan, has_summary) = load_plan_summary_optional(&plan)?;
+            let violations = if has_summary {
+                check(&problem, &travel, &plan)
+            } else {
+                println!(
+                    "the plan has no summary: its routes, steps and their figures are checked, \
+                     the summary's figures are not"
+                );
+                check_without_summary(&problem, &travel, &plan)
+            };
             if violations.is_empty() {
                 println!("plan is feasible: no violations");
                 Ok(ExitCode::SUCCESS)
@@ -266,9 +285,34 @@ pub(crate) fn travel_of(path: &Path, problem: &Problem) -> Result<Arc<TravelMatr
 }
 
 pub(crate) fn load_plan(path: &Path) -> Result<Plan> {
+    load_json(path)
+}
+
+/// Reads a JSON document of type `T`; a fault is bad input naming its path in the file.
+pub(crate) fn load_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
     let text = read(path)?;
     let de = &mut serde_json::Deserializer::from_str(&text);
     serde_path_to_error::deserialize(de).map_err(|e| bad(path, InputError::from_json(e)))
+}
+
+/// Reads a plan that may leave out `summary` (a plan edited by hand): the plan, with a
+/// zero summary standing in for a missing one, and whether it had its own.
+pub(crate) fn load_plan_summary_optional(path: &Path) -> Result<(Plan, bool)> {
+    let text = read(path)?;
+    let value = match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(serde_json::Value::Object(mut doc)) if !doc.contains_key("summary") => {
+            doc.insert(
+                "summary".into(),
+                serde_json::to_value(carerounds::model::Summary::default())?,
+            );
+            serde_json::Value::Object(doc)
+        }
+        // Anything else (a summary, or not an object, or not JSON) reads as usual, so
+        // its errors are worded as usual.
+        _ => return Ok((load_plan(path)?, true)),
+    };
+    let plan = serde_path_to_error::deserialize(value).map_err(|e| bad(path, InputError::from_json(e)))?;
+    Ok((plan, false))
 }
 
 fn solve(args: SolveArgs) -> Result<ExitCode> {

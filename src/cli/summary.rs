@@ -81,6 +81,15 @@ pub fn summary(problem: &Problem, plan: &Plan, solved: &Solved, verbose: bool) -
             plan.summary.objective
         );
     }
+    s.push_str(&table(problem, plan));
+    s
+}
+
+/// The table of `plan` for `problem` (a line per staff member, the totals, the legend),
+/// then late starts, unassigned visits with their reasons and warnings: what every plan
+/// a command writes is summarised by (`solve`, `retime`).
+pub fn table(problem: &Problem, plan: &Plan) -> String {
+    let mut s = String::new();
     let lines = lines(problem, plan);
     let w = lines.iter().map(|l| l.staff.len()).max().unwrap_or(5).max(5);
     let _ = writeln!(
@@ -114,13 +123,17 @@ pub fn summary(problem: &Problem, plan: &Plan, solved: &Solved, verbose: bool) -
         );
     }
     let total = |f: fn(&Line) -> f64| lines.iter().map(f).sum::<f64>();
+    // The team's day: the first to leave and the last back.
+    let outs = || lines.iter().filter_map(|l| l.out);
+    let first_out = outs().map(|o| o.0).reduce(f64::min).map_or("-".into(), hhmm);
+    let last_back = outs().map(|o| o.1).reduce(f64::max).map_or("-".into(), hhmm);
     let _ = writeln!(
         s,
         "{:<w$}  {:>6}  {:>5}  {:>5}  {:>6.0}  {:>8.1}  {:>7.0}  {:>5.0}  {:>8}",
         "total",
         lines.iter().map(|l| l.visits).sum::<usize>(),
-        "",
-        "",
+        first_out,
+        last_back,
         total(|l| l.travel),
         total(|l| l.distance),
         total(|l| l.waiting),
@@ -129,7 +142,7 @@ pub fn summary(problem: &Problem, plan: &Plan, solved: &Solved, verbose: bool) -
     );
     let _ = writeln!(
         s,
-        "out/back: leaves and returns (HH:MM); a double-handed visit counts for both staff; travel, waiting, free (office time left in the shift) and overtime in minutes; distance in km"
+        "out/back: leaves and returns (HH:MM; total: the first out, the last back); a double-handed visit counts for both staff; travel, waiting, free (office time left in the shift) and overtime in minutes; distance in km"
     );
     if plan.summary.lateness_min > 0.0 {
         let _ = writeln!(

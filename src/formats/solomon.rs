@@ -136,6 +136,7 @@ pub fn read_solomon(text: &str, rounding: Rounding) -> Result<SolomonInstance, I
             lat: None,
             lon: None,
             postcode: None,
+            address: None,
         })
         .collect();
     let depot = &rows[0];

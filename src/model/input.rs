@@ -111,6 +111,10 @@ pub struct LocationInput {
     /// reports, run sheets and exports can show it. Not used for travel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postcode: Option<String>,
+    /// Extension: the address as a person would read it (`"3 High Street, Oakham"`), so
+    /// that run sheets can show where to go. Free text; not used for travel, not checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
 }
 
 /// A location: the id of a `locations` entry or an inline point.

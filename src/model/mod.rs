@@ -17,4 +17,4 @@ pub use error::{FieldPath, InputError, InputErrorKind};
 pub use ids::Ids;
 pub use plan::*;
 pub use problem::*;
-pub use validate::{parse_input, parse_problem, validate};
+pub use validate::{parse_input, parse_problem, validate, validate_rounds};

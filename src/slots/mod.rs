@@ -41,7 +41,7 @@
 use crate::model::input::{LocationRef, ProblemInput, VisitInput};
 use crate::model::time::{format_short, Clock};
 use crate::model::{validate, FieldPath, InputError, InputErrorKind, Plan, Problem, Step, TravelModel};
-use crate::solve::booked::{rule_name, simulate, Block, Floor, Instance, RouteTiming};
+use crate::solve::booked::{describe, simulate, Floor, Instance, RouteTiming};
 use crate::travel::{haversine_km, TravelMatrix, TravelSource};
 use serde::Serialize;
 use std::sync::Arc;
@@ -386,23 +386,4 @@ fn extend_matrix(problem: &Problem, old: &TravelMatrix, speed_kmh: f64, detour_f
         dur[m * n + i] = d / speed_kmh * 60.0;
     }
     TravelMatrix::from_flat(n, dur, dist)
-}
-
-/// Why a round in the plan cannot be timed.
-fn describe(problem: &Problem, b: Block) -> String {
-    let id = |v: usize| problem.visits.get(v).map_or("?", |x| x.id.as_str()).to_string();
-    match b {
-        Block::Window { visit, start } => format!(
-            "visit '{}' could start at {} at the earliest, after its window",
-            id(visit),
-            format_short(start)
-        ),
-        Block::Coupling { visit } => format!("visit '{}' cannot start with its partner", id(visit)),
-        Block::Break => "a break cannot be taken in time".to_string(),
-        Block::ShiftEnd { arrival } => {
-            format!("the round returns at {}, after the shift", format_short(arrival))
-        }
-        Block::Rule(rule) => format!("the round breaks the {} rule", rule_name(rule)),
-        Block::Admin { free } => format!("only {free:.0} min free, less than admin_min"),
-    }
 }

@@ -3,7 +3,7 @@
 
 use super::couple::{settle, Lower};
 use super::instance::Instance;
-use super::schedule::{simulate, RouteTiming};
+use super::schedule::{simulate, Block, RouteTiming};
 use std::cell::Cell;
 
 /// Weight of an unassigned required visit in the search score: it dominates any cost.
@@ -226,20 +226,22 @@ impl Solution {
     /// Re-times every round from unbounded starts and re-settles couplings; returns
     /// whether that succeeded (otherwise nothing changes).
     pub fn resettle(&mut self, inst: &Instance) -> bool {
-        self.settle_from(inst, Lower::new(inst.visits.len()))
+        self.settle_from(inst, Lower::new(inst.visits.len())).is_ok()
     }
 
     /// As [`Solution::resettle`], with tied visits starting no earlier than `lower`
     /// (a plan's own starts, when a search resumes from it).
-    pub fn settle_from(&mut self, inst: &Instance, mut lower: Lower) -> bool {
+    /// On failure, the block that stopped the settling (a round that cannot be timed, or
+    /// a coupling that cannot be met), so a caller can say why.
+    pub fn settle_from(&mut self, inst: &Instance, mut lower: Lower) -> Result<(), Block> {
         let coupled: Vec<usize> = (0..inst.visits.len())
             .filter(|&v| self.placed[v] && inst.visits[v].coupled())
             .collect();
         let mut timings = self.timings.clone();
         let mut dirty = vec![true; self.routes.len()];
         self.spend(3 * (coupled.len() + self.routes.iter().map(Vec::len).sum::<usize>()) as u64);
-        let ok = settle(inst, &self.routes, &mut lower, &mut timings, &mut dirty, &coupled).is_ok();
-        if ok {
+        let settled = settle(inst, &self.routes, &mut lower, &mut timings, &mut dirty, &coupled);
+        if settled.is_ok() {
             // Pin coupled starts where they settled, so insertions can see them move.
             for t in &timings {
                 for s in &t.stops {
@@ -254,7 +256,7 @@ impl Solution {
         for r in 0..self.routes.len() {
             self.refresh_slack(inst, r);
         }
-        ok
+        settled
     }
 
     /// Planned coupled visits.

@@ -8,6 +8,7 @@
 use super::construct;
 use super::couple::Lower;
 use super::instance::Instance;
+use super::schedule::Block;
 use super::solution::Solution;
 use crate::model::{Plan, Problem, Step};
 
@@ -46,18 +47,29 @@ pub(crate) fn from_rounds(
     rounds: Vec<Vec<usize>>,
     booked: Option<&[f64]>,
 ) -> Option<Solution> {
+    settled(inst, rounds, booked).ok()
+}
+
+/// As [`from_rounds`], saying why rounds are refused: the [`Block`] that stops their
+/// timing, or `None` when they do not fit the problem (a round per staff member, each
+/// visit in no round or in as many as it needs staff).
+pub(crate) fn settled(
+    inst: &Instance,
+    rounds: Vec<Vec<usize>>,
+    booked: Option<&[f64]>,
+) -> Result<Solution, Option<Block>> {
     if rounds.len() != inst.staff.len() {
-        return None;
+        return Err(None);
     }
     // Eligibility, capacity and the other rules are checked where every round is timed
     // (`schedule::simulate`, through `rules::broken`); here only what timing assumes.
     let mut count = vec![0usize; inst.visits.len()];
     for &v in rounds.iter().flatten() {
-        *count.get_mut(v)? += 1;
+        *count.get_mut(v).ok_or(None)? += 1;
     }
     let needed = |v: usize| if inst.visits[v].double { 2 } else { 1 };
     if (0..inst.visits.len()).any(|v| count[v] != 0 && count[v] != needed(v)) {
-        return None;
+        return Err(None);
     }
     // A mixed double-up must have one of its pair for each person's skills.
     let mut first = vec![usize::MAX; inst.visits.len()];
@@ -68,7 +80,7 @@ pub(crate) fn from_rounds(
             }
             match first[v] {
                 usize::MAX => first[v] = s,
-                a if !inst.visits[v].pair_allowed(a, s) => return None,
+                a if !inst.visits[v].pair_allowed(a, s) => return Err(None),
                 _ => {}
             }
         }
@@ -79,21 +91,15 @@ pub(crate) fn from_rounds(
     }
     sol.unassigned = (0..inst.visits.len()).filter(|&v| !sol.placed[v]).collect();
     sol.routes = rounds;
-    match booked {
-        None if !sol.resettle(inst) => return None,
-        None => {}
-        Some(starts) => {
-            let mut lower = Lower::new(inst.visits.len());
-            for v in sol.coupled(inst) {
-                lower.0[v] = starts.get(v).copied().unwrap_or(f64::NEG_INFINITY);
-            }
-            if !sol.settle_from(inst, lower) {
-                return None;
-            }
+    let mut lower = Lower::new(inst.visits.len());
+    if let Some(starts) = booked {
+        for v in sol.coupled(inst) {
+            lower.0[v] = starts.get(v).copied().unwrap_or(f64::NEG_INFINITY);
         }
     }
-    sol.consistent(inst).ok()?;
-    Some(sol)
+    sol.settle_from(inst, lower).map_err(Some)?;
+    sol.consistent(inst).map_err(|_| None)?;
+    Ok(sol)
 }
 
 /// The plan's rounds with every visit it leaves out inserted where it is cheapest, or

@@ -209,3 +209,20 @@ fn booking_slots_offer_only_mixed_pairs() {
         );
     }
 }
+
+#[test]
+fn retiming_rounds_by_hand_refuses_two_carers_on_a_mixed_double_up() {
+    let p = problem(mixed());
+    let travel = carerounds::travel::sources::build(&p).expect("travel");
+    let rounds = |a: &str, b: &str| -> carerounds::model::input::BaselineInput {
+        serde_json::from_value(
+            json!({"routes": [{"staff": a, "visits": ["dress"]}, {"staff": b, "visits": ["dress"]}]}),
+        )
+        .unwrap()
+    };
+    let e = carerounds::retime::retime(&p, travel.clone(), &rounds("carer1", "carer2")).unwrap_err();
+    assert_eq!(e.path.as_str(), "routes[1].visits[0]", "{e}");
+    assert!(e.message.contains("mixed double-up"), "{e}");
+    let plan = carerounds::retime::retime(&p, travel, &rounds("carer2", "nurse")).unwrap();
+    assert!(violations(&p, &plan).is_empty(), "{:?}", violations(&p, &plan));
+}

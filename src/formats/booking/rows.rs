@@ -204,6 +204,7 @@ impl<'p> Places<'p> {
                 lat: Some(p.lat),
                 lon: Some(p.lon),
                 postcode: Some(code.clone()),
+                address: None,
             });
             return Some(LocationRef::Id(code));
         }

@@ -11,12 +11,14 @@ pub use ics::{staff_calendar, CalendarDate};
 use crate::model::input::{LocationRef, ProblemInput};
 use std::collections::HashMap;
 
-/// What the exports show of the problem: employers, clients and postcodes by id.
+/// What the exports and run sheets show of the problem: employers, clients, postcodes and
+/// addresses by id.
 pub(crate) struct Names<'a> {
     organisation: HashMap<&'a str, &'a str>,
     client: HashMap<&'a str, &'a str>,
     visit_place: HashMap<&'a str, &'a LocationRef>,
     postcode: HashMap<&'a str, &'a str>,
+    address: HashMap<&'a str, &'a str>,
 }
 
 impl<'a> Names<'a> {
@@ -37,6 +39,11 @@ impl<'a> Names<'a> {
                 .locations
                 .iter()
                 .filter_map(|l| Some((l.id.as_str(), l.postcode.as_deref()?)))
+                .collect(),
+            address: p
+                .locations
+                .iter()
+                .filter_map(|l| Some((l.id.as_str(), l.address.as_deref()?)))
                 .collect(),
         }
     }
@@ -59,5 +66,13 @@ impl<'a> Names<'a> {
 
     pub(crate) fn visit_postcode(&self, visit: &str) -> &'a str {
         self.visit_place.get(visit).map_or("", |l| self.postcode(l))
+    }
+
+    /// The address of a place (empty for an inline point or a place without one).
+    pub(crate) fn address(&self, place: &LocationRef) -> &'a str {
+        match place {
+            LocationRef::Id(id) => self.address.get(id.as_str()).copied().unwrap_or_default(),
+            LocationRef::Point(_) => "",
+        }
     }
 }

@@ -1,5 +1,6 @@
-//! The rounds as booked (`baseline`): known staff and visits, no visit booked twice for
-//! the same staff member.
+//! The rounds as booked (`baseline`), or as a person wrote them for `carerounds retime`
+//! (a document of the same form): known staff and visits, no visit booked twice for the
+//! same staff member.
 
 use super::fields::{err, Result};
 use crate::model::error::FieldPath;
@@ -8,12 +9,15 @@ use crate::model::input::BaselineInput;
 use crate::model::problem::BaselineRoute;
 use std::collections::HashMap;
 
+/// The rounds of `b`, with faults named under `root` (`baseline` in a problem, the
+/// document's root for a rounds file).
 pub(super) fn validate_baseline(
     b: &BaselineInput,
+    root: FieldPath,
     staff_ids: &HashMap<&str, usize>,
     visit_ids: &HashMap<&str, usize>,
 ) -> Result<Vec<BaselineRoute>> {
-    let path = FieldPath::root().field("baseline").field("routes");
+    let path = root.field("routes");
     let mut seen: HashMap<(usize, usize), String> = HashMap::new();
     let mut routes = Vec::with_capacity(b.routes.len());
     for (i, r) in b.routes.iter().enumerate() {

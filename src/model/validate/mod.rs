@@ -50,6 +50,19 @@ pub fn parse_input(json: &str) -> Result<ProblemInput> {
     serde_path_to_error::deserialize(de).map_err(InputError::from_json)
 }
 
+/// Validates rounds written in the form of a problem's `baseline` (`{"routes": [{"staff",
+/// "visits"}]}`) against `problem`, as `baseline` is validated, with paths from the
+/// rounds document's root (`routes[2].visits[0]`).
+pub fn validate_rounds(
+    rounds: &super::input::BaselineInput,
+    problem: &Problem,
+) -> Result<Vec<super::problem::BaselineRoute>> {
+    // The problem's ids were checked when it was validated.
+    let staff = index_ids(problem.staff.iter().map(|s| s.id.as_str()), "staff")?;
+    let visits = index_ids(problem.visits.iter().map(|v| v.id.as_str()), "visits")?;
+    baseline::validate_baseline(rounds, FieldPath::root(), &staff, &visits)
+}
+
 /// Validates a parsed problem document.
 pub fn validate(input: &ProblemInput) -> Result<Problem> {
     let root = FieldPath::root();
@@ -106,7 +119,12 @@ pub fn validate(input: &ProblemInput) -> Result<Problem> {
 
     let baseline = match &input.baseline {
         None => None,
-        Some(b) => Some(baseline::validate_baseline(b, &staff_ids, &visit_ids)?),
+        Some(b) => Some(baseline::validate_baseline(
+            b,
+            root.field("baseline"),
+            &staff_ids,
+            &visit_ids,
+        )?),
     };
     let objective = options::validate_objective(input.objective.as_ref().cloned().unwrap_or_default())?;
     let options = options::validate_options(input.options.as_ref().cloned().unwrap_or_default())?;
