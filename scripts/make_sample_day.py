@@ -691,6 +691,28 @@ def stats(day, label, seqs):
     return travel
 
 
+SOURCES = [
+    {
+        "source": "OS Code-Point Open",
+        "used_for": "coordinates of bases, staff homes and clients' homes (postcode centres)",
+        "licence": "Open Government Licence v3.0",
+        "attribution": [
+            "Contains Ordnance Survey data © Crown copyright and database right 2025.",
+            "Contains Royal Mail data © Royal Mail copyright and database right 2025.",
+            "Contains National Statistics data © Crown copyright and database right 2025."
+        ]
+    },
+    {
+        "source": "GeoNames",
+        "used_for": "the villages four staff members live in",
+        "licence": "CC BY 4.0",
+        "attribution": [
+            "Place names: GeoNames (www.geonames.org), CC BY 4.0."
+        ]
+    }
+]
+
+
 def dump(problem):
     """JSON with one staff member, visit or route per line, for readable diffs."""
     out = ["{"]
@@ -758,6 +780,9 @@ def main():
         "visits": visits,
         "baseline": {"routes": routes},
         "options": {"time_limit_s": 10, "seed": 1, "threads": 0},
+        # Extension `sources` (docs/EXTENSIONS.md): the places are plain lat/lon, so the
+        # report can only credit the data they came from if the problem says so.
+        "sources": SOURCES,
     }
     text = dump(problem)
     json.loads(text)  # the hand-rolled layout must still be JSON

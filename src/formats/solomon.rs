@@ -193,6 +193,7 @@ pub fn read_solomon(text: &str, rounding: Rounding) -> Result<SolomonInstance, I
         staff,
         visits,
         baseline: None,
+        sources: Vec::new(),
         objective: Some(ObjectiveInput {
             travel_min: Some(1.0),
             distance_km: Some(0.0),

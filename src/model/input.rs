@@ -36,6 +36,28 @@ pub struct ProblemInput {
     /// Solver options.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<OptionsInput>,
+    /// Extension: the data sources the problem's places or travel came from, for
+    /// reports to credit (coordinates taken from OS Code-Point Open without `postcode`
+    /// fields, say). Reports credit these as well as what they can tell themselves.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<SourceInput>,
+}
+
+/// `sources[k]`: one data source the problem rests on, as a report credits it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = Source)]
+pub struct SourceInput {
+    /// The source (`OS Code-Point Open`).
+    pub source: String,
+    /// What the problem used it for (`coordinates of clients' homes`).
+    pub used_for: String,
+    /// Its licence, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licence: Option<String>,
+    /// The lines the licence asks to be shown.
+    #[serde(default)]
+    pub attribution: Vec<String>,
 }
 
 /// The travel model.

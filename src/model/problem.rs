@@ -397,6 +397,8 @@ pub struct Problem {
     pub objective: Objective,
     /// Solver options.
     pub options: Options,
+    /// Data sources the problem names for reports to credit (extension `sources`).
+    pub sources: Vec<crate::model::input::SourceInput>,
     /// Things in the input that are allowed but probably not meant (a window lying outside
     /// every shift, say), with the field path; carried into the plan's `warnings`.
     pub warnings: Vec<InputWarning>,

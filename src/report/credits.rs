@@ -8,6 +8,8 @@
 //!   lines.
 //! - Road travel (`road`, `osrm`) comes from OpenStreetMap data (ODbL).
 //! - A `matrix` was supplied with the problem: it is named, not licensed by us.
+//! - Sources the problem names itself (extension `sources`: coordinates from Code-Point
+//!   written as plain lat/lon, homes picked from GeoNames) are credited as given.
 //! - Route maps are drawn from the coordinates alone, with no map tiles, so they need no
 //!   credit of their own.
 
@@ -64,6 +66,17 @@ pub fn credits(problem: &Problem) -> Vec<Credit> {
             attribution: Vec::new(),
         }),
         TravelModel::Haversine { .. } => {}
+    }
+    // What the problem says it used (extension `sources`), unless credited above.
+    for s in &problem.sources {
+        if !out.iter().any(|c| c.source == s.source) {
+            out.push(Credit {
+                source: s.source.clone(),
+                used_for: s.used_for.clone(),
+                licence: s.licence.clone(),
+                attribution: s.attribution.clone(),
+            });
+        }
     }
     out
 }

@@ -346,7 +346,8 @@ fn problem_and_plan_match_serde() {
             "visits",
             "baseline",
             "objective",
-            "options"
+            "options",
+            "sources"
         ])
     );
     assert_eq!(problem["additionalProperties"], json!(false));

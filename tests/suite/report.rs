@@ -663,9 +663,10 @@ fn sample_day_report_shows_a_travel_saving() {
         html.matches("<svg class=\"map\"").count(),
         2 * problem.staff.len()
     );
-    // The sample day's points are bare lat/lon without `postcode`: nothing credits
-    // Code-Point Open or GeoNames from the problem alone (data/README.md carries them).
-    assert!(!html.contains("GeoNames"));
+    // The sample day's points are bare lat/lon without `postcode`: the credits for
+    // Code-Point Open and GeoNames come from its `sources` (extension), each once.
+    assert_eq!(html.matches("Place names: GeoNames").count(), 1);
+    assert_eq!(html.matches("Contains Royal Mail data").count(), 1);
     assert!(html.contains("no map tiles"));
 }
 

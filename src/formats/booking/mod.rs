@@ -389,6 +389,7 @@ fn assemble(
         baseline: (!routes.is_empty()).then_some(BaselineInput { routes }),
         objective: None,
         options: None,
+        sources: Vec::new(),
     }
 }
 

@@ -138,6 +138,7 @@ pub fn validate(input: &ProblemInput) -> Result<Problem> {
         baseline,
         objective,
         options,
+        sources: input.sources.clone(),
         warnings: Vec::new(),
     };
     let mut warnings = window_warnings;
