@@ -475,6 +475,17 @@ mod http {
         )
     }
 
+    /// A plan of `p` at a fixed work budget on one thread.
+    fn planned(p: &Problem) -> carerounds::model::Plan {
+        let travel = carerounds::travel::TravelMatrix::computed(p).unwrap();
+        carerounds::solve::Solver::new(p, travel)
+            .threads(1)
+            .work_budget(1_500_000)
+            .time_limit(std::time::Duration::from_secs(30))
+            .run()
+            .plan
+    }
+
     fn durations() -> Value {
         serde_json::to_value(learn(&problem(), &[logs(&month_of_logs())], &Settings::default()).durations)
             .unwrap()
@@ -530,13 +541,7 @@ mod http {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn replans_take_a_durations_field() {
         let p = problem();
-        let travel = carerounds::travel::TravelMatrix::computed(&p).unwrap();
-        let plan = carerounds::solve::Solver::new(&p, travel)
-            .threads(1)
-            .work_budget(1_500_000)
-            .time_limit(std::time::Duration::from_secs(30))
-            .run()
-            .plan;
+        let plan = planned(&p);
         let events = json!({"now": "08:00", "events": [{"type": "visit_cancelled", "visit": "v5"}]});
         let body = json!({"problem": day(), "plan": plan, "events": events, "durations": durations()});
         let (s, _, b) = post("/v1/replans", &body).await;
@@ -562,13 +567,7 @@ mod http {
         let mut rest = day();
         let new = rest["visits"].as_array_mut().unwrap().remove(0);
         let p = parse_problem(&rest.to_string()).unwrap();
-        let travel = carerounds::travel::TravelMatrix::computed(&p).unwrap();
-        let plan = carerounds::solve::Solver::new(&p, travel)
-            .threads(1)
-            .work_budget(1_500_000)
-            .time_limit(std::time::Duration::from_secs(30))
-            .run()
-            .plan;
+        let plan = planned(&p);
         let length = |b: &Value| {
             let min = |t: &Value| {
                 let t = t.as_str().unwrap();

@@ -20,7 +20,7 @@ const H12: f64 = 720.0;
 const H14: f64 = 840.0;
 
 /// Places on a line at the given positions; travel minutes = |difference|, km = half that.
-fn line(places: &[(&str, f64)]) -> (Value, Value) {
+pub(crate) fn line(places: &[(&str, f64)]) -> (Value, Value) {
     let locations: Vec<Value> = places.iter().map(|(id, _)| json!({ "id": id })).collect();
     let minutes: Vec<Vec<f64>> = places
         .iter()

@@ -19,15 +19,8 @@ const MIXED: &str = r#"[["nursing"], ["personal_care"]]"#;
 /// The day as JSON: a nurse far away, two carers near the client, one double-handed
 /// dressing visit with `extra` fields.
 fn doc(extra: Value) -> Value {
-    let places: [(&str, f64); 4] = [("far", 0.0), ("near", 48.0), ("home", 50.0), ("other", 52.0)];
-    let minutes: Vec<Vec<f64>> = places
-        .iter()
-        .map(|(_, a)| places.iter().map(|(_, b)| (a - b).abs()).collect())
-        .collect();
-    let km: Vec<Vec<f64>> = minutes
-        .iter()
-        .map(|r| r.iter().map(|m| m / 2.0).collect())
-        .collect();
+    let (locations, travel) =
+        crate::homecare::line(&[("far", 0.0), ("near", 48.0), ("home", 50.0), ("other", 52.0)]);
     let staff = |id: &str, at: &str, skills: &[&str]| json!({"id": id, "shift": {"start": "08:00", "end": "17:00"}, "start_location": at, "skills": skills});
     let mut visit = json!({"id": "dress", "location": "home", "duration_min": 40, "staff_count": 2,
                            "time_windows": [["10:00", "12:00"]]});
@@ -35,8 +28,8 @@ fn doc(extra: Value) -> Value {
         visit[k] = x;
     }
     json!({
-        "locations": places.iter().map(|(id, _)| json!({"id": id})).collect::<Vec<_>>(),
-        "travel": {"mode": "matrix", "durations_min": minutes, "distances_km": km},
+        "locations": locations,
+        "travel": travel,
         "staff": [staff("nurse", "far", &["nursing"]), staff("carer1", "near", &["personal_care"]),
                   staff("carer2", "near", &["personal_care"])],
         "visits": [visit]

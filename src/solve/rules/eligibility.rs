@@ -42,14 +42,13 @@ impl Rule for Eligibility {
                 None => "is in its excluded_staff".to_string(),
             };
         }
-        let roles = |s: usize| visit.roles_of(&problem.staff[s]) != 0;
-        if (0..problem.staff.len()).any(|s| lacks(s).is_none())
-            && !(0..problem.staff.len()).any(|s| lacks(s).is_none() && roles(s))
-        {
-            return "no staff member with the skills it needs holds either person's staff_skills".to_string();
-        }
-        if (0..problem.staff.len()).any(|s| lacks(s).is_none()) {
-            return "every staff member with the skills it needs is in its excluded_staff".to_string();
+        let skilled: Vec<usize> = (0..problem.staff.len()).filter(|&s| lacks(s).is_none()).collect();
+        if !skilled.is_empty() {
+            return if skilled.iter().any(|&s| visit.roles_of(&problem.staff[s]) != 0) {
+                "every staff member with the skills it needs is in its excluded_staff".to_string()
+            } else {
+                "no staff member with the skills it needs holds either person's staff_skills".to_string()
+            };
         }
         let missing = visit
             .skills
