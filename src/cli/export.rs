@@ -44,23 +44,13 @@ enum ExportFormat {
     Ics,
 }
 
-/// Seconds since the epoch as `YYYYMMDDTHHMMSSZ` and the UTC date.
+/// Now as a `DTSTAMP` and the UTC date.
 fn utc_now() -> (String, String) {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
-    let (date, rest) = (
-        CalendarDate::from_epoch_days(secs.div_euclid(86_400)).to_string(),
-        secs.rem_euclid(86_400),
-    );
-    let stamp = format!(
-        "{}T{:02}{:02}{:02}Z",
-        date.replace('-', ""),
-        rest / 3600,
-        (rest / 60) % 60,
-        rest % 60
-    );
-    (stamp, date)
+    let (stamp, date) = CalendarDate::stamp(secs);
+    (stamp, date.to_string())
 }
 
 /// Runs `export`.

@@ -57,10 +57,20 @@ fn micro(x: f64) -> i32 {
 }
 
 /// Postcodes and their WGS84 points.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PostcodeIndex {
     keys: Vec<u64>,
     points: Vec<[i32; 2]>,
+}
+
+/// The count only: the full index of Great Britain is 1.7 million entries, which a
+/// settings dump (the server's `Config`) should not print.
+impl std::fmt::Debug for PostcodeIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostcodeIndex")
+            .field("postcodes", &self.keys.len())
+            .finish()
+    }
 }
 
 /// Collects Code-Point Open rows; [`IndexBuilder::finish`] sorts them into an index.

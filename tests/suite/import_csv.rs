@@ -292,6 +292,28 @@ fn each_fault_is_named_with_row_column_value_and_what_is_expected() {
     assert_eq!(got, want);
 }
 
+/// The faults the test above does not reach: counts, coordinates, a postcode with no
+/// near spelling, a code the mapping's value map does not list.
+#[test]
+fn counts_coordinates_far_postcodes_and_unmapped_codes_have_their_messages() {
+    let got = faults(
+        "visit_id,postcode,lat,lon,duration,staff_count,skills\n\
+            v1,,north,-0.7,30,two,\n\
+            v2,,52.6,-200,30,1,RN\n\
+            v3,ZE2 9XX,,,30,1,HCA\n",
+        STAFF,
+        "[skills]\nRN = [\"nursing\"]\n",
+    );
+    let want = [
+        "visits.csv row 2, column \"lat\": north is not a latitude or longitude in degrees",
+        "visits.csv row 2, column \"staff_count\": two is not a whole number",
+        "visits.csv row 3, column \"lon\": -200 is not a latitude or longitude in degrees",
+        "visits.csv row 4, column \"postcode\": ZE2 9XX is not a known postcode (check it against the letter or the booking record)",
+        "visits.csv row 4, column \"skills\": HCA is not in the mapping's [skills] (known: RN)",
+    ];
+    assert_eq!(got, want);
+}
+
 #[test]
 fn faults_across_rows_ids_references_and_repeats() {
     let staff = format!("{STAFF}ann,NHS,nursing,08:00,16:00,LE15 6NT\n");

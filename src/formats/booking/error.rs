@@ -3,7 +3,7 @@
 //! expected, so the scheduler can fix the export without reading JSON:
 //! `visits.csv row 17, column "Window To": 25:70 is not a time (expected ...)`.
 
-use crate::model::InputError;
+use crate::model::{InputError, InputErrorKind};
 use std::fmt;
 
 /// Where a fault is: a file, maybe a row, maybe a column.
@@ -144,6 +144,58 @@ pub enum Fault {
     /// The assembled problem fails validation.
     #[error("{0}")]
     Problem(InputError),
+}
+
+impl Fault {
+    /// What sort of fault, in the kinds the HTTP API's `error.kind` uses, so that a
+    /// client can sort a listing (a blank cell, an unknown code) without reading words.
+    pub fn kind(&self) -> InputErrorKind {
+        use InputErrorKind::*;
+        match self {
+            Fault::Empty | Fault::NotCsv(_) | Fault::ExtraCells { .. } => Syntax,
+            Fault::MissingColumn { .. } | Fault::Blank { .. } | Fault::NoPlace => MissingField,
+            Fault::NotATime(_)
+            | Fault::NotADuration(_)
+            | Fault::NotACount(_)
+            | Fault::NotADegree(_)
+            | Fault::NotAPriority(_)
+            | Fault::NotAPostcode(_) => InvalidValue,
+            Fault::UnknownCode { .. }
+            | Fault::UnknownPostcode { .. }
+            | Fault::UnknownStaff(_)
+            | Fault::UnknownVisit(_) => UnknownReference,
+            Fault::NoPostcodeFile(_) => Unsupported,
+            Fault::DuplicateId { .. } => Duplicate,
+            Fault::EndBeforeStart { .. } | Fault::RepeatDiffers { .. } => Conflict,
+            Fault::Problem(e) => e.kind,
+        }
+    }
+
+    /// The cell's value as the fault quotes it, when the fault is about one value.
+    pub fn value(&self) -> Option<&str> {
+        match self {
+            Fault::NotATime(v)
+            | Fault::NotADuration(v)
+            | Fault::NotACount(v)
+            | Fault::NotADegree(v)
+            | Fault::NotAPriority(v)
+            | Fault::NotAPostcode(v)
+            | Fault::NoPostcodeFile(v)
+            | Fault::UnknownStaff(v)
+            | Fault::UnknownVisit(v) => Some(v),
+            Fault::EndBeforeStart { end: v, .. }
+            | Fault::UnknownCode { value: v, .. }
+            | Fault::UnknownPostcode { value: v, .. }
+            | Fault::DuplicateId { id: v, .. }
+            | Fault::RepeatDiffers { value: v, .. } => Some(v),
+            Fault::Blank { .. } | Fault::NoPlace => Some(""),
+            Fault::Empty
+            | Fault::NotCsv(_)
+            | Fault::ExtraCells { .. }
+            | Fault::MissingColumn { .. }
+            | Fault::Problem(_) => None,
+        }
+    }
 }
 
 fn suggest(nearest: &[String]) -> String {

@@ -46,6 +46,25 @@ impl CalendarDate {
         from_days(n)
     }
 
+    /// A `DTSTAMP` (`YYYYMMDDTHHMMSSZ`) and the UTC date of `secs` seconds since the epoch
+    /// (the caller's clock: the CLI's and the server's calendars are stamped alike).
+    pub fn stamp(secs: i64) -> (String, CalendarDate) {
+        let (date, rest) = (
+            CalendarDate::from_epoch_days(secs.div_euclid(86_400)),
+            secs.rem_euclid(86_400),
+        );
+        let stamp = format!(
+            "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+            date.year,
+            date.month,
+            date.day,
+            rest / 3600,
+            (rest / 60) % 60,
+            rest % 60
+        );
+        (stamp, date)
+    }
+
     /// The date `n` days later.
     fn plus_days(self, n: i64) -> CalendarDate {
         from_days(to_days(self) + n)

@@ -5,7 +5,7 @@
 mod csv_rows;
 mod ics;
 
-pub use csv_rows::plan_csv;
+pub use csv_rows::{plan_csv, HEADER};
 pub use ics::{staff_calendar, CalendarDate};
 
 use crate::model::input::{LocationRef, ProblemInput};
