@@ -32,6 +32,19 @@ pub enum ApiError {
         /// What is wrong.
         message: String,
     },
+    /// 422: a booking-system export with faults: every row at fault, each as
+    /// `carerounds import csv` words it, in `error.rows`.
+    #[error("{message}")]
+    Rows {
+        /// The request field of the first fault (`visits`, `staff`).
+        path: String,
+        /// The kind of the first fault.
+        kind: InputErrorKind,
+        /// All the faults, one line each, as the CLI prints them.
+        message: String,
+        /// Each fault on its own.
+        rows: Vec<RowFault>,
+    },
     /// 401: no key, or a key that is not configured.
     #[error("missing or unknown API key")]
     Unauthorized,
@@ -80,7 +93,7 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::MalformedJson { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Invalid { .. } | ApiError::Rows { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -97,7 +110,7 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {
             ApiError::MalformedJson { .. } => "malformed_json",
-            ApiError::Invalid { .. } => "invalid_input",
+            ApiError::Invalid { .. } | ApiError::Rows { .. } => "invalid_input",
             ApiError::Unauthorized => "unauthorized",
             ApiError::NotFound(_) => "not_found",
             ApiError::TooLarge { .. } => "too_large",
@@ -111,7 +124,14 @@ impl ApiError {
     }
 
     fn body(&self) -> ErrorBody {
+        let rows = match self {
+            ApiError::Rows { rows, .. } => Some(rows.clone()),
+            _ => None,
+        };
         let (message, path, kind) = match self {
+            ApiError::Rows {
+                path, kind, message, ..
+            } => (message.clone(), Some(path.clone()), Some(*kind)),
             ApiError::Invalid { path, kind, message } => (
                 message.clone(),
                 Some(path.clone()).filter(|p| !p.is_empty()),
@@ -127,6 +147,7 @@ impl ApiError {
                 message,
                 path,
                 kind,
+                rows,
             },
         }
     }
@@ -157,6 +178,50 @@ pub struct ErrorDetail {
     /// added, hence optional when read.
     #[serde(default)]
     pub kind: Option<InputErrorKind>,
+    /// For a booking-system export (`POST /v1/imports`): every row at fault, not just
+    /// the first. Absent from every other error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<Vec<RowFault>>,
+}
+
+/// One fault of a booking-system export, as `carerounds import csv` reports it: the file,
+/// the spreadsheet row (header = 1), the column as its header names it, the value, and
+/// what is wrong with what is expected.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct RowFault {
+    /// The request field (or multipart part) the file came in: `visits` or `staff`.
+    pub field: String,
+    /// The file's name in messages: the part's file name, else `visits.csv`/`staff.csv`.
+    pub file: String,
+    /// Spreadsheet row (the header is row 1); null for a fault of the whole file.
+    pub row: Option<usize>,
+    /// The column's header text; null for a fault of the whole row or file.
+    pub column: Option<String>,
+    /// The cell as written (empty for a blank cell); null when the fault is not about one
+    /// cell.
+    pub value: Option<String>,
+    /// What sort of fault.
+    pub kind: InputErrorKind,
+    /// What is wrong and what is expected: `25:70 is not a time (expected ...)`.
+    pub fault: String,
+    /// The whole line, as the CLI prints it: `visits.csv row 17, column "Window To": ...`.
+    pub message: String,
+}
+
+impl RowFault {
+    /// The fault `e` of the file sent as `field`.
+    pub fn of(field: &str, e: &crate::formats::booking::RowError) -> Self {
+        RowFault {
+            field: field.to_string(),
+            file: e.at.file.clone(),
+            row: e.at.row,
+            column: e.at.column.clone(),
+            value: e.fault.value().map(str::to_string),
+            kind: e.fault.kind(),
+            fault: e.fault.to_string(),
+            message: e.to_string(),
+        }
+    }
 }
 
 /// Seconds a client told 429 should wait before retrying (`Retry-After`): about one

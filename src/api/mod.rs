@@ -1,5 +1,6 @@
 //! The HTTP API for booking systems (axum): synchronous plans, durable solve jobs,
-//! booking slots, plan checks, health, metrics and the OpenAPI document.
+//! booking slots, plan checks, imports of booking-system exports, health, metrics and
+//! the OpenAPI document.
 //!
 //! [`app`] builds the router around an [`AppState`], so tests drive it with
 //! `tower::ServiceExt::oneshot` without a socket; [`serve`] runs it on a listener with
@@ -17,6 +18,7 @@
 pub mod auth;
 pub mod error;
 pub mod handlers;
+pub mod imports;
 mod intake;
 pub mod job_routes;
 pub mod jobs;
@@ -42,6 +44,8 @@ use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
+
+use crate::formats::postcode::PostcodeIndex;
 
 pub use auth::Keys;
 pub use error::{ApiError, Json};
@@ -76,6 +80,9 @@ pub struct Config {
     pub request_timeout: Duration,
     /// How long running solves may go on after a shutdown signal.
     pub shutdown_grace: Duration,
+    /// OS Code-Point Open, for `POST /v1/imports` of exports that give postcodes
+    /// (`serve --postcodes`); without it such rows are faults, as in `import csv`.
+    pub postcodes: Option<Arc<PostcodeIndex>>,
 }
 
 impl Default for Config {
@@ -92,6 +99,7 @@ impl Default for Config {
             body_limit: 16 << 20,
             request_timeout: Duration::from_secs(60),
             shutdown_grace: Duration::from_secs(20),
+            postcodes: None,
         }
     }
 }
@@ -227,6 +235,7 @@ pub fn app(state: AppState) -> Router {
             get(job_routes::get_job).delete(job_routes::delete_job),
         )
         .route("/v1/replans", post(replans::replans))
+        .route("/v1/imports", post(imports::imports))
         .route("/v1/slots", post(handlers::slots))
         .route("/v1/check", post(handlers::check))
         .route("/v1/reports", post(reports::reports))

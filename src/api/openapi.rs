@@ -9,7 +9,7 @@
 //! examples that validate.
 //! tests/suite/openapi.rs checks the schemas against serde.
 
-use super::error::{ErrorBody, ErrorDetail};
+use super::error::{ErrorBody, ErrorDetail, RowFault};
 use super::handlers::{CheckRequest, CheckResponse, Health, SlotsRequest};
 use super::job_routes::{JobCreated, JobProgress, JobView};
 use super::monitor::{MonitorAnswer, MonitorBody, MonitorRequest, VisitLogDoc};
@@ -395,7 +395,7 @@ fn pascal(s: &str) -> String {
 #[openapi(
     info(
         title = "carerounds",
-        description = "Plans the daily visit rounds of integrated health and social care teams. Problems and plans follow SPEC.md (version 1). Errors: {\"error\": {\"code\", \"message\", \"path\", \"kind\"}}."
+        description = "Plans the daily visit rounds of integrated health and social care teams. Problems and plans follow SPEC.md (version 1). Errors: {\"error\": {\"code\", \"message\", \"path\", \"kind\"}}, and for a booking-system export every row at fault in error.rows."
     ),
     paths(
         super::handlers::plans,
@@ -406,6 +406,7 @@ fn pascal(s: &str) -> String {
         super::handlers::slots,
         super::handlers::check,
         super::replans::replans,
+        super::imports::imports,
         super::reports::reports,
         super::monitor::monitor,
         super::visit_logs::store_logs,
@@ -427,7 +428,8 @@ fn pascal(s: &str) -> String {
         super::visit_logs::VisitLogList, super::visit_logs::VisitLogsErased, super::store::StoredLog,
         ReplanRequest, Replanned, ReplanJobCreated, Events, Event, PinStaff, Weights,
         Changes, StaffChanges, AddedVisit, RemovedVisit, RetimedVisit, AddedBecause, RemovedBecause, Totals, Missed,
-        Durations, ClientEstimate, TypeEstimate
+        Durations, ClientEstimate, TypeEstimate,
+        super::imports::ImportRequest, super::imports::ImportForm, super::imports::Imported, RowFault
     )),
     modifiers(&BearerAuth, &TaggedUnions, &LocalTravel, &WindowPairs, &Examples, &PlanBodies)
 )]

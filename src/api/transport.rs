@@ -89,6 +89,7 @@ pub fn rewrite(buf: &[u8]) -> Option<Vec<u8>> {
             message: message.into(),
             path: None,
             kind: None,
+            rows: None,
         },
     })
     .ok()?;

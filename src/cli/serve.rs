@@ -2,10 +2,12 @@
 
 use anyhow::{Context, Result};
 use carerounds::api::{self, Config, Keys, ServeOptions};
+use carerounds::formats::codepoint;
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Arguments of `serve`.
@@ -55,6 +57,11 @@ pub struct ServeArgs {
     /// (keeping their best plan), seconds.
     #[arg(long, default_value_t = 20.0)]
     shutdown_grace_s: f64,
+    /// OS Code-Point Open for POST /v1/imports of exports that give postcodes, as `import
+    /// csv --postcodes` takes it: the zip, its unzipped folder or an area file (for the
+    /// sample export, data/codepoint). Read once at start, through the same cache.
+    #[arg(long, value_name = "CODEPOINT")]
+    postcodes: Option<PathBuf>,
     /// Log level: error, warn, info, debug.
     #[arg(long, default_value = "info")]
     log: tracing::Level,
@@ -99,6 +106,17 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     }
     if let Some(n) = args.max_threads {
         config.max_threads = n as usize;
+    }
+    if let Some(path) = &args.postcodes {
+        let t = std::time::Instant::now();
+        let loaded = codepoint::load(path)?;
+        tracing::info!(
+            postcodes = loaded.index.len(),
+            from_cache = loaded.from_cache,
+            s = t.elapsed().as_secs_f64(),
+            "postcode index loaded"
+        );
+        config.postcodes = Some(Arc::new(loaded.index));
     }
     let opts = ServeOptions {
         addr: args.addr,

@@ -16,6 +16,7 @@ mod fuzz_regressions;
 mod history;
 mod homecare;
 mod import_csv;
+mod import_http;
 mod incremental;
 mod mankowska;
 mod mixed_roles;
