@@ -45,6 +45,10 @@ pub enum ApiError {
         /// Each fault on its own.
         rows: Vec<RowFault>,
     },
+    /// 409: the resource exists but cannot give what was asked yet (a job's plan as CSV
+    /// before the job has a plan).
+    #[error("{0}")]
+    NotReady(String),
     /// 401: no key, or a key that is not configured.
     #[error("missing or unknown API key")]
     Unauthorized,
@@ -94,6 +98,7 @@ impl ApiError {
         match self {
             ApiError::MalformedJson { .. } => StatusCode::BAD_REQUEST,
             ApiError::Invalid { .. } | ApiError::Rows { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::NotReady(_) => StatusCode::CONFLICT,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -111,6 +116,7 @@ impl ApiError {
         match self {
             ApiError::MalformedJson { .. } => "malformed_json",
             ApiError::Invalid { .. } | ApiError::Rows { .. } => "invalid_input",
+            ApiError::NotReady(_) => "not_ready",
             ApiError::Unauthorized => "unauthorized",
             ApiError::NotFound(_) => "not_found",
             ApiError::TooLarge { .. } => "too_large",
@@ -163,7 +169,7 @@ pub struct ErrorBody {
 /// The error's fields.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
-    /// Machine-readable: `malformed_json`, `invalid_input`, `unauthorized`, `not_found`,
+    /// Machine-readable: `malformed_json`, `invalid_input`, `unauthorized`, `not_found`, `not_ready`,
     /// `too_large`, `too_many_requests`, `uri_too_long`, `unsupported_media_type`,
     /// `unavailable`, `method_not_allowed`, `internal`; and for requests that are not
     /// HTTP the server can parse, `malformed_request`, `headers_too_large`.

@@ -4,11 +4,12 @@
 //! the report in [`super::reports`] and the OpenAPI document in [`super::openapi`].
 
 use super::auth::Team;
-use super::error::{ApiError, ErrorBody, Json};
+use super::error::{ApiError, ErrorBody, Json, Query};
 use super::intake::{computed_travel, limits, remote_travel, validated, ProblemDoc};
 use super::jobs::CancelOnDrop;
 use super::offload::{blocking, db};
 use super::plan_body::PlanBody;
+use super::plan_format::FormatQuery;
 use super::solve::{solve_blocking, solve_config};
 use super::store::JobStatus;
 use super::AppState;
@@ -32,9 +33,14 @@ pub type PlanDoc = Plan;
 
 /// Solves a problem and answers with the plan (for small problems: the request waits).
 #[utoipa::path(post, path = "/v1/plans", tag = "plans",
+    params(
+        ("format" = Option<String>, Query, description = "json (default), csv (the rows of `carerounds export --format csv`) or ics (one staff member's calendar: needs staff)"),
+        ("staff" = Option<String>, Query, description = "csv: only this staff member's round; ics: whose calendar"),
+        ("date" = Option<String>, Query, description = "ics: the day, YYYY-MM-DD (default today, UTC)")),
     request_body(content = ProblemDoc, description = "A problem (SPEC.md); options.time_limit_s is capped by the server. An optional `durations` field (docs/DURATIONS.md) plans with learned visit lengths; the answer's x-carerounds-durations-changed header says how many visits changed"),
     responses(
-        (status = 200, description = "The plan (SPEC.md)", body = PlanDoc),
+        (status = 200, description = "The plan (SPEC.md); with format=csv the export's CSV rows, with format=ics an iCalendar file",
+            content((PlanDoc = "application/json"), (String = "text/csv"), (String = "text/calendar"))),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "Missing or unknown API key", body = ErrorBody),
         (status = 413, description = "Body or problem too large", body = ErrorBody),
@@ -43,10 +49,18 @@ pub type PlanDoc = Plan;
         (status = 429, description = "Too many solves waiting; see Retry-After", body = ErrorBody),
         (status = 503, description = "Solving paused, shutting down, or timed out", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn plans(State(state): State<AppState>, _team: Team, body: PlanBody) -> Result<Response> {
+pub async fn plans(
+    State(state): State<AppState>,
+    _team: Team,
+    Query(query): Query<FormatQuery>,
+    body: PlanBody,
+) -> Result<Response> {
+    let format = query.format()?;
     let (input, changed) = body.applied();
     let problem = validated(&state, &input, "")?;
-    drop(input);
+    format.check_staff(&input)?;
+    // The CSV and calendar name employers, clients and postcodes from the problem as sent.
+    let input = (!format.is_json()).then_some(input);
     let config = solve_config(state.config(), &problem).map_err(|e| {
         tracing::error!("{e}");
         ApiError::Internal
@@ -88,7 +102,10 @@ pub async fn plans(State(state): State<AppState>, _team: Team, body: PlanBody) -
             let secs = solved.elapsed.as_secs_f64();
             state.0.metrics.solve(secs);
             tracing::info!(visits, solve_s = secs, "plan solved");
-            let mut resp = axum::Json(&solved.plan).into_response();
+            let mut resp = match &input {
+                Some(input) => format.respond(input, &solved.plan)?,
+                None => axum::Json(&solved.plan).into_response(),
+            };
             if let Ok(n) = HeaderValue::from_str(&changed.len().to_string()) {
                 resp.headers_mut().insert(super::plan_body::CHANGED_HEADER, n);
             }

@@ -7,8 +7,10 @@ use super::intake::{validated, ProblemDoc};
 use super::jobs::{CancelOutcome, LiveState};
 use super::offload::db;
 use super::plan_body::PlanBody;
+use super::plan_format::FormatQuery;
 use super::store::{JobRow, JobStatus, Outcome};
 use super::AppState;
+use crate::model::input::ProblemInput;
 use crate::model::{InputErrorKind, Plan};
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
@@ -218,12 +220,43 @@ async fn load(state: &AppState, id: &str, team: &str) -> Result<JobRow> {
 
 /// A job's status, progress and, when done, its plan. Other teams' jobs are 404.
 #[utoipa::path(get, path = "/v1/jobs/{id}", tag = "jobs",
-    params(("id" = String, Path, description = "Job id")),
-    responses((status = 200, body = JobView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    params(("id" = String, Path, description = "Job id"),
+        ("format" = Option<String>, Query, description = "json (default: the job), csv (its plan as the rows of `carerounds export --format csv`) or ics (one staff member's calendar: needs staff)"),
+        ("staff" = Option<String>, Query, description = "csv: only this staff member's round; ics: whose calendar"),
+        ("date" = Option<String>, Query, description = "ics: the day, YYYY-MM-DD (default today, UTC)")),
+    responses((status = 200, description = "The job; with format=csv or ics its plan in that form",
+            content((JobView = "application/json"), (String = "text/csv"), (String = "text/calendar"))),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "format=csv or ics, and the job has no plan yet", body = ErrorBody),
+        (status = 422, description = "A bad format, staff or date", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn get_job(State(state): State<AppState>, Team(team): Team, JobId(id): JobId) -> Result<Response> {
+pub async fn get_job(
+    State(state): State<AppState>,
+    Team(team): Team,
+    JobId(id): JobId,
+    Query(query): Query<FormatQuery>,
+) -> Result<Response> {
+    let format = query.format()?;
     let row = load(&state, &id, &team).await?;
-    Ok(axum::Json(view(&state, row)?).into_response())
+    if format.is_json() {
+        return Ok(axum::Json(view(&state, row)?).into_response());
+    }
+    let Some(plan) = &row.plan else {
+        let (status, _) = live_status(&state, &row);
+        return Err(ApiError::NotReady(format!(
+            "the job is {} and has no plan yet: ask again when it is done",
+            status.as_str()
+        )));
+    };
+    let sid = id.clone();
+    let problem = db(&state, move |s| s.problem(&sid)).await?.ok_or_else(no_job)?;
+    let stored = |what: &str, e: serde_json::Error| {
+        tracing::error!(job = %id, "stored {what} is not readable: {e}");
+        ApiError::Internal
+    };
+    let problem: ProblemInput = serde_json::from_str(&problem).map_err(|e| stored("problem", e))?;
+    let plan: Plan = serde_json::from_str(plan).map_err(|e| stored("plan", e))?;
+    format.respond(&problem, &plan)
 }
 
 /// `GET /v1/jobs` query.

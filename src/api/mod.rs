@@ -28,6 +28,7 @@ pub mod monitor_week;
 mod offload;
 pub mod openapi;
 pub mod plan_body;
+pub mod plan_format;
 pub mod replans;
 pub mod reports;
 pub mod requests;

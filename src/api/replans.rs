@@ -8,12 +8,13 @@ use super::error::{ApiError, ErrorBody, Json, Query};
 use super::intake::{validated, ProblemDoc};
 use super::jobs::CancelOnDrop;
 use super::offload::{blocking, db};
+use super::plan_format::{FormatQuery, PlanFormat};
 use super::solve::{solve_blocking, solve_config, stop_name};
 use super::store::JobStatus;
 use super::AppState;
 use crate::durations::{apply, Durations, Use};
 use crate::model::input::ProblemInput;
-use crate::model::Plan;
+use crate::model::{InputErrorKind, Plan};
 use crate::replan::{self, Events, Prepared, Replanned};
 use crate::travel::TravelMatrix;
 use axum::extract::State;
@@ -48,6 +49,35 @@ pub struct ReplanQuery {
     /// Queue a job (answer 202) instead of answering with the plan.
     #[serde(default, rename = "async")]
     pub queue: Option<bool>,
+    /// `json` (default), `csv` or `ics` ([`super::plan_format`]): the new plan in that
+    /// form instead of `{"plan", "problem", "changes"}`.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// csv: only this staff member's round; ics: whose calendar.
+    #[serde(default)]
+    pub staff: Option<String>,
+    /// ics: the day, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub date: Option<String>,
+}
+
+impl ReplanQuery {
+    fn format(&self) -> Result<PlanFormat> {
+        let format = FormatQuery {
+            format: self.format.clone(),
+            staff: self.staff.clone(),
+            date: self.date.clone(),
+        }
+        .format()?;
+        if self.queue == Some(true) && !format.is_json() {
+            return Err(ApiError::Invalid {
+                path: "format".into(),
+                kind: InputErrorKind::Conflict,
+                message: "async=true answers a job: ask GET /v1/jobs/{id}?format=... once it is done".into(),
+            });
+        }
+        Ok(format)
+    }
 }
 
 /// The answer to `?async=true`: the job, and the problem its plan will answer (the change
@@ -97,10 +127,14 @@ fn prepare(state: &AppState, req: &ReplanRequest) -> Result<(Prepared, Plan)> {
 
 /// Re-plans the day: history kept, few changes, and what changed for whom.
 #[utoipa::path(post, path = "/v1/replans", tag = "plans",
-    params(("async" = Option<bool>, Query, description = "true: queue a job (202) instead of waiting for the plan")),
+    params(("async" = Option<bool>, Query, description = "true: queue a job (202) instead of waiting for the plan"),
+        ("format" = Option<String>, Query, description = "json (default), csv (the new plan as the rows of `carerounds export --format csv`) or ics (one staff member's calendar: needs staff); not with async=true"),
+        ("staff" = Option<String>, Query, description = "csv: only this staff member's round; ics: whose calendar"),
+        ("date" = Option<String>, Query, description = "ics: the day, YYYY-MM-DD (default today, UTC)")),
     request_body(content = ReplanRequest, description = "The problem, its plan and the events (docs/REPLAN.md)"),
     responses(
-        (status = 200, description = "The new plan, the problem it answers and the change list", body = Replanned),
+        (status = 200, description = "The new plan, the problem it answers and the change list; with format=csv or ics the new plan in that form",
+            content((Replanned = "application/json"), (String = "text/csv"), (String = "text/calendar"))),
         (status = 202, description = "Queued (async=true)", body = ReplanJobCreated),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "Missing or unknown API key", body = ErrorBody),
@@ -116,11 +150,13 @@ pub async fn replans(
     Query(q): Query<ReplanQuery>,
     Json(req): Json<ReplanRequest>,
 ) -> Result<Response> {
+    let format = q.format()?;
     let (prepared, warm) = blocking({
         let state = state.clone();
         move || prepare(&state, &req)
     })
     .await??;
+    format.check_staff(&prepared.problem)?;
     let config = solve_config(state.config(), &prepared.validated).map_err(|e| {
         tracing::error!("{e}");
         ApiError::Internal
@@ -170,7 +206,11 @@ pub async fn replans(
                 moved = answer.changes.totals.moved,
                 "re-plan solved"
             );
-            let mut resp = axum::Json(&answer).into_response();
+            let mut resp = if format.is_json() {
+                axum::Json(&answer).into_response()
+            } else {
+                format.respond(&answer.problem, &answer.plan)?
+            };
             resp.headers_mut()
                 .insert("x-carerounds-stop", HeaderValue::from_static(stop_name(stop)));
             Ok(resp)

@@ -27,6 +27,7 @@ mod monitor_week_http;
 mod openapi;
 mod osrm;
 mod pin;
+mod plan_format_http;
 mod recorded;
 mod replan;
 mod report;
