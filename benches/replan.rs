@@ -298,6 +298,13 @@ fn main() {
                 let found = check(problem, &travel, plan);
                 assert!(found.is_empty(), "{name}, {scenario}, {what}: {found:?}");
             }
+            if std::env::var_os("REPLAN_VERBOSE").is_some() {
+                for (what, plan) in [("re-plan", &answer.plan), ("fresh", &fresh)] {
+                    for u in &plan.unassigned {
+                        eprintln!("  {scenario}: {what} leaves {}: {}", u.visit, u.reason);
+                    }
+                }
+            }
             let (tn, tr, tf) = (
                 naive.summary.travel_min,
                 answer.plan.summary.travel_min,

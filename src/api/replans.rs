@@ -9,7 +9,7 @@ use super::intake::{validated, ProblemDoc};
 use super::jobs::CancelOnDrop;
 use super::offload::{blocking, db};
 use super::plan_format::{FormatQuery, PlanFormat};
-use super::solve::{solve_blocking, solve_config, stop_name};
+use super::solve::{solve_blocking_on, solve_config, stop_name};
 use super::store::JobStatus;
 use super::AppState;
 use crate::durations::{apply, Durations, Use};
@@ -96,7 +96,7 @@ pub struct ReplanJobCreated {
 
 /// The prepared re-plan and its warm start, or the fault with `problem`, `plan` or
 /// `events` before its path. Blocking.
-fn prepare(state: &AppState, req: &ReplanRequest) -> Result<(Prepared, Plan)> {
+fn prepare(state: &AppState, req: &ReplanRequest) -> Result<(Prepared, Plan, Arc<TravelMatrix>)> {
     let applied;
     let problem = match &req.durations {
         None => &req.problem,
@@ -119,10 +119,12 @@ fn prepare(state: &AppState, req: &ReplanRequest) -> Result<(Prepared, Plan)> {
             ),
         });
     }
-    let travel = TravelMatrix::computed(&prepared.validated)
-        .map_err(|e| ApiError::input("problem", &e.to_input_error()))?;
-    let warm = replan::warm_start(&mut prepared, Arc::new(travel));
-    Ok((prepared, warm))
+    let travel = Arc::new(
+        TravelMatrix::computed(&prepared.validated)
+            .map_err(|e| ApiError::input("problem", &e.to_input_error()))?,
+    );
+    let warm = replan::warm_start(&mut prepared, travel.clone());
+    Ok((prepared, warm, travel))
 }
 
 /// Re-plans the day: history kept, few changes, and what changed for whom.
@@ -151,7 +153,7 @@ pub async fn replans(
     Json(req): Json<ReplanRequest>,
 ) -> Result<Response> {
     let format = q.format()?;
-    let (prepared, warm) = blocking({
+    let (prepared, warm, travel) = blocking({
         let state = state.clone();
         move || prepare(&state, &req)
     })
@@ -187,7 +189,7 @@ pub async fn replans(
     let visits = prepared.validated.visits.len();
     let result = blocking(move || {
         let _held = (permit, running);
-        solve_blocking(&prepared.validated, config, cancel, Some(warm), None).map(|solved| {
+        solve_blocking_on(&prepared.validated, travel, config, cancel, Some(warm), None).map(|solved| {
             (
                 solved.stop,
                 solved.elapsed,

@@ -76,6 +76,19 @@ pub fn solve_blocking(
 ) -> Result<Solved, SolveFailure> {
     // One matrix per request, shared by the solver and the checker.
     let travel = Arc::new(TravelMatrix::computed(problem).map_err(SolveFailure::Travel)?);
+    solve_blocking_on(problem, travel, config, cancel, start, job)
+}
+
+/// As [`solve_blocking`], on a matrix the caller already built for `problem` (a re-plan
+/// builds one for its warm start: one matrix per request, not two).
+pub fn solve_blocking_on(
+    problem: &Problem,
+    travel: Arc<TravelMatrix>,
+    config: SolveConfig,
+    cancel: Arc<AtomicBool>,
+    start: Option<Plan>,
+    job: Option<JobHooks>,
+) -> Result<Solved, SolveFailure> {
     let mut solver = Solver::new(problem, travel.clone())
         .config(config)
         .cancel_flag(cancel);

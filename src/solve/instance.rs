@@ -119,6 +119,21 @@ pub struct Instance {
 }
 
 impl Instance {
+    /// How many visits at the head of `route` have happened. History stays at the head
+    /// of its round (nothing still to come can start before `now`: a re-plan clips every
+    /// window to it), so inserting a visit still to come never needs to try a position
+    /// among them; late in the day that is most of a round.
+    #[inline]
+    pub fn history_len(&self, route: &[usize]) -> usize {
+        if !self.any_history {
+            return 0;
+        }
+        route
+            .iter()
+            .take_while(|&&v| self.visits[v].actual.is_some())
+            .count()
+    }
+
     /// Travel minutes from place `a` to `b` for staff member `s` (by their travel mode).
     #[inline]
     pub fn time(&self, s: usize, a: usize, b: usize) -> f64 {

@@ -24,6 +24,7 @@ mod bounds;
 pub mod config;
 mod construct;
 mod couple;
+mod eject;
 mod explain;
 mod insert;
 mod instance;

@@ -3,6 +3,7 @@
 //! seed and thread count give the same plan on any machine (unless the wall-clock
 //! deadline cuts the run short first).
 
+use super::eject;
 use super::instance::Instance;
 use super::local;
 use super::ruin::{neighbours, RuinParams};
@@ -156,11 +157,17 @@ pub(crate) fn run(
     let iterations = islands.iter().map(|i| i.iterations).sum();
     let work = islands.iter().map(|i| i.work).sum();
     let mut best = islands.swap_remove(k).best;
+    debug_assert_eq!(best.consistent(inst), Ok(()), "best");
+    let halt = || budget.cancel.load(Ordering::Relaxed) || budget.deadline_passed();
+    // Required visits the walk left out: try ejecting what stands in their way.
+    let mut score = score;
+    if eject::repair(inst, &mut best, &halt) {
+        debug_assert_eq!(best.consistent(inst), Ok(()), "after ejection");
+        score = best.score(inst);
+    }
     // Polish the final plan with local search. Measured: polishing every new best
     // inside the walk cost more work than it saved (BENCHMARKS.md), so it runs once.
-    debug_assert_eq!(best.consistent(inst), Ok(()), "best");
     let mut polished = best.clone();
-    let halt = || budget.cancel.load(Ordering::Relaxed) || budget.deadline_passed();
     if local::improve(inst, &mut polished, &near, &halt) && polished.score(inst) < score - 1e-9 {
         best = polished;
     }

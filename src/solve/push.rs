@@ -63,7 +63,14 @@ pub fn best_by_push(
     let unpref = preference_cost(inst, v, r);
     let mut best: Option<Best> = None;
     let mut spent = 0u64;
-    for p in 0..=route.len() {
+    // A visit still to come goes after the round's history; history itself (a solve
+    // from scratch places it too) may go anywhere among it.
+    let first = if vd.actual.is_some() {
+        0
+    } else {
+        inst.history_len(route)
+    };
+    for p in first..=route.len() {
         spent += STEP_UNITS;
         let (prev_place, prev_end) = if p == 0 {
             (st.start_place, st.shift_start)

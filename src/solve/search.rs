@@ -100,6 +100,14 @@ impl Island {
     pub fn step(&mut self, inst: &Instance, near: &[Vec<usize>], params: &RuinParams, temp: f64) {
         let mut cand = self.current.clone();
         cand.work.set(0);
+        // Required visits left out before this ruin go back first, into the room it
+        // made: see `recreate`.
+        let stuck: Vec<usize> = cand
+            .unassigned
+            .iter()
+            .copied()
+            .filter(|&v| inst.visits[v].required)
+            .collect();
         // What has happened stays: a visit that has started is never ruined.
         let removed = ruin::choose(inst, &cand, near, params, &mut self.rng);
         if !cand.remove(inst, &removed, inst.any_coupled) {
@@ -108,7 +116,7 @@ impl Island {
             return;
         }
         debug_assert_eq!(cand.consistent(inst), Ok(()), "after removing {removed:?}");
-        recreate(inst, &mut cand, &mut self.rng);
+        recreate(inst, &mut cand, &stuck, &mut self.rng);
         debug_assert_eq!(cand.consistent(inst), Ok(()), "after recreate");
         self.work += cand.work.get() + inst.visits.len() as u64 / 4 + 1;
         self.iterations += 1;
@@ -126,11 +134,22 @@ impl Island {
 }
 
 /// Re-inserts every unplanned visit, each at its cheapest position (with blinks).
-pub(crate) fn recreate(inst: &Instance, sol: &mut Solution, rng: &mut Rng) {
+///
+/// `stuck`, the required visits that were already out before the ruin, go first: the
+/// ruin (which starts next to one of them half the time) made room, and a visit that
+/// takes it may leave another one out, which goes first next time. That walks the hole
+/// through the plan as an ejection chain does; inserted in the usual order, the visits
+/// just removed took their places back and a re-plan from a packed warm start left one
+/// more required visit out than a fresh solve (BENCHMARKS.md, "Session 10").
+pub(crate) fn recreate(inst: &Instance, sol: &mut Solution, stuck: &[usize], rng: &mut Rng) {
     let mut todo = sol.unassigned.clone();
     todo.sort_unstable();
     todo.dedup();
     order(inst, &mut todo, rng);
+    if !stuck.is_empty() {
+        // Stable: the chosen order within each class.
+        todo.sort_by_key(|v| !stuck.contains(v));
+    }
     let mut blink = || rng.f64() < BLINK_RATE;
     for v in todo {
         if inst.visits[v].double {
