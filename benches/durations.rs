@@ -135,6 +135,12 @@ fn replay(booked: &Problem, plan: &Plan, d: u64, log: &mut String) -> Replay {
                     t = end;
                 }
                 Step::Break { start, end } => t = t.max(start.0) + (end.0 - start.0),
+                // To base and away again no earlier than planned.
+                Step::Base {
+                    departure,
+                    travel_min,
+                    ..
+                } => t = (t + travel_min).max(departure.0),
                 Step::End { travel_min, .. } => {
                     let back = t + travel_min;
                     r.overtime_min += (back - staff.shift_end).max(0.0);

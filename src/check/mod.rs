@@ -18,7 +18,7 @@
 //!
 //! # What is checked
 //! Each [`Rule`] documents its own semantics; in brief: one route per staff member, steps
-//! `start`, visits and breaks in time order, `end`; travel by the matrix; visits within
+//! `start`, visits, base steps and breaks in time order, `end`; travel by the matrix; visits within
 //! windows (plus allowed lateness); skills, exclusions, pins and per-staff limits; breaks taken
 //! exactly once each by staff with visits; every visit served the right number of times or
 //! listed unassigned with a reason; `after` gaps; and every figure the plan reports.
@@ -34,10 +34,12 @@
 //!   of a break that fall within `[arrival, start]` of the next visit are not waiting.
 //! - A staff member with no visits has notional breaks: `break_min` is the sum of their
 //!   breaks and `free_min` the shift less travel and those breaks, whatever the times say.
-//! - A route's totals: `travel_min`, `distance_km` sum the visit and end steps; with visits
-//!   `wait_min` = (return - departure) - travel - visits - breaks and `free_min` = shift
-//!   length - (return - departure).
-//! - Summary: sums over the routes of travel, distance, free time and overtime; lateness
+//! - A route's totals: `travel_min`, `distance_km` sum the visit, base and end steps; with
+//!   visits `wait_min` = (return - departure) - travel - visits - breaks - office time at
+//!   base and `free_min` = shift length - (return - departure) + office time at base (a
+//!   base step's stay less the breaks taken there).
+//! - Summary: sums over the routes of travel, distance, free time, office time at base
+//!   (which the objective's `base_min` rewards) and overtime; lateness
 //!   summed over distinct served visits; `visits_assigned` the distinct visits served;
 //!   `visits_unassigned` the entries of `unassigned`; the objective weighted as SPEC.md says.
 //!
@@ -67,6 +69,7 @@
 //! assert!(check(&problem, &travel, &plan).is_empty());
 //! ```
 
+mod base;
 mod breaks;
 mod cover;
 mod fig;
@@ -94,16 +97,24 @@ pub enum Rule {
     MissingRoute,
     /// A staff member has more than one route. Each is checked on its own.
     DuplicateRoute,
-    /// The steps are not `start`, then visits and breaks, then `end`. Such a route is not
+    /// The steps are not `start`, then visits, base steps and breaks, then `end`. Such a route is not
     /// timed, and the summary's figures are not checked.
     StepOrder,
-    /// The start or end step is not at the staff member's start or end location (an id
+    /// The start, base or end step is not at the staff member's start location (the
+    /// start and base steps) or end location (the end step) (an id
     /// must name it; an inline point must equal its coordinates within 1e-9 degrees).
     Location,
     /// The route leaves before the shift starts.
     ShiftStart,
     /// The route returns after the shift end plus the allowed overtime.
     ShiftEnd,
+    /// A base step (a trip to base in a gap) gives less than
+    /// [`crate::model::problem::MIN_BASE_STAY_MIN`] of office time: its departure less its
+    /// arrival less the break steps after it that lie within that stay (breaks taken at
+    /// base). The legs there and back are checked as any leg ([`Rule::StepFigure`],
+    /// [`Rule::Timing`]): arriving no earlier than travel from the previous place allows,
+    /// and reaching the next place no earlier than travel from base allows.
+    BaseStay,
     /// A step is earlier than travel and breaks allow: arrival before the previous place's
     /// end plus travel, a start before arrival or before the breaks taken since the
     /// previous place fit, an end that is not start plus duration, a return too early.
@@ -178,6 +189,7 @@ impl Rule {
             Rule::Location => "location",
             Rule::ShiftStart => "shift_start",
             Rule::ShiftEnd => "shift_end",
+            Rule::BaseStay => "base_stay",
             Rule::Timing => "timing",
             Rule::TimeWindow => "time_window",
             Rule::Break => "break",

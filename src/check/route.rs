@@ -269,7 +269,7 @@ fn check_route_limits(s: &Staff, f: &RouteFigs, out: &mut Out) {
     }
 }
 
-/// First `start`, last `end`, only visits and breaks between.
+/// First `start`, last `end`, only visits, base steps and breaks between.
 fn step_order_ok(route: &RoutePlan, out: &mut Out) -> bool {
     let steps = &route.steps;
     let sid = Some(route.staff.as_str());
@@ -331,6 +331,9 @@ fn clocks_finite(route: &RoutePlan, out: &mut Out) -> bool {
                 ..
             } => (&[*arrival, *start, *end], Some(visit)),
             Step::Break { start, end } => (&[*start, *end], None),
+            Step::Base {
+                arrival, departure, ..
+            } => (&[*arrival, *departure], None),
             Step::End { arrival, .. } => (std::slice::from_ref(arrival), None),
         };
         if clocks.iter().any(|c| !c.0.is_finite()) {
@@ -351,6 +354,7 @@ fn kind(step: &Step) -> &'static str {
         Step::Start { .. } => "start",
         Step::Visit { .. } => "visit",
         Step::Break { .. } => "break",
+        Step::Base { .. } => "base",
         Step::End { .. } => "end",
     }
 }

@@ -1,6 +1,7 @@
 //! Times a route from the problem: travel by the matrix, each step no earlier than travel
 //! and breaks allow, breaks where and when the shift puts them, and the route's figures.
 
+use super::base::Stay;
 use super::breaks::{check_between, check_breaks, Pending};
 use super::fig::{at, hm, num, Fig, TIME_TOL};
 use super::{Ctx, Out, Rule};
@@ -18,6 +19,8 @@ pub(crate) struct RouteFigs {
     pub free: Fig,
     /// Minutes returned past the shift end.
     pub overtime: Fig,
+    /// Office minutes at base (in `free`), which the objective rewards.
+    pub at_base: Fig,
 }
 
 /// Times a route whose steps are in order (see `step_order_ok`). `has_visits`: the route
@@ -55,10 +58,22 @@ pub(crate) fn time_route(
     let (mut travel, mut distance, mut visit_min) = (0.0, 0.0, 0.0);
     let mut break_min = Fig::default();
     let mut has_actual = false;
+    let mut stay: Option<Stay> = None;
+    let mut at_base = Fig::default();
     for step in &steps[1..n - 1] {
+        if !matches!(step, Step::Break { .. }) {
+            if let Some(done) = stay.take() {
+                at_base = at_base + done.close(sid, out);
+            }
+        }
         match step {
             Step::Break { start, end } => {
                 let k = all_breaks.len();
+                if stay.as_mut().is_some_and(|b| b.take(start.0, end.0)) {
+                    all_breaks.push((start.0, end.0));
+                    break_min = break_min + Fig::clock(end.0) - Fig::clock(start.0);
+                    continue;
+                }
                 let duration = match s.breaks.get(k) {
                     Some(b) if has_visits => b.duration,
                     _ => (end.0 - start.0).max(0.0),
@@ -164,8 +179,50 @@ pub(crate) fn time_route(
                 prev_end = end.0;
                 pending.clear();
             }
+            Step::Base {
+                location,
+                arrival,
+                departure,
+                travel_min,
+                distance_km,
+            } => {
+                check_location(ctx, s, location, s.start_place, "base", out);
+                let (t, d) = (
+                    ctx.matrix.time_for(s.travel_mode, prev_place, s.start_place),
+                    ctx.matrix.dist_for(s.travel_mode, prev_place, s.start_place),
+                );
+                let from = place_name(ctx, prev_place);
+                leg_figures(&from, t, d, *travel_min, *distance_km, sid, None, out);
+                let breaks: f64 = pending.iter().map(|b| b.duration).sum();
+                let ready = prev_end + t + breaks;
+                if arrival.0 < ready - TIME_TOL {
+                    out.push(
+                        Rule::Timing,
+                        sid,
+                        None,
+                        format!(
+                            "arrives at base {} but cannot before {} ({} min travel and {} min of breaks after {})",
+                            at(arrival.0),
+                            at(ready),
+                            num(t),
+                            num(breaks),
+                            at(prev_end)
+                        ),
+                    );
+                }
+                check_between(&pending, prev_end, arrival.0, sid, out);
+                pending.clear();
+                stay = Some(Stay::open(arrival.0, departure.0, sid, out));
+                travel += t;
+                distance += d;
+                prev_place = s.start_place;
+                prev_end = departure.0;
+            }
             Step::Start { .. } | Step::End { .. } => {}
         }
+    }
+    if let Some(done) = stay.take() {
+        at_base = at_base + done.close(sid, out);
     }
     let Step::End {
         location,
@@ -222,11 +279,11 @@ pub(crate) fn time_route(
     let shift = Fig::exact(s.shift_end - s.shift_start);
     let (wait, free, break_min) = if has_visits {
         let span = Fig::clock(arrival.0) - Fig::clock(time.0);
-        let wait = span - Fig::exact(travel + visit_min) - break_min;
+        let wait = span - Fig::exact(travel + visit_min) - break_min - at_base;
         // A visit that has started may have been reached sooner than the travel model
         // says, so a round with history waits at least 0 rather than a negative amount.
         let wait = if has_actual { wait.max0() } else { wait };
-        (wait, shift - span, break_min)
+        (wait, shift - span + at_base, break_min)
     } else {
         let notional = Fig::exact(s.breaks.iter().map(|b| b.duration).sum());
         (Fig::exact(0.0), shift - Fig::exact(travel) - notional, notional)
@@ -254,6 +311,7 @@ pub(crate) fn time_route(
         distance,
         free,
         overtime: (Fig::clock(arrival.0) - Fig::exact(s.shift_end)).max0(),
+        at_base,
     }
 }
 

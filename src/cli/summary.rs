@@ -144,6 +144,13 @@ pub fn table(problem: &Problem, plan: &Plan) -> String {
         s,
         "out/back: leaves and returns (HH:MM; total: the first out, the last back); a double-handed visit counts for both staff; travel, waiting, free (office time left in the shift) and overtime in minutes; distance in km"
     );
+    let (trips, at_base) = base_time(plan);
+    if trips > 0 {
+        let _ = writeln!(
+            s,
+            "back to base: {trips} trip(s) in long gaps between visits, {at_base:.0} min of office time there (counted in free)"
+        );
+    }
     if plan.summary.lateness_min > 0.0 {
         let _ = writeln!(
             s,
@@ -161,6 +168,34 @@ pub fn table(problem: &Problem, plan: &Plan) -> String {
         let _ = writeln!(s, "warning: {w}");
     }
     s
+}
+
+/// The plan's trips to base and the office minutes they give: each base step's stay less
+/// the breaks taken within it.
+fn base_time(plan: &Plan) -> (usize, f64) {
+    let (mut trips, mut minutes) = (0, 0.0);
+    for r in &plan.routes {
+        for (k, step) in r.steps.iter().enumerate() {
+            let Step::Base {
+                arrival, departure, ..
+            } = step
+            else {
+                continue;
+            };
+            let on_break: f64 = r.steps[k + 1..]
+                .iter()
+                .map_while(|s| match s {
+                    Step::Break { start, end } => Some((start.0, end.0)),
+                    _ => None,
+                })
+                .filter(|&(a, b)| a >= arrival.0 && b <= departure.0)
+                .map(|(a, b)| b - a)
+                .sum();
+            trips += 1;
+            minutes += (departure.0 - arrival.0 - on_break).max(0.0);
+        }
+    }
+    (trips, minutes)
 }
 
 #[cfg(test)]

@@ -18,8 +18,8 @@
 //!   patient, the patient's window on the start, `skills` = the service, lateness
 //!   unbounded. The second service of a patient who needs two gets `after` the first:
 //!   `0/0` for simultaneous services, the instance's `[min, max]` for sequential ones.
-//! - **Objective:** travel 1, lateness 1, largest lateness 1, distance and preferred staff
-//!   0 (overtime keeps its default, but the shift end never binds), so the SPEC objective
+//! - **Objective:** travel 1, lateness 1, largest lateness 1, distance, preferred staff
+//!   and base time 0 (no trips to the depot between patients; overtime keeps its default, but the shift end never binds), so the SPEC objective
 //!   is exactly 3 × Mankowska's (distance + total tardiness + largest tardiness) / 3.
 //!
 //! The problem is built as JSON and read through the SPEC serde types, so optional fields
@@ -304,7 +304,7 @@ fn convert(raw: &RawInstance, name: &str) -> Result<ProblemInput, InputError> {
         "staff": staff,
         "visits": visits,
         "objective": {"travel_min": 1, "distance_km": 0, "lateness": 1, "max_lateness": 1,
-                      "preferred_staff": 0},
+                      "preferred_staff": 0, "base_min": 0},
     });
     serde_json::from_value(doc).map_err(|e| {
         let kind = InputErrorKind::of_json(&e);

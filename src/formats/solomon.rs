@@ -203,6 +203,8 @@ pub fn read_solomon(text: &str, rounding: Rounding) -> Result<SolomonInstance, I
             overtime: Some(0.0),
             moved_visit: None,
             retimed_min: None,
+            // A vehicle does not call at the depot between customers.
+            base_min: Some(0.0),
         }),
         options: None,
     };

@@ -390,6 +390,10 @@ pub struct ObjectiveInput {
     /// Extension: per minute a visit starts away from its `planned_start` (default 0.05).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retimed_min: Option<f64>,
+    /// Extension: per minute of office time at base in a long gap between visits, a
+    /// reward weighed against the travel there and back (default 0.5; 0: no base trips).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_min: Option<f64>,
 }
 
 /// Solver options.

@@ -75,6 +75,22 @@ pub enum Step {
         /// Minutes past the end of the window.
         late_min: f64,
     },
+    /// A trip to base (the staff member's `start_location`) in a long gap between two
+    /// visits, for office time there (extension: docs/EXTENSIONS.md). The next step's
+    /// `travel_min` is the leg back from base; breaks listed after it and within
+    /// `arrival`..`departure` are taken at base.
+    Base {
+        /// Where: the staff member's start location.
+        location: LocationRef,
+        /// Arrival at base.
+        arrival: Clock,
+        /// Departure from base, in time for the next visit.
+        departure: Clock,
+        /// Travel from the previous place, minutes.
+        travel_min: f64,
+        /// Distance from the previous place, km.
+        distance_km: f64,
+    },
     /// A break.
     Break {
         /// Start.

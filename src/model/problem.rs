@@ -315,7 +315,17 @@ pub struct Objective {
     /// Per minute a visit starts away from its `planned_start`, beyond
     /// [`RETIMED_GRACE_MIN`] ([`retimed_by`]).
     pub retimed_min: f64,
+    /// Per minute of office time at base in a long gap between visits, counted against
+    /// the travel there and back (a reward: it lowers the objective). 0 turns base
+    /// trips off.
+    pub base_min: f64,
 }
+
+/// The least office time, in minutes, a trip to base in a gap between visits must give
+/// (breaks taken there not counted): a shorter stay is not worth the drive, and a plan
+/// that makes one is refused by the checker. The solver, the plan writer and the checker
+/// all use this one figure (docs/EXTENSIONS.md, "Back to base in long gaps").
+pub const MIN_BASE_STAY_MIN: f64 = 30.0;
 
 /// Minutes a visit may start away from its planned start before it counts as re-timed:
 /// the change list tells people about moves of more than this, so smaller ones cost
@@ -342,6 +352,9 @@ impl Default for Objective {
             // 0.2 kept changes to a twentieth of a fresh solve's but cost up to 16% travel.
             moved_visit: 10.0,
             retimed_min: 0.05,
+            // A minute at base is worth half a travel minute: a trip pays when the stay
+            // is at least twice the extra driving (BENCHMARKS.md, "Back to base").
+            base_min: 0.5,
         }
     }
 }

@@ -36,9 +36,12 @@ pub(crate) struct PlannedDay {
     pub slots: Vec<usize>,
     /// Breaks (start, end).
     pub breaks: Vec<(f64, f64)>,
-    /// Travel before each slot (the plan's `travel_min`), and home.
+    /// Travel before each slot (the plan's `travel_min`; from base after a trip there),
+    /// and home.
     pub legs: Vec<f64>,
     pub home_leg: f64,
+    /// Trips to base in gaps: arrival, departure and the travel there.
+    pub bases: Vec<(f64, f64, f64)>,
 }
 
 /// The slots of the plan and each staff member's day (by staff index).
@@ -74,6 +77,12 @@ pub(crate) fn read_plan(problem: &Problem, plan: &Plan) -> Result<(Vec<Slot>, Ve
                     day.home_leg = *travel_min;
                 }
                 Step::Break { start, end } => day.breaks.push((start.0, end.0)),
+                Step::Base {
+                    arrival,
+                    departure,
+                    travel_min,
+                    ..
+                } => day.bases.push((arrival.0, departure.0, *travel_min)),
                 Step::Visit {
                     visit,
                     arrival,

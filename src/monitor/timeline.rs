@@ -221,6 +221,16 @@ pub(crate) fn planned_day(problem: &Problem, s: usize, day: &PlannedDay, slots: 
         day.ret,
         format!("travel home {:.0} min", day.home_leg),
     ));
+    for &(a, d, leg) in &day.bases {
+        inner.push(seg(
+            SegmentKind::Travel,
+            a - leg,
+            a,
+            format!("travel to base: {leg:.0} min"),
+        ));
+        inner.push(free(a, d));
+    }
+    inner.sort_by(|x, y| x.start.total_cmp(&y.start));
     for &(a, b) in &day.breaks {
         inner.push(seg(
             SegmentKind::Break,
@@ -232,13 +242,27 @@ pub(crate) fn planned_day(problem: &Problem, s: usize, day: &PlannedDay, slots: 
     frame(view, day.depart, day.ret, inner)
 }
 
-/// The planned round's office time: the shift less departure to return (for plans that
-/// carerounds writes, the plan's `free_min`).
+/// The planned round's office time: the shift less departure to return, plus the time
+/// at base in gaps less the breaks taken there (for plans that carerounds writes, the
+/// plan's `free_min`).
 pub(crate) fn planned_office(problem: &Problem, s: usize, day: &PlannedDay) -> f64 {
     let st = &problem.staff[s];
     let shift = st.shift_end - st.shift_start;
     if !day.on_duty || day.slots.is_empty() {
         return shift;
     }
-    (shift - (day.ret - day.depart)).max(0.0)
+    let at_base: f64 = day
+        .bases
+        .iter()
+        .map(|&(a, d, _)| {
+            let breaks: f64 = day
+                .breaks
+                .iter()
+                .filter(|b| b.0 >= a - 1e-6 && b.1 <= d + 1e-6)
+                .map(|b| b.1 - b.0)
+                .sum();
+            (d - a - breaks).max(0.0)
+        })
+        .sum();
+    (shift - (day.ret - day.depart) + at_base).max(0.0)
 }

@@ -70,11 +70,22 @@ impl Analysis {
             let mut ret = None;
             let mut visits = Vec::new();
             let mut breaks = Vec::new();
+            // Places in step order: start, visits and trips to base, end.
+            let mut places = vec![st.start_place];
+            let mut bases = Vec::new();
+            let mut pending_base = None;
             for (k, step) in route.steps.iter().enumerate() {
                 match step {
                     Step::Start { time, .. } => depart = time.0,
                     Step::End { arrival, .. } => ret = Some(arrival.0),
                     Step::Break { start, end } => breaks.push((start.0, end.0)),
+                    Step::Base {
+                        arrival, departure, ..
+                    } => {
+                        places.push(st.start_place);
+                        bases.push((arrival.0, departure.0));
+                        pending_base = Some((arrival.0, departure.0));
+                    }
                     Step::Visit {
                         visit,
                         arrival,
@@ -91,16 +102,16 @@ impl Analysis {
                         let (l, outside) = lateness(&problem.visits[v], start.0);
                         late[v] = (late[v].0.max(l), late[v].1 || outside);
                         served_by[v].push(s);
+                        places.push(problem.visits[v].place);
                         visits.push(TimedVisit {
                             visit: v,
                             arrival: arrival.0,
                             start: start.0,
+                            after_base: pending_base.take(),
                         });
                     }
                 }
             }
-            let mut places = vec![st.start_place];
-            places.extend(visits.iter().map(|v| problem.visits[v.visit].place));
             places.push(st.end_place);
             let travel_min: f64 = places
                 .windows(2)
@@ -113,13 +124,26 @@ impl Analysis {
             let contact_min: f64 = visits.iter().map(|v| problem.visits[v.visit].duration).sum();
             let ret = ret.unwrap_or(depart + travel_min);
             let shift = st.shift_end - st.shift_start;
+            // Office time at base: each stay less the breaks taken in it.
+            let base_min: f64 = bases
+                .iter()
+                .map(|&(a, d)| {
+                    let on_break: f64 = breaks
+                        .iter()
+                        .filter(|b| b.0 >= a - TIME_TOL && b.1 <= d + TIME_TOL)
+                        .map(|(s, e)| e - s)
+                        .sum();
+                    (d - a - on_break).max(0.0)
+                })
+                .sum();
             let (break_min, wait_min, free_min) = if visits.is_empty() {
                 let b: f64 = st.breaks.iter().map(|b| b.duration).sum();
                 (b, 0.0, shift - travel_min - b)
             } else {
                 let b: f64 = breaks.iter().map(|(s, e)| e - s).sum();
                 let span = ret - depart;
-                (b, (span - travel_min - contact_min - b).max(0.0), shift - span)
+                let wait = span - travel_min - contact_min - b - base_min;
+                (b, wait.max(0.0), shift - span + base_min)
             };
             // Time out beyond the shift is overtime, not negative office time.
             let free_min = free_min.max(0.0);
@@ -135,6 +159,7 @@ impl Analysis {
                 wait_min,
                 break_min,
                 free_min,
+                base_min,
                 admin_short_min: (st.admin_min - free_min).max(0.0),
                 overtime_min: (ret - st.shift_end).max(0.0),
                 ..Default::default()

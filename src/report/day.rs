@@ -80,6 +80,8 @@ pub(crate) struct TimedVisit {
     pub visit: usize,
     pub arrival: f64,
     pub start: f64,
+    /// A trip to base in the gap before it: arrival and departure there.
+    pub after_base: Option<(f64, f64)>,
 }
 
 /// The day view of staff member `s` leaving at `depart`, returning at `ret`, with `visits`
@@ -138,6 +140,22 @@ pub(crate) fn day_view(
     };
     for v in visits {
         let vd = &problem.visits[v.visit];
+        if let Some((a, d)) = v.after_base {
+            fixed.push(leg(place, st.start_place, a, "base"));
+            // Office time at base, around the breaks taken there.
+            let mut from = a;
+            let mut inside: Vec<&(f64, f64)> = breaks.iter().filter(|b| b.0 >= a && b.1 <= d).collect();
+            inside.sort_by(|x, y| x.0.total_cmp(&y.0));
+            for &&(bs, be) in inside.iter().chain(std::iter::once(&&(d, d))) {
+                if bs > from + 1e-6 {
+                    let mut seg = free(from, bs);
+                    seg.label = format!("at base: {}", seg.label);
+                    fixed.push(seg);
+                }
+                from = from.max(be);
+            }
+            place = st.start_place;
+        }
         fixed.push(leg(place, vd.place, v.arrival, &vd.id));
         fixed.push(Segment {
             kind: SegmentKind::Visit,

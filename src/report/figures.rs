@@ -177,6 +177,9 @@ figures! {
     /// Shift less the time out on the round (leaving to returning), never below 0 (time
     /// out past the shift end is overtime): time for office work.
     free_min: f64 = ("Free office time", "min", 0, Higher);
+    /// Of the free office time, minutes at base in long gaps between visits (the stays
+    /// of the plan's base steps, less breaks taken there).
+    base_min: f64 = ("... of it at base between visits", "min", 0, Higher);
     /// Minutes by which free time falls short of the staff member's `admin_min`.
     admin_short_min: f64 = ("Office time short of admin_min", "min", 0, Lower);
     /// Minutes returned after the shift end.

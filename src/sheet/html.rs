@@ -82,7 +82,7 @@ fn one(s: &mut String, sheet: &Sheet) {
         let Some(c) = cells(row) else { continue };
         let class = match row {
             Row::Break { .. } => "break",
-            Row::Leave { .. } | Row::Return { .. } => "end",
+            Row::Leave { .. } | Row::Return { .. } | Row::Base { .. } => "end",
             _ => "visit",
         };
         let _ = write!(s, "<tr class=\"{class}\">");

@@ -97,6 +97,15 @@ pub enum Row {
         /// Minutes past its window.
         late: f64,
     },
+    /// Time at base between visits (a trip back for office work in a long gap).
+    Base {
+        /// Arrival at base.
+        start: f64,
+        /// Departure for the next visit.
+        end: f64,
+        /// Where.
+        place: Where,
+    },
     /// A break.
     Break {
         /// Start.
@@ -271,6 +280,20 @@ fn rows(
                 place: at(location),
             }),
             Step::Break { start, end } => breaks.push((start.0, end.0)),
+            Step::Base {
+                location,
+                arrival,
+                departure,
+                travel_min,
+                distance_km,
+            } => {
+                arrive(&mut rows, &mut breaks, *travel_min, *distance_km, arrival.0);
+                rows.push(Row::Base {
+                    start: arrival.0,
+                    end: departure.0,
+                    place: at(location),
+                });
+            }
             Step::Visit {
                 visit,
                 arrival,

@@ -68,6 +68,14 @@ pub(super) fn cells(row: &Row) -> Option<[String; 6]> {
             String::new(),
             String::new(),
         ],
+        Row::Base { start, end, place } => [
+            format!("{}-{}", hhmm(*start), hhmm(*end)),
+            "base".into(),
+            place.text(),
+            String::new(),
+            String::new(),
+            "office time".into(),
+        ],
         Row::Break { start, end } => [
             format!("{}-{}", hhmm(*start), hhmm(*end)),
             "break".into(),

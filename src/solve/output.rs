@@ -27,8 +27,18 @@ pub fn place_ref(problem: &Problem, place: usize) -> LocationRef {
 }
 
 /// The plan for a solution; `reasons` gives the text for each unassigned visit.
+///
+/// The search only ever raises the lower bound of a coupled start (a double-handed visit,
+/// an `after` gap), so a tied visit may be held later than its partners now need, with
+/// waiting (or a trip to base) that re-timing would not give. The rounds settled from
+/// scratch, as `retime` and warm starts time them, are written instead whenever they
+/// cost no more: so a plan's rounds re-timed are the plan.
 pub fn to_plan(problem: &Problem, inst: &Instance, sol: &Solution, reasons: &[(usize, String)]) -> Plan {
-    write_plan(problem, inst, &sol.timings, reasons)
+    let settled = super::warm::settled(inst, sol.routes.clone(), None)
+        .ok()
+        .filter(|s| s.cost(inst) <= sol.cost(inst) + 1e-6);
+    let timings = settled.as_ref().map_or(&sol.timings, |s| &s.timings);
+    write_plan(problem, inst, timings, reasons)
 }
 
 /// The plan for timed rounds, one per staff member: every plan carerounds writes (solved,
@@ -53,8 +63,19 @@ pub fn write_plan(
         }];
         let mut place = st.start_place;
         let mut visit_min = 0.0;
+        let mut trips = t.trips.iter().peekable();
         for (k, stop) in t.stops.iter().enumerate() {
             let vd = &inst.visits[stop.visit];
+            if let Some(trip) = trips.next_if(|trip| trip.before == k) {
+                steps.push(Step::Base {
+                    location: place_ref(problem, st.start_place),
+                    arrival: Clock(trip.arrival),
+                    departure: Clock(trip.departure),
+                    travel_min: r4(trip.to.0),
+                    distance_km: r4(trip.to.1),
+                });
+                place = st.start_place;
+            }
             let mut break_in_wait = 0.0;
             for &(bs, be, _) in t.breaks.iter().filter(|b| b.2 == k) {
                 steps.push(Step::Break {
@@ -99,13 +120,14 @@ pub fn write_plan(
             (st.breaks.iter().map(|b| b.2).sum(), 0.0)
         } else {
             let b: f64 = t.breaks.iter().map(|b| b.1 - b.0).sum();
-            (b, (t.end - t.depart) - t.travel - visit_min - b)
+            let moving = t.travel + t.trip_travel;
+            (b, (t.end - t.depart) - moving - visit_min - b - t.base_min)
         };
         routes.push(RoutePlan {
             staff: problem.staff[s].id.clone(),
             steps,
-            travel_min: r4(t.travel),
-            distance_km: r4(t.distance),
+            travel_min: r4(t.travel + t.trip_travel),
+            distance_km: r4(t.distance + t.trip_distance),
             visit_min: r4(visit_min),
             wait_min: r4(wait_min.max(0.0)),
             break_min: r4(break_min),
@@ -122,8 +144,9 @@ pub fn write_plan(
         }
     }
     let w = &inst.weights;
-    let travel: f64 = timings.iter().map(|t| t.travel).sum();
-    let distance: f64 = timings.iter().map(|t| t.distance).sum();
+    let travel: f64 = timings.iter().map(|t| t.travel + t.trip_travel).sum();
+    let distance: f64 = timings.iter().map(|t| t.distance + t.trip_distance).sum();
+    let at_base: f64 = timings.iter().map(|t| t.base_min).sum();
     let overtime: f64 = timings.iter().map(|t| t.overtime).sum();
     let late_total: f64 = lateness.iter().flatten().sum();
     let late_max = lateness.iter().flatten().fold(0.0f64, |a, &b| a.max(b));
@@ -134,7 +157,8 @@ pub fn write_plan(
         + w.preferred_staff * unpreferred as f64
         + w.moved_visit * moved as f64
         + w.retimed_min * retimed
-        + w.overtime * overtime;
+        + w.overtime * overtime
+        - w.base_min * at_base;
     let unassigned: Vec<Unassigned> = reasons
         .iter()
         .map(|(v, reason)| Unassigned {

@@ -9,7 +9,13 @@
 //! Breaks are placed greedily: a break is taken in waiting time when it fits there without
 //! delaying the next visit, and otherwise only when it can no longer wait (the next visit
 //! would end after the break's latest start). Departure is delayed so that the first
-//! visit starts without waiting, which turns field waiting into office time.
+//! visit starts without waiting, which turns field waiting into office time. A long gap
+//! between two visits becomes office time too, at base, when the trip there pays
+//! ([`base`]).
+
+mod base;
+
+pub use base::Trip;
 
 use super::instance::{Instance, StaffData};
 use super::rules::{self, RuleId};
@@ -81,10 +87,20 @@ pub struct RouteTiming {
     pub breaks: Vec<(f64, f64, usize)>,
     /// Arrival at the end place.
     pub end: f64,
-    /// Travel minutes.
+    /// Travel minutes, going straight from place to place (trips to base not counted:
+    /// the rules that bound travel are checked on this, and trips are only taken where
+    /// they still fit).
     pub travel: f64,
-    /// Kilometres.
+    /// Kilometres, going straight from place to place.
     pub distance: f64,
+    /// Trips to base in long gaps, in time order ([`base`]).
+    pub trips: Vec<Trip>,
+    /// Minutes the trips add to `travel`.
+    pub trip_travel: f64,
+    /// Kilometres the trips add to `distance`.
+    pub trip_distance: f64,
+    /// Office minutes at base, included in `free`.
+    pub base_min: f64,
     /// Late minutes.
     pub late: f64,
     /// Minutes past shift end.
@@ -101,10 +117,11 @@ pub struct RouteTiming {
 
 impl RouteTiming {
     /// The round's share of the weighted objective (all terms but the largest lateness).
+    /// Office time at base is a reward, so a round's share may be below zero.
     pub fn cost(&self, inst: &Instance) -> f64 {
         let w = &inst.weights;
-        w.travel_min * self.travel
-            + w.distance_km * self.distance
+        w.travel_min * (self.travel + self.trip_travel) + w.distance_km * (self.distance + self.trip_distance)
+            - w.base_min * self.base_min
             + w.lateness * self.late
             + w.preferred_staff * self.unpreferred as f64
             + w.moved_visit * self.moved as f64
@@ -394,6 +411,7 @@ pub fn simulate_in(
     if st.admin_min > 0.0 && out.free < st.admin_min - 1e-9 && mode == Mode::Strict {
         return Err(Block::Admin { free: out.free });
     }
+    base::plan_trips(inst, s, &mut out);
     Ok(out)
 }
 

@@ -277,6 +277,7 @@ fn break_window_puts_the_break_between_two_visits() {
             Step::Start { .. } => "start",
             Step::Visit { visit, .. } => visit.as_str(),
             Step::Break { .. } => "break",
+            Step::Base { .. } => "base",
             Step::End { .. } => "end",
         })
         .collect();

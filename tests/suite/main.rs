@@ -7,6 +7,7 @@
 mod day;
 
 mod api_socket;
+mod base;
 mod check;
 mod cli;
 mod durations;

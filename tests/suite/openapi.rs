@@ -438,7 +438,7 @@ fn problem_and_plan_match_serde() {
 
     // Tagged enums are discriminated unions of named variants.
     for (name, tag, variants) in [
-        ("Step", "type", vec!["start", "visit", "break", "end"]),
+        ("Step", "type", vec!["start", "visit", "base", "break", "end"]),
         ("Travel", "mode", vec!["haversine", "matrix", "road", "osrm"]),
     ] {
         let union = v.named(name);
@@ -674,6 +674,7 @@ fn solver_plans_validate() {
     for path in [
         "tests/common/check_problem.json",
         "data/mankowska/spec/InstanzCPLEX_HCSRP_10_1.json",
+        "tests/common/base_problem.json",
     ] {
         let plan = solved_plan(path);
         if let Err(e) = v.check("Plan", &plan) {
@@ -687,7 +688,7 @@ fn solver_plans_validate() {
     }
     assert_eq!(
         steps,
-        BTreeSet::from(["start", "visit", "break", "end"].map(String::from)),
+        BTreeSet::from(["start", "visit", "base", "break", "end"].map(String::from)),
         "every step type was checked"
     );
     for path in ["tests/common/check_plan.json", "tests/common/report_plan.json"] {

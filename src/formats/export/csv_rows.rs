@@ -1,4 +1,4 @@
-//! The plan as CSV, one row per step of each round (start, visits, breaks, end), with the
+//! The plan as CSV, one row per step of each round (start, visits, base, breaks, end), with the
 //! columns a booking system needs to take the rounds back: staff, employer, order in the
 //! round, visit, client, postcode, planned arrival, start and end, travel minutes, km and
 //! miles. The visit rows re-import with `import csv` as a baseline (docs/IMPORT.md).
@@ -71,6 +71,23 @@ pub fn plan_csv(problem: &ProblemInput, plan: &Plan, staff: Option<&str>) -> Str
                     row[8] = format_clock(start.0);
                     row[9] = format_clock(end.0);
                     row[10] = num(end.0 - start.0);
+                    row[11] = num(*travel_min);
+                    row[12] = num(*distance_km);
+                    row[13] = num(distance_km / KM_PER_MILE);
+                }
+                Step::Base {
+                    location,
+                    arrival,
+                    departure,
+                    travel_min,
+                    distance_km,
+                } => {
+                    // Time at base: arrival, departure (as `end`) and the stay.
+                    row[3] = "base".into();
+                    row[6] = names.postcode(location).into();
+                    row[7] = format_clock(arrival.0);
+                    row[9] = format_clock(departure.0);
+                    row[10] = num(departure.0 - arrival.0);
                     row[11] = num(*travel_min);
                     row[12] = num(*distance_km);
                     row[13] = num(distance_km / KM_PER_MILE);

@@ -174,7 +174,7 @@ pub fn staff_calendar(
         &mut out,
         &format!("X-WR-CALNAME:{}", escape(&format!("Round {} {day}", route.staff))),
     );
-    let (mut order, mut breaks) = (0, 0);
+    let (mut order, mut breaks, mut bases) = (0, 0, 0);
     for step in &route.steps {
         let (uid, start, end, summary, location, description) = match step {
             Step::Visit {
@@ -203,6 +203,25 @@ pub fn staff_calendar(
                     end.0,
                     summary,
                     names.visit_postcode(visit),
+                    description,
+                )
+            }
+            Step::Base {
+                location,
+                arrival,
+                departure,
+                travel_min,
+                ..
+            } => {
+                bases += 1;
+                let description =
+                    format!("Office time at base between visits (travel {travel_min:.0} min there).");
+                (
+                    format!("base-{bases}"),
+                    arrival.0,
+                    departure.0,
+                    "Office time at base".to_string(),
+                    names.postcode(location),
                     description,
                 )
             }
