@@ -7,7 +7,7 @@
 //! ones. Double-handed visits are inserted into two rounds at once, at a common start;
 //! visits tied by gaps get start bounds from partners already placed (see `insert`).
 
-use super::insert::{best_in_route, best_insertion, commit_double, commit_single, options_double};
+use super::insert::{best_in_route, commit_double, commit_single, options_double, place_cheapest};
 use super::instance::Instance;
 use super::price::Best;
 use super::rules;
@@ -161,23 +161,8 @@ pub(crate) fn construct_within(
 pub(crate) fn greedy(inst: &Instance, sol: &mut Solution, open: &[usize], cancelled: &dyn Fn() -> bool) {
     let mut todo = open.to_vec();
     todo.sort_by_key(|&v| (!inst.visits[v].required, v));
-    let mut never = || false;
     for v in todo {
-        let placed = if cancelled() {
-            false
-        } else if inst.visits[v].double {
-            match options_double(inst, sol, v).into_iter().next() {
-                Some(opt) => {
-                    commit_double(inst, sol, v, opt);
-                    true
-                }
-                None => false,
-            }
-        } else {
-            best_insertion(inst, sol, v, &mut never)
-                .is_some_and(|(_, r, p)| commit_single(inst, sol, v, r, p))
-        };
-        if !placed {
+        if cancelled() || !place_cheapest(inst, sol, v) {
             sol.unassigned.push(v);
         }
     }

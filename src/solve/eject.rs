@@ -11,7 +11,7 @@
 //! round that may serve it is tried (then each two neighbours there), and the best plan
 //! found is kept when its score (unassigned visits first, then cost) is lower.
 
-use super::insert::{best_in_route, best_insertion, commit_double, commit_single, options_double};
+use super::insert::{best_in_route, commit_single, place_cheapest};
 use super::instance::Instance;
 use super::solution::Solution;
 
@@ -92,7 +92,7 @@ fn eject(inst: &Instance, sol: &Solution, v: usize, r: usize, out: &[usize]) -> 
         return None;
     }
     let placed = if inst.visits[v].double {
-        place(inst, &mut c, v)
+        place_cheapest(inst, &mut c, v)
     } else {
         best_in_route(inst, &c, v, r, &mut || false, None)
             .is_some_and(|(_, p, _)| commit_single(inst, &mut c, v, r, p))
@@ -101,27 +101,9 @@ fn eject(inst: &Instance, sol: &Solution, v: usize, r: usize, out: &[usize]) -> 
         return None;
     }
     for &u in out {
-        place(inst, &mut c, u);
+        place_cheapest(inst, &mut c, u);
     }
     Some(c)
-}
-
-/// Puts `v` at its cheapest place in `sol`; whether it went in.
-fn place(inst: &Instance, sol: &mut Solution, v: usize) -> bool {
-    if inst.visits[v].double {
-        match options_double(inst, sol, v).into_iter().next() {
-            Some(opt) => {
-                commit_double(inst, sol, v, opt);
-                true
-            }
-            None => false,
-        }
-    } else {
-        match best_insertion(inst, sol, v, &mut || false) {
-            Some((_, r, p)) => commit_single(inst, sol, v, r, p),
-            None => false,
-        }
-    }
 }
 
 #[cfg(test)]
@@ -129,6 +111,7 @@ mod tests {
     use super::*;
     use crate::formats::solomon::{read_solomon, Rounding};
     use crate::model::validate;
+    use crate::solve::insert::best_insertion;
 
     /// Two rounds from a depot at the origin. Round 0 makes A (window 0-20), round 1
     /// makes C (window 0-30, 10 minutes); B (window 0-5, 40 minutes) fits nowhere as

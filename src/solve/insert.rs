@@ -330,6 +330,22 @@ pub fn commit_single(inst: &Instance, sol: &mut Solution, v: usize, r: usize, p:
     true
 }
 
+/// Puts `v` at its cheapest place in `sol` (both rounds of a double-handed visit at once);
+/// whether it went in.
+pub(crate) fn place_cheapest(inst: &Instance, sol: &mut Solution, v: usize) -> bool {
+    if inst.visits[v].double {
+        match options_double(inst, sol, v).into_iter().next() {
+            Some(opt) => {
+                commit_double(inst, sol, v, opt);
+                true
+            }
+            None => false,
+        }
+    } else {
+        best_insertion(inst, sol, v, &mut || false).is_some_and(|(_, r, p)| commit_single(inst, sol, v, r, p))
+    }
+}
+
 /// Applies a double-handed placement found by [`options_double`].
 pub(crate) fn commit_double(inst: &Instance, sol: &mut Solution, v: usize, opt: DoubleOption) {
     let (_, slots, timings, lower) = opt;
