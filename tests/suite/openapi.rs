@@ -512,7 +512,19 @@ fn bodies_reference_problem_and_plan() {
     );
     let check = v.named("CheckRequest");
     assert_eq!(check["properties"]["problem"]["$ref"], json!(problem));
-    assert_eq!(check["properties"]["plan"]["$ref"], json!(plan));
+    // CheckPlan is Plan with `summary` optional (a plan edited by hand), closed like Plan.
+    assert_eq!(
+        check["properties"]["plan"]["$ref"],
+        json!("#/components/schemas/CheckPlan")
+    );
+    assert_eq!(properties(v.named("CheckPlan")), properties(v.named("Plan")));
+    let mut without = required(v.named("Plan"));
+    assert!(without.remove("summary"));
+    assert_eq!(required(v.named("CheckPlan")), without);
+    assert_eq!(
+        v.named("CheckPlan")["additionalProperties"],
+        v.named("Plan")["additionalProperties"]
+    );
 }
 
 const PROBLEMS: &[&str] = &[
