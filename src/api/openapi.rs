@@ -340,8 +340,9 @@ impl Modify for Examples {
 }
 
 /// `POST /v1/plans` and `/v1/jobs` take a problem with an optional `durations` field
-/// beside its own (`api::plan_body`): `PlanRequest` is the `Problem` schema with that
-/// property added, so it stays closed (`additionalProperties: false`) like `Problem`.
+/// beside its own (`api::plan_body`; null is read as absent): `PlanRequest` is the
+/// `Problem` schema with that property added, so it stays closed
+/// (`additionalProperties: false`) like `Problem`.
 struct PlanBodies;
 
 impl Modify for PlanBodies {
@@ -353,9 +354,13 @@ impl Modify for PlanBodies {
             "PlanRequest",
             "A problem (SPEC.md) with, optionally, learned visit lengths (docs/DURATIONS.md) applied before validation.",
             |body| {
+                // `"durations": null` reads as no durations, as the optional field of /v1/slots.
                 body.properties.insert(
                     super::plan_body::FIELD.into(),
-                    RefOr::Ref(Ref::from_schema_name("Durations")),
+                    OneOfBuilder::new()
+                        .item(ObjectBuilder::new().schema_type(Type::Null))
+                        .item(Ref::from_schema_name("Durations"))
+                        .into(),
                 );
             },
         );

@@ -835,6 +835,9 @@ fn schema_and_serde_agree_on_edits() {
         .expect("a problem with durations is a PlanRequest");
     v.check("PlanRequest", &spec_problem())
         .expect("a problem is a PlanRequest");
+    with["durations"] = Value::Null;
+    v.check("PlanRequest", &with)
+        .expect("a problem with \"durations\": null is a PlanRequest");
     let batch = json!({"logs_csv": "Carer,visit,In,Out\nann,v1,09:05,09:50\n",
                        "columns": {"staff": "Carer", "arrived": "In", "ended": "Out"}});
     n += agree::<carerounds::api::visit_logs::VisitLogsRequest>(&v, "VisitLogsRequest", &batch);
