@@ -155,6 +155,7 @@ pub async fn store_logs(
     let records = read.records;
     let db_team = team.clone();
     let done = db(&state, move |s| s.insert_logs(&db_team, &records, now_ms())).await?;
+    state.0.metrics.visit_logs(done.stored, read.refused.len());
     tracing::info!(
         team = %team,
         received,
@@ -221,6 +222,7 @@ pub async fn erase_logs(
     }
     let db_team = team.clone();
     let erased = db(&state, move |s| s.erase_logs(&db_team, &f)).await?;
+    state.0.metrics.visit_log_erasure();
     tracing::info!(team = %team, erased, "visit logs erased");
     Ok(axum::Json(VisitLogsErased { erased }).into_response())
 }
