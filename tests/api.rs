@@ -176,6 +176,59 @@ async fn plans_check_health_metrics_openapi() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_takes_a_plan_without_summary() {
+    // As `carerounds check`: a plan edited by hand may leave out `summary`.
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(state(dir.path(), config()));
+    let mut problem = small();
+    problem["options"]["threads"] = json!(1);
+    let (s, plan) = call(&app, "POST", "/v1/plans", Some(&problem), None).await;
+    assert_eq!(s, StatusCode::OK, "{plan}");
+    let check = |plan: &Value| json!({"problem": problem, "plan": plan});
+    let mut answers = Vec::new();
+    let mut bare = plan.clone();
+    bare.as_object_mut().expect("a plan object").remove("summary");
+    let mut wrong = bare.clone();
+    // The routes' figures are still checked.
+    wrong["routes"][0]["travel_min"] = json!(12345.0);
+    for plan in [&plan, &bare, &wrong] {
+        let (s, c) = call(&app, "POST", "/v1/check", Some(&check(plan)), None).await;
+        assert_eq!(s, StatusCode::OK, "{c}");
+        answers.push(c);
+    }
+    let seen: Vec<(&Value, &Value)> = answers
+        .iter()
+        .map(|c| (&c["feasible"], &c["summary_checked"]))
+        .collect();
+    let (yes, no) = (json!(true), json!(false));
+    assert_eq!(seen, [(&yes, &yes), (&yes, &no), (&no, &no)], "{answers:?}");
+    let rules: Vec<&str> = answers[2]["violations"]
+        .as_array()
+        .expect("violations")
+        .iter()
+        .filter_map(|v| v["rule"].as_str())
+        .collect();
+    assert!(rules.contains(&"route_figure"), "{rules:?}");
+    assert!(!rules.contains(&"summary_figure"), "{rules:?}");
+    // A summary that is there is read as before (null is not a summary), and other faults
+    // of a plan without summary keep their paths.
+    let mut null = plan.clone();
+    null["summary"] = Value::Null;
+    let mut bad = bare.clone();
+    bad["routes"][0]["travel_min"] = json!("long");
+    for (plan, path) in [(&null, "plan.summary"), (&bad, "plan.routes[0].travel_min")] {
+        let (s, c) = call(&app, "POST", "/v1/check", Some(&check(plan)), None).await;
+        assert_error(
+            s,
+            &c,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+            Some(path),
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_error_has_the_json_shape() {
     let dir = tempfile::tempdir().expect("dir");
     let cfg = Config {

@@ -4,7 +4,7 @@
 //! the report in [`super::reports`] and the OpenAPI document in [`super::openapi`].
 
 use super::auth::Team;
-use super::error::{ApiError, ErrorBody, Json, Query};
+use super::error::{parse_value, ApiError, ErrorBody, Json, Query};
 use super::intake::{computed_travel, limits, remote_travel, validated, ProblemDoc};
 use super::jobs::CancelOnDrop;
 use super::offload::{blocking, db};
@@ -13,7 +13,7 @@ use super::plan_format::FormatQuery;
 use super::solve::{solve_blocking, solve_config};
 use super::store::JobStatus;
 use super::AppState;
-use crate::check::check as check_plan;
+use crate::check::{check as check_plan, check_without_summary};
 use crate::durations::{apply, Durations, Use};
 use crate::model::input::{ProblemInput, VisitInput};
 use crate::model::{InputErrorKind, Plan};
@@ -235,8 +235,29 @@ pub async fn slots(
 pub struct CheckRequest {
     /// The problem (SPEC.md).
     pub problem: ProblemInput,
-    /// The plan to check.
+    /// The plan to check; it may leave out `summary` (a plan edited by hand), as
+    /// `carerounds check` takes it.
     pub plan: Plan,
+}
+
+/// Reads a `POST /v1/check` body, and whether its plan has a `summary`. A plan without
+/// one (edited by hand) gets an empty summary that the checker then leaves alone, as
+/// `carerounds check` reads it; any other body (a summary, even a wrong one, or a plan
+/// that is not an object) is read as it is, so its errors are worded as usual.
+fn check_request(mut body: serde_json::Value) -> Result<(CheckRequest, bool)> {
+    let plan = body.get_mut("plan").and_then(serde_json::Value::as_object_mut);
+    let has_summary = match plan {
+        Some(plan) if !plan.contains_key("summary") => {
+            let empty = serde_json::to_value(crate::model::Summary::default()).map_err(|e| {
+                tracing::error!("cannot encode a summary: {e}");
+                ApiError::Internal
+            })?;
+            plan.insert("summary".into(), empty);
+            false
+        }
+        _ => true,
+    };
+    Ok((parse_value(body)?, has_summary))
 }
 
 /// The checker's answer.
@@ -247,9 +268,14 @@ pub struct CheckResponse {
     /// Every violation: `{"rule", "staff", "visit", "message"}`.
     #[schema(value_type = Vec<Object>)]
     pub violations: Vec<crate::check::Violation>,
+    /// Whether the summary's figures were checked: false for a plan sent without
+    /// `summary`, whose routes, steps and their figures are checked all the same.
+    pub summary_checked: bool,
 }
 
-/// Checks a plan against its problem with the independent checker.
+/// Checks a plan against its problem with the independent checker. A plan without
+/// `summary` is checked but for the summary's figures, and the answer says so
+/// (`summary_checked: false`).
 #[utoipa::path(post, path = "/v1/check", tag = "check",
     request_body = CheckRequest,
     responses((status = 200, body = CheckResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
@@ -258,17 +284,23 @@ pub struct CheckResponse {
 pub async fn check(
     State(state): State<AppState>,
     _team: Team,
-    Json(req): Json<CheckRequest>,
+    Json(body): Json<serde_json::Value>,
 ) -> Result<Response> {
+    let (req, has_summary) = check_request(body)?;
     let problem = validated(&state, &req.problem, "problem")?;
     let violations = blocking(move || {
         let travel = computed_travel(&problem, "problem")?;
-        Ok::<_, ApiError>(check_plan(&problem, &travel, &req.plan))
+        Ok::<_, ApiError>(if has_summary {
+            check_plan(&problem, &travel, &req.plan)
+        } else {
+            check_without_summary(&problem, &travel, &req.plan)
+        })
     })
     .await??;
     Ok(axum::Json(CheckResponse {
         feasible: violations.is_empty(),
         violations,
+        summary_checked: has_summary,
     })
     .into_response())
 }

@@ -1,6 +1,7 @@
 //! Prometheus text metrics, kept by hand (a few counters and two histograms do not need a
 //! metrics framework): requests by route and status, request latency and solve time
-//! histograms; jobs by state are read from the store when scraped.
+//! histograms; visit-log rows stored and refused and erasures carried out (counts only:
+//! no team, staff or client); jobs by state are read from the store when scraped.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -50,6 +51,9 @@ struct Inner {
     requests: BTreeMap<(String, String, u16), u64>,
     latency: BTreeMap<String, Histogram>,
     solves: Histogram,
+    logs_stored: u64,
+    logs_refused: u64,
+    log_erasures: u64,
 }
 
 /// The server's metrics.
@@ -75,6 +79,19 @@ impl Metrics {
     /// Records a finished solve.
     pub fn solve(&self, secs: f64) {
         self.lock().solves.observe(secs);
+    }
+
+    /// Records a batch of visit logs: rows newly stored and rows refused (duplicates are
+    /// neither).
+    pub fn visit_logs(&self, stored: usize, refused: usize) {
+        let mut m = self.lock();
+        m.logs_stored += stored as u64;
+        m.logs_refused += refused as u64;
+    }
+
+    /// Records an erasure of visit logs carried out (one request, however many rows).
+    pub fn visit_log_erasure(&self) {
+        self.lock().log_erasures += 1;
     }
 
     /// The Prometheus text exposition, with `jobs` (state, count) added.
@@ -111,6 +128,27 @@ impl Metrics {
         out.push_str("# HELP carerounds_solves_running Solves running now.\n");
         out.push_str("# TYPE carerounds_solves_running gauge\n");
         let _ = writeln!(out, "carerounds_solves_running {running_solves}");
+        for (name, help, n) in [
+            (
+                "carerounds_visit_logs_stored_total",
+                "Visit-log rows stored (new records; duplicates not counted).",
+                m.logs_stored,
+            ),
+            (
+                "carerounds_visit_logs_refused_total",
+                "Visit-log rows refused as unreadable.",
+                m.logs_refused,
+            ),
+            (
+                "carerounds_visit_log_erasures_total",
+                "Visit-log erasure requests carried out (DELETE /v1/visit-logs).",
+                m.log_erasures,
+            ),
+        ] {
+            let _ = writeln!(out, "# HELP {name} {help}");
+            let _ = writeln!(out, "# TYPE {name} counter");
+            let _ = writeln!(out, "{name} {n}");
+        }
         out
     }
 }

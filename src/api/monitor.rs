@@ -15,8 +15,8 @@ use crate::model::input::ProblemInput;
 use crate::model::time::RawClock;
 use crate::model::{InputErrorKind, Plan};
 use crate::monitor::{
-    read_csv, read_values, LogColumns, MonitorError, MonitorOptions, MonitorReport, WeekReport,
-    CUT_SHORT_SHARE,
+    read_csv, read_values, LogColumns, LogFileError, LogRead, MonitorError, MonitorOptions, MonitorReport,
+    WeekReport, CUT_SHORT_SHARE,
 };
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -79,7 +79,8 @@ pub struct MonitorRequest {
     pub cut_short_share: Option<f64>,
 }
 
-fn invalid(kind: InputErrorKind, path: &str, message: impl Into<String>) -> ApiError {
+/// A 422 at `path`: what the monitoring and visit-log handlers refuse.
+pub(super) fn invalid(kind: InputErrorKind, path: &str, message: impl Into<String>) -> ApiError {
     ApiError::Invalid {
         path: path.into(),
         kind,
@@ -129,26 +130,16 @@ pub async fn monitor(
     }
     let req: MonitorRequest = parse_value(body)?;
     let problem = validated(&state, &req.problem, "problem")?;
-    log_rows(&req.logs, &req.logs_csv)?;
+    let logs = Logs::given(req.logs, req.logs_csv)?;
     let options = MonitorOptions {
         cut_short_share: req.cut_short_share.unwrap_or(CUT_SHORT_SHARE),
         date: req.date,
     };
     let columns = req.columns.unwrap_or_default();
-    let (plan, logs, csv) = (req.plan, req.logs, req.logs_csv);
+    let plan = req.plan;
     let t0 = Instant::now();
     let report = blocking(move || {
-        let logs = match (logs, csv) {
-            (Some(items), _) => read_values(&items),
-            (None, Some(text)) => read_csv(&text, &columns).map_err(|e| {
-                let path = match e {
-                    crate::monitor::LogFileError::Mapping(_) => "columns",
-                    _ => "logs_csv",
-                };
-                invalid(e.to_input_error().kind, path, e.to_string())
-            })?,
-            (None, None) => unreachable!("checked above"),
-        };
+        let logs = logs.read(&columns)?;
         let travel = computed_travel(&problem, "problem")?;
         MonitorReport::new(&problem, &travel, &plan, &logs, &options).map_err(|e| match e {
             MonitorError::Plan(source) => ApiError::input("plan", &source),
@@ -172,25 +163,59 @@ pub async fn monitor(
     Ok(axum::Json(report).into_response())
 }
 
-/// The logs of a request given exactly once (`logs` or `logs_csv`) and within
-/// [`MAX_LOG_ROWS`]: the check `/v1/monitor` and `/v1/visit-logs` share. The row count.
-pub(crate) fn log_rows(logs: &Option<Vec<serde_json::Value>>, csv: &Option<String>) -> Result<usize> {
-    let rows = match (logs, csv) {
-        (Some(l), None) => l.len(),
-        (None, Some(t)) => t.lines().count().saturating_sub(1),
-        _ => {
-            return Err(invalid(
-                InputErrorKind::MissingField,
-                "logs",
-                "give the logs once: as \"logs\" (a list of objects) or as \"logs_csv\" (CSV text)",
-            ))
+/// Logs as a request gives them: objects (`logs`, or stored records as objects) or CSV
+/// text (`logs_csv`).
+pub(super) enum Logs {
+    /// Log records as JSON objects.
+    Objects(Vec<serde_json::Value>),
+    /// CSV text with a header row.
+    Csv(String),
+}
+
+impl Logs {
+    /// The logs of a request given exactly once (`logs` or `logs_csv`) and within
+    /// [`MAX_LOG_ROWS`]: the check `/v1/monitor` (a day or a week) and `/v1/visit-logs`
+    /// share.
+    pub(super) fn given(logs: Option<Vec<serde_json::Value>>, csv: Option<String>) -> Result<Logs> {
+        let rows = match (&logs, &csv) {
+            (Some(l), None) => l.len(),
+            (None, Some(t)) => t.lines().count().saturating_sub(1),
+            _ => {
+                return Err(invalid(
+                    InputErrorKind::MissingField,
+                    "logs",
+                    "give the logs once: as \"logs\" (a list of objects) or as \"logs_csv\" (CSV text)",
+                ))
+            }
+        };
+        if rows > MAX_LOG_ROWS {
+            return Err(ApiError::TooLarge {
+                path: Some(if logs.is_some() { "logs" } else { "logs_csv" }.into()),
+                message: format!(
+                    "{rows} log rows: this server accepts at most {MAX_LOG_ROWS} in one request"
+                ),
+            });
         }
-    };
-    if rows > MAX_LOG_ROWS {
-        return Err(ApiError::TooLarge {
-            path: Some(if logs.is_some() { "logs" } else { "logs_csv" }.into()),
-            message: format!("{rows} log rows: this server accepts at most {MAX_LOG_ROWS} in one request"),
-        });
+        Ok(match (logs, csv) {
+            (Some(l), _) => Logs::Objects(l),
+            (None, Some(t)) => Logs::Csv(t),
+            (None, None) => unreachable!("matched above"),
+        })
     }
-    Ok(rows)
+
+    /// The records, bad rows refused one by one (in the answer's `refused`); a CSV text
+    /// that cannot be read at all, or whose header does not fit `columns`, is a 422 at
+    /// `logs_csv` or `columns`. The one reader of the monitoring and visit-log handlers.
+    pub(super) fn read(&self, columns: &LogColumns) -> Result<LogRead> {
+        match self {
+            Logs::Objects(items) => Ok(read_values(items)),
+            Logs::Csv(text) => read_csv(text, columns).map_err(|e| {
+                let path = match e {
+                    LogFileError::Mapping(_) => "columns",
+                    _ => "logs_csv",
+                };
+                invalid(e.to_input_error().kind, path, e.to_string())
+            }),
+        }
+    }
 }

@@ -7,15 +7,15 @@
 use super::auth::Team;
 use super::error::ApiError;
 use super::intake::{computed_travel, validated};
-use super::monitor::{log_rows, VisitLogDoc, MAX_LOG_ROWS};
+use super::monitor::{invalid, Logs, VisitLogDoc, MAX_LOG_ROWS};
 use super::offload::{blocking, db};
 use super::store::{LogFilter, StoredLog};
 use super::AppState;
 use crate::model::input::ProblemInput;
 use crate::model::{InputErrorKind, Plan};
 use crate::monitor::{
-    check_dates, day_number, read_csv, read_values, LogColumns, LogFileError, LogSet, MonitorError,
-    MonitorOptions, WeekDay, WeekError, WeekReport, CUT_SHORT_SHARE,
+    check_dates, day_number, LogColumns, LogSet, MonitorError, MonitorOptions, WeekDay, WeekError,
+    WeekReport, CUT_SHORT_SHARE,
 };
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -74,14 +74,6 @@ pub struct MonitorWeekRequest {
     /// Share of planned contact time below which a visit is cut short (default 0.75).
     #[serde(default)]
     pub cut_short_share: Option<f64>,
-}
-
-fn invalid(kind: InputErrorKind, path: &str, message: impl Into<String>) -> ApiError {
-    ApiError::Invalid {
-        path: path.into(),
-        kind,
-        message: message.into(),
-    }
 }
 
 /// The days of a stored-log range, checked: each a date, `to` not before `from`, at most
@@ -146,12 +138,6 @@ fn as_value(l: StoredLog) -> Value {
     Value::Object(m)
 }
 
-/// Logs to read: objects (given, or the stored records as objects) or CSV text.
-enum Logs {
-    Objects(Vec<Value>),
-    Csv(String),
-}
-
 /// The request's logs, given exactly once: `Err(filter)` for stored logs.
 fn logs_of(req: &mut MonitorWeekRequest) -> Result<std::result::Result<Logs, LogFilter>> {
     let once = || {
@@ -163,14 +149,7 @@ fn logs_of(req: &mut MonitorWeekRequest) -> Result<std::result::Result<Logs, Log
     };
     match (req.logs.take(), req.logs_csv.take(), &req.stored_logs) {
         (None, None, Some(r)) => Ok(Err(range(r)?)),
-        (logs, csv, None) => {
-            log_rows(&logs, &csv)?;
-            match (logs, csv) {
-                (Some(l), _) => Ok(Ok(Logs::Objects(l))),
-                (None, Some(c)) => Ok(Ok(Logs::Csv(c))),
-                (None, None) => Err(once()),
-            }
-        }
+        (logs, csv, None) => Ok(Ok(Logs::given(logs, csv)?)),
         _ => Err(once()),
     }
 }
@@ -253,16 +232,7 @@ pub(super) async fn week(state: AppState, Team(team): Team, mut req: MonitorWeek
     let days: Vec<(String, Plan)> = req.days.into_iter().map(|d| (d.date, d.plan)).collect();
     let t0 = Instant::now();
     let report = blocking(move || {
-        let read = match source {
-            Logs::Objects(items) => read_values(&items),
-            Logs::Csv(text) => read_csv(&text, &columns).map_err(|e| {
-                let path = match e {
-                    LogFileError::Mapping(_) => "columns",
-                    _ => "logs_csv",
-                };
-                invalid(e.to_input_error().kind, path, e.to_string())
-            })?,
-        };
+        let read = source.read(&columns)?;
         let mut travel = Vec::new();
         for (i, p) in problems.iter().enumerate() {
             travel.push(computed_travel(p, &format!("days[{i}].problem"))?);

@@ -340,29 +340,30 @@ impl Modify for Examples {
 }
 
 /// `POST /v1/plans` and `/v1/jobs` take a problem with an optional `durations` field
-/// beside its own (`api::plan_body`): `PlanRequest` is the `Problem` schema with that
-/// property added, so it stays closed (`additionalProperties: false`) like `Problem`.
+/// beside its own (`api::plan_body`; null is read as absent): `PlanRequest` is the
+/// `Problem` schema with that property added, so it stays closed
+/// (`additionalProperties: false`) like `Problem`.
 struct PlanBodies;
 
 impl Modify for PlanBodies {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        let mut body = match components.schemas.get("Problem") {
-            Some(RefOr::T(Schema::Object(o))) => o.clone(),
-            _ => panic!("Problem is an object schema"),
-        };
-        body.title = Some("PlanRequest".into());
-        body.description = Some(
-            "A problem (SPEC.md) with, optionally, learned visit lengths (docs/DURATIONS.md) applied before validation."
-                .into(),
+        variant(
+            components,
+            "Problem",
+            "PlanRequest",
+            "A problem (SPEC.md) with, optionally, learned visit lengths (docs/DURATIONS.md) applied before validation.",
+            |body| {
+                // `"durations": null` reads as no durations, as the optional field of /v1/slots.
+                body.properties.insert(
+                    super::plan_body::FIELD.into(),
+                    OneOfBuilder::new()
+                        .item(ObjectBuilder::new().schema_type(Type::Null))
+                        .item(Ref::from_schema_name("Durations"))
+                        .into(),
+                );
+            },
         );
-        body.properties.insert(
-            super::plan_body::FIELD.into(),
-            RefOr::Ref(Ref::from_schema_name("Durations")),
-        );
-        components
-            .schemas
-            .insert("PlanRequest".into(), RefOr::T(Schema::Object(body)));
         for path in ["/v1/plans", "/v1/jobs"] {
             let content = openapi
                 .paths
@@ -379,6 +380,28 @@ impl Modify for PlanBodies {
     }
 }
 
+/// Adds the schema `name`: a copy of the object schema `of` (closed as it is) with its
+/// own title and description, changed by `edit`; for a body that is a SPEC document with
+/// one field more or one less required.
+fn variant(
+    components: &mut utoipa::openapi::Components,
+    of: &str,
+    name: &str,
+    description: &str,
+    edit: impl FnOnce(&mut Object),
+) {
+    let mut schema = match components.schemas.get(of) {
+        Some(RefOr::T(Schema::Object(o))) => o.clone(),
+        _ => panic!("{of} is an object schema"),
+    };
+    schema.title = Some(name.into());
+    schema.description = Some(description.into());
+    edit(&mut schema);
+    components
+        .schemas
+        .insert(name.into(), RefOr::T(Schema::Object(schema)));
+}
+
 /// `snake_case` to `PascalCase`.
 fn pascal(s: &str) -> String {
     s.split('_')
@@ -389,6 +412,30 @@ fn pascal(s: &str) -> String {
                 .unwrap_or_default()
         })
         .collect()
+}
+
+/// `POST /v1/check` takes a plan that may leave out `summary` (`handlers::check_request`):
+/// `CheckRequest.plan` is `CheckPlan`, the `Plan` schema with `summary` no longer required.
+struct CheckBodies;
+
+impl Modify for CheckBodies {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        variant(
+            components,
+            "Plan",
+            "CheckPlan",
+            "A plan to check (SPEC.md). Without `summary` (a plan edited by hand) its routes, steps and their figures are checked and the summary's figures are not.",
+            |plan| plan.required.retain(|name| name != "summary"),
+        );
+        match components.schemas.get_mut("CheckRequest") {
+            Some(RefOr::T(Schema::Object(o))) => {
+                o.properties
+                    .insert("plan".into(), RefOr::Ref(Ref::from_schema_name("CheckPlan")));
+            }
+            _ => panic!("CheckRequest is an object schema"),
+        }
+    }
 }
 
 #[derive(OpenApi)]
@@ -431,7 +478,7 @@ fn pascal(s: &str) -> String {
         Durations, ClientEstimate, TypeEstimate,
         super::imports::ImportRequest, super::imports::ImportForm, super::imports::Imported, RowFault
     )),
-    modifiers(&BearerAuth, &TaggedUnions, &LocalTravel, &WindowPairs, &Examples, &PlanBodies)
+    modifiers(&BearerAuth, &TaggedUnions, &LocalTravel, &WindowPairs, &Examples, &PlanBodies, &CheckBodies)
 )]
 struct ApiDoc;
 

@@ -1,7 +1,8 @@
 //! The body of `POST /v1/plans` and `POST /v1/jobs`: a problem (SPEC.md), and optionally
 //! `durations` (docs/DURATIONS.md) beside its fields, whose learned lengths are applied
 //! before validation. A body without `durations` is read exactly as before (same
-//! messages, same paths), so existing clients see no difference.
+//! messages, same paths), so existing clients see no difference; `"durations": null` is
+//! read as a body without it.
 
 use super::error::{body_rejection, is_json_type, parse_json, ApiError};
 use crate::durations::{apply, Changed, Durations, Use};
@@ -38,10 +39,16 @@ impl PlanBody {
 }
 
 /// Only the `durations` field, to see whether the body has one; the rest is skipped.
+/// `"durations": null` is `Some(Value::Null)`, told apart from a body without the field.
 #[derive(Deserialize)]
 struct Probe {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     durations: Option<serde_json::Value>,
+}
+
+/// A field that is there, whatever its value, null included.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<serde_json::Value>, D::Error> {
+    serde_json::Value::deserialize(d).map(Some)
 }
 
 /// Reads `durations` from its JSON value, with paths under `durations`.
@@ -68,7 +75,12 @@ pub fn parse(bytes: &[u8]) -> Result<PlanBody, ApiError> {
             durations: None,
         });
     };
-    let durations = durations_of(value)?;
+    // `"durations": null` reads as a body without the field, as on /v1/slots and
+    // /v1/replans, whose `durations` is an optional field of their own.
+    let durations = match value {
+        serde_json::Value::Null => None,
+        value => Some(durations_of(value)?),
+    };
     let mut doc: serde_json::Map<String, serde_json::Value> = parse_json(bytes)?;
     doc.remove(FIELD);
     let rest = serde_json::to_vec(&doc).map_err(|e| {
@@ -77,7 +89,7 @@ pub fn parse(bytes: &[u8]) -> Result<PlanBody, ApiError> {
     })?;
     Ok(PlanBody {
         problem: parse_json(&rest)?,
-        durations: Some(durations),
+        durations,
     })
 }
 

@@ -6,12 +6,12 @@
 
 use super::auth::Team;
 use super::error::{ApiError, ErrorBody, Json, Query};
-use super::monitor::{VisitLogDoc, MAX_LOG_ROWS};
+use super::monitor::{invalid, Logs, VisitLogDoc, MAX_LOG_ROWS};
 use super::offload::{blocking, db};
 use super::store::{now_ms, LogFilter, StoredLog};
 use super::AppState;
 use crate::model::InputErrorKind;
-use crate::monitor::{read_csv, read_values, LogColumns, LogFileError, RefusedRow};
+use crate::monitor::{LogColumns, RefusedRow};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -80,14 +80,6 @@ pub struct LogQuery {
     pub all: Option<String>,
 }
 
-fn invalid(kind: InputErrorKind, path: &str, message: impl Into<String>) -> ApiError {
-    ApiError::Invalid {
-        path: path.into(),
-        kind,
-        message: message.into(),
-    }
-}
-
 fn filter(q: LogQuery) -> Result<(LogFilter, bool)> {
     let day = |name: &str, v: Option<String>| -> Result<Option<String>> {
         match v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) {
@@ -136,25 +128,14 @@ pub async fn store_logs(
     Team(team): Team,
     Json(req): Json<VisitLogsRequest>,
 ) -> Result<Response> {
-    super::monitor::log_rows(&req.logs, &req.logs_csv)?;
+    let logs = Logs::given(req.logs, req.logs_csv)?;
     let columns = req.columns.unwrap_or_default();
-    let (logs, csv) = (req.logs, req.logs_csv);
-    let read = blocking(move || match (logs, csv) {
-        (Some(items), _) => Ok(read_values(&items)),
-        (None, Some(text)) => read_csv(&text, &columns).map_err(|e| {
-            let path = match e {
-                LogFileError::Mapping(_) => "columns",
-                _ => "logs_csv",
-            };
-            invalid(e.to_input_error().kind, path, e.to_string())
-        }),
-        (None, None) => Err(invalid(InputErrorKind::MissingField, "logs", "no logs")),
-    })
-    .await??;
+    let read = blocking(move || logs.read(&columns)).await??;
     let received = read.records.len() + read.refused.len();
     let records = read.records;
     let db_team = team.clone();
     let done = db(&state, move |s| s.insert_logs(&db_team, &records, now_ms())).await?;
+    state.0.metrics.visit_logs(done.stored, read.refused.len());
     tracing::info!(
         team = %team,
         received,
@@ -221,6 +202,7 @@ pub async fn erase_logs(
     }
     let db_team = team.clone();
     let erased = db(&state, move |s| s.erase_logs(&db_team, &f)).await?;
+    state.0.metrics.visit_log_erasure();
     tracing::info!(team = %team, erased, "visit logs erased");
     Ok(axum::Json(VisitLogsErased { erased }).into_response())
 }

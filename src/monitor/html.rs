@@ -10,9 +10,9 @@ use crate::report::numbers::duration;
 use crate::report::svg::timeline;
 use std::fmt::Write;
 
-pub(crate) const STYLE: &str = include_str!("../report/report.css");
+const STYLE: &str = include_str!("../report/report.css");
 
-pub(crate) const EXTRA_STYLE: &str = "tr.bad td.what { color: var(--bad); font-weight: 600; }\n\
+const EXTRA_STYLE: &str = "tr.bad td.what { color: var(--bad); font-weight: 600; }\n\
     ul.refused li { font-family: ui-monospace, monospace; font-size: 12px; }\n\
     table.visits td:nth-child(-n+4), table.visits thead th { text-align: left; }\n";
 
@@ -23,46 +23,89 @@ pub fn render(r: &MonitorReport) -> String {
     } else {
         &r.problem
     };
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>Planned against actual: {t}</title>\n<style>\n{STYLE}{EXTRA_STYLE}</style>\n</head>\n<body>\n\
-         <header><h1>Planned against actual</h1><p class=\"sub\">{t}{d} &middot; the plan against the \
-         visit logs &middot; cut short = below {share:.0}% of the planned contact time</p></header>\n",
-        t = esc(title),
-        d = r
-            .date
-            .as_deref()
-            .map(|d| format!(" &middot; {}", esc(d)))
-            .unwrap_or_default(),
-        share = r.cut_short_share * 100.0
-    );
-    for line in summary(&r.team) {
-        let _ = writeln!(s, "<p class=\"verdict\">{}</p>", esc(&line));
-    }
-    cards(&mut s, &r.team);
-    groups(&mut s, r);
-    visits(&mut s, r);
-    days(&mut s, r, "Each staff member's day");
-    if !r.refused.is_empty() {
+    let t = esc(title);
+    let d = r
+        .date
+        .as_deref()
+        .map(|d| format!(" &middot; {}", esc(d)))
+        .unwrap_or_default();
+    let shell = Shell {
+        title: format!("Planned against actual: {t}"),
+        heading: "Planned against actual",
+        lead: format!("{t}{d}"),
+        plans: "plan",
+        cut_short_share: r.cut_short_share,
+        style: "",
+        generator: &r.generator,
+    };
+    shell.page(&r.refused, |s| {
+        for line in summary(&r.team) {
+            let _ = writeln!(s, "<p class=\"verdict\">{}</p>", esc(&line));
+        }
+        cards(s, &r.team);
+        groups(s, r);
+        visits(s, r);
+        days(s, r, "Each staff member's day");
+    })
+}
+
+/// What a monitoring page (a day's or a week's) has around its sections.
+pub(crate) struct Shell<'a> {
+    /// The `<title>`, as HTML (escaped by the caller).
+    pub title: String,
+    /// The `<h1>`, as HTML.
+    pub heading: &'a str,
+    /// What the page is of (the problem, the date, the days), as HTML: the start of the
+    /// line under the heading.
+    pub lead: String,
+    /// `plan` or `plans`, for the rest of that line.
+    pub plans: &'a str,
+    /// The report's `cut_short_share`, for that line too.
+    pub cut_short_share: f64,
+    /// CSS added after the day page's.
+    pub style: &'a str,
+    /// Who made the page, for the footer (escaped here).
+    pub generator: &'a str,
+}
+
+impl Shell<'_> {
+    /// The page: head and header, the sections `body` writes, the rows refused (not
+    /// counted anywhere above) and the footer.
+    pub(crate) fn page<E: std::fmt::Display>(&self, refused: &[E], body: impl FnOnce(&mut String)) -> String {
+        let mut s = String::new();
+        let _ = write!(
+            s,
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+             <title>{title}</title>\n<style>\n{STYLE}{EXTRA_STYLE}{more}</style>\n</head>\n<body>\n\
+             <header><h1>{heading}</h1><p class=\"sub\">{lead} &middot; the {plans} against the \
+             visit logs &middot; cut short = below {share:.0}% of the planned contact time</p></header>\n",
+            title = self.title,
+            more = self.style,
+            heading = self.heading,
+            lead = self.lead,
+            plans = self.plans,
+            share = self.cut_short_share * 100.0,
+        );
+        body(&mut s);
+        if !refused.is_empty() {
+            let _ = writeln!(
+                s,
+                "<h2>Refused rows ({})</h2>\n<p class=\"note\">Not counted anywhere above; fix them and run again.</p>\n<ul class=\"refused\">",
+                refused.len()
+            );
+            for e in refused {
+                let _ = writeln!(s, "<li>{}</li>", esc(&e.to_string()));
+            }
+            s.push_str("</ul>\n");
+        }
         let _ = writeln!(
             s,
-            "<h2>Refused rows ({})</h2>\n<p class=\"note\">Not counted anywhere above; fix them and run again.</p>\n<ul class=\"refused\">",
-            r.refused.len()
+            "<footer><p>Made by {}. Definitions of every figure: docs/MONITOR.md.</p></footer>\n</body>\n</html>",
+            esc(self.generator)
         );
-        for e in &r.refused {
-            let _ = writeln!(s, "<li>{}</li>", esc(&e.to_string()));
-        }
-        s.push_str("</ul>\n");
+        s
     }
-    let _ = writeln!(
-        s,
-        "<footer><p>Made by {}. Definitions of every figure: docs/MONITOR.md.</p></footer>\n</body>\n</html>",
-        esc(&r.generator)
-    );
-    s
 }
 
 /// The team's cards: each a count that is good at 0.

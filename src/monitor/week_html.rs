@@ -4,7 +4,7 @@
 //! the worst visits of the week, and each day's timelines (the day page's section).
 
 use super::figures::Totals;
-use super::html::{cards, days, group_table, only_note, EXTRA_STYLE, STYLE};
+use super::html::{cards, days, group_table, only_note, Shell};
 use super::text::{findings, group_cells, hm, signed, summary};
 use super::week::WeekReport;
 use super::week_text::{day_cell, org_name, span, worst};
@@ -133,42 +133,26 @@ fn visits(s: &mut String, r: &WeekReport) {
 
 /// The page.
 pub fn render(r: &WeekReport) -> String {
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>Planned against actual: the week {t}</title>\n<style>\n{STYLE}{EXTRA_STYLE}{WEEK_STYLE}</style>\n</head>\n<body>\n\
-         <header><h1>Planned against actual: the week</h1><p class=\"sub\">{t} &middot; the plans against the \
-         visit logs &middot; cut short = below {share:.0}% of the planned contact time</p></header>\n",
-        t = esc(&span(r)),
-        share = r.cut_short_share * 100.0
-    );
-    for line in summary(&r.team.week) {
-        let _ = writeln!(s, "<p class=\"verdict\">{}</p>", esc(&line));
-    }
-    cards(&mut s, &r.team.week);
-    grid(&mut s, r);
-    groups(&mut s, r);
-    visits(&mut s, r);
-    for d in &r.days {
-        days(&mut s, &d.report, &format!("{}: each staff member's day", d.date));
-    }
-    if !r.refused.is_empty() {
-        let _ = writeln!(
-            s,
-            "<h2>Refused rows ({})</h2>\n<p class=\"note\">Not counted anywhere above; fix them and run again.</p>\n<ul class=\"refused\">",
-            r.refused.len()
-        );
-        for e in &r.refused {
-            let _ = writeln!(s, "<li>{}</li>", esc(&e.to_string()));
+    let t = esc(&span(r));
+    let shell = Shell {
+        title: format!("Planned against actual: the week {t}"),
+        heading: "Planned against actual: the week",
+        lead: t,
+        plans: "plans",
+        cut_short_share: r.cut_short_share,
+        style: WEEK_STYLE,
+        generator: &r.generator,
+    };
+    shell.page(&r.refused, |s| {
+        for line in summary(&r.team.week) {
+            let _ = writeln!(s, "<p class=\"verdict\">{}</p>", esc(&line));
         }
-        s.push_str("</ul>\n");
-    }
-    let _ = writeln!(
-        s,
-        "<footer><p>Made by {}. Definitions of every figure: docs/MONITOR.md.</p></footer>\n</body>\n</html>",
-        esc(&r.generator)
-    );
-    s
+        cards(s, &r.team.week);
+        grid(s, r);
+        groups(s, r);
+        visits(s, r);
+        for d in &r.days {
+            days(s, &d.report, &format!("{}: each staff member's day", d.date));
+        }
+    })
 }

@@ -527,6 +527,25 @@ mod http {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_null_durations_field_is_no_durations() {
+        let (s, changed, plain) = post("/v1/plans", &day()).await;
+        assert_eq!((s, changed.as_deref()), (StatusCode::OK, Some("0")), "{plain}");
+        let mut body = day();
+        body["durations"] = Value::Null;
+        let (s, changed, plan) = post("/v1/plans", &body).await;
+        assert_eq!((s, changed.as_deref()), (StatusCode::OK, Some("0")), "{plan}");
+        // The same day, as without the field (one thread, fixed seed).
+        assert_eq!(plan["summary"], plain["summary"], "{plan}");
+        let (s, _, b) = post("/v1/jobs", &body).await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{b}");
+        // Problem errors keep their paths beside a null `durations`.
+        body["visits"][0]["duration_min"] = json!("long");
+        let (s, _, err) = post("/v1/plans", &body).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+        assert_eq!(err["error"]["path"], "visits[0].duration_min", "{err}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn jobs_take_a_durations_field() {
         let mut body = day();
         body["durations"] = durations();
@@ -587,6 +606,11 @@ mod http {
         assert_eq!(s, StatusCode::OK, "{learned}");
         assert!(changed.is_some_and(|n| n.parse::<usize>().unwrap() >= 1));
         assert!(length(&learned) > 35.0, "{learned}");
+        let mut null = body.clone();
+        null["durations"] = Value::Null;
+        let (s, changed, same) = post("/v1/slots", &null).await;
+        assert_eq!((s, changed.as_deref()), (StatusCode::OK, Some("0")), "{same}");
+        assert_eq!(same, plain);
         body["durations"]["version"] = json!(7);
         let (s, _, err) = post("/v1/slots", &body).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{err}");

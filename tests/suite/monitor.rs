@@ -621,11 +621,10 @@ fn cli_reads_json_logs_and_mapped_columns() {
     assert_eq!(v["team"]["overrun_min"], 15.0);
 }
 
-/// Renders the page in headless Chromium and reads back the DOM: the page loads, and its
-/// text (titles, the worst visit, both timelines) is there. Skipped when Chromium is not
-/// installed, except under CI (CI=true), where it must run.
-#[test]
-fn html_renders_in_headless_chromium() {
+/// `html` as headless Chromium has it once loaded (`--dump-dom`), from a file `name` in a
+/// folder of its own; None (the test skips) when Chromium is not installed, except under
+/// CI (CI=true), where it must run. The day and week pages' tests share it.
+pub(crate) fn chromium_dom(html: &str, name: &str) -> Option<String> {
     let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
         .into_iter()
         .find(|p| std::path::Path::new(p).exists());
@@ -635,11 +634,11 @@ fn html_renders_in_headless_chromium() {
             "CI=true but Chromium is not installed (apt-get install -y chromium)"
         );
         eprintln!("skipped: Chromium is not installed (apt-get install -y chromium)");
-        return;
+        return None;
     };
     let dir = tempfile::tempdir().unwrap();
-    let page = dir.path().join("monitor.html");
-    std::fs::write(&page, render(&hand_day(), Format::Html)).unwrap();
+    let page = dir.path().join(name);
+    std::fs::write(&page, html).unwrap();
     let out = Command::new(chromium)
         .args([
             "--headless",
@@ -660,7 +659,17 @@ fn html_renders_in_headless_chromium() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let dom = String::from_utf8_lossy(&out.stdout);
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Renders the page in headless Chromium and reads back the DOM: the page loads, and its
+/// text (titles, the worst visit, both timelines) is there. Skipped when Chromium is not
+/// installed, except under CI (CI=true), where it must run.
+#[test]
+fn html_renders_in_headless_chromium() {
+    let Some(dom) = chromium_dom(&render(&hand_day(), Format::Html), "monitor.html") else {
+        return;
+    };
     for text in [
         "<h1>Planned against actual</h1>",
         "Visits, worst first",

@@ -512,7 +512,19 @@ fn bodies_reference_problem_and_plan() {
     );
     let check = v.named("CheckRequest");
     assert_eq!(check["properties"]["problem"]["$ref"], json!(problem));
-    assert_eq!(check["properties"]["plan"]["$ref"], json!(plan));
+    // CheckPlan is Plan with `summary` optional (a plan edited by hand), closed like Plan.
+    assert_eq!(
+        check["properties"]["plan"]["$ref"],
+        json!("#/components/schemas/CheckPlan")
+    );
+    assert_eq!(properties(v.named("CheckPlan")), properties(v.named("Plan")));
+    let mut without = required(v.named("Plan"));
+    assert!(without.remove("summary"));
+    assert_eq!(required(v.named("CheckPlan")), without);
+    assert_eq!(
+        v.named("CheckPlan")["additionalProperties"],
+        v.named("Plan")["additionalProperties"]
+    );
 }
 
 const PROBLEMS: &[&str] = &[
@@ -824,6 +836,9 @@ fn schema_and_serde_agree_on_edits() {
         .expect("a problem with durations is a PlanRequest");
     v.check("PlanRequest", &spec_problem())
         .expect("a problem is a PlanRequest");
+    with["durations"] = Value::Null;
+    v.check("PlanRequest", &with)
+        .expect("a problem with \"durations\": null is a PlanRequest");
     let batch = json!({"logs_csv": "Carer,visit,In,Out\nann,v1,09:05,09:50\n",
                        "columns": {"staff": "Carer", "arrived": "In", "ended": "Out"}});
     n += agree::<carerounds::api::visit_logs::VisitLogsRequest>(&v, "VisitLogsRequest", &batch);

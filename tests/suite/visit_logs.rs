@@ -254,6 +254,60 @@ async fn filters_select_days_and_staff_and_delete_erases_them() {
     assert_eq!(counts(&v), [4, 4, 0]);
 }
 
+/// `GET /metrics` (no key needed).
+async fn metrics(app: &Router) -> String {
+    let req = Request::get("/metrics").body(Body::empty()).unwrap();
+    let resp = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap();
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+#[tokio::test]
+async fn metrics_count_rows_stored_and_refused_and_erasures() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = server(dir.path());
+    let count = |text: &str, name: &str| -> u64 {
+        let line = text
+            .lines()
+            .find(|l| l.split(' ').next() == Some(name))
+            .unwrap_or_else(|| panic!("no {name} in {text}"));
+        line.rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    let names = [
+        "carerounds_visit_logs_stored_total",
+        "carerounds_visit_logs_refused_total",
+        "carerounds_visit_log_erasures_total",
+    ];
+    let all = |text: &str| names.map(|n| count(text, n));
+    let text = metrics(&app).await;
+    assert_eq!(all(&text), [0, 0, 0], "{text}");
+    for n in names {
+        assert!(text.contains(&format!("# TYPE {n} counter\n")), "{text}");
+    }
+    // Two rows stored, three refused; a re-sent batch stores nothing more.
+    let csv = format!(
+        "{HEADER}ann,v1,09:00,,09:30,\n,v2,10:00,,10:30,\nann,v3,11:00,,10:50,\nann,v4,9h30,,10:00,\nann,v5,12:00,,12:20,\n"
+    );
+    let (status, v) = post(&app, "k-north", &json!({"logs_csv": csv})).await;
+    assert_eq!((status, counts(&v)), (StatusCode::OK, [5, 2, 0]), "{v}");
+    assert_eq!(all(&metrics(&app).await), [2, 3, 0]);
+    let (_, v) = post(&app, "k-south", &week()).await;
+    assert_eq!(counts(&v), [4, 4, 0], "{v}");
+    post(&app, "k-south", &week()).await;
+    assert_eq!(all(&metrics(&app).await), [6, 3, 0]);
+    // An erasure counts once, whatever it erased; a refused one not at all.
+    call(&app, "DELETE", "/v1/visit-logs", "k-north", None).await;
+    let (status, v) = call(&app, "DELETE", "/v1/visit-logs?all=true", "k-south", None).await;
+    assert_eq!((status, &v["erased"]), (StatusCode::OK, &json!(4)), "{v}");
+    let text = metrics(&app).await;
+    assert_eq!(all(&text), [6, 3, 1], "{text}");
+    // Counts only: no team, staff or visit in the metrics.
+    for private in ["north", "south", "ann", "bob", "c7", "v4"] {
+        assert!(!text.contains(private), "{private} in {text}");
+    }
+}
+
 #[tokio::test]
 async fn stored_logs_survive_a_restart_and_retention_expires_them() {
     let dir = tempfile::tempdir().unwrap();
