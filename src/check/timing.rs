@@ -186,31 +186,19 @@ pub(crate) fn time_route(
                 travel_min,
                 distance_km,
             } => {
-                check_location(ctx, s, location, s.start_place, "base", out);
-                let (t, d) = (
-                    ctx.matrix.time_for(s.travel_mode, prev_place, s.start_place),
-                    ctx.matrix.dist_for(s.travel_mode, prev_place, s.start_place),
+                let home = Home {
+                    place: s.start_place,
+                    which: "base",
+                    arrives: "arrives at base",
+                };
+                let (t, d) = home.leg(
+                    ctx,
+                    s,
+                    (prev_place, prev_end),
+                    &pending,
+                    (location, arrival.0, *travel_min, *distance_km),
+                    out,
                 );
-                let from = place_name(ctx, prev_place);
-                leg_figures(&from, t, d, *travel_min, *distance_km, sid, None, out);
-                let breaks: f64 = pending.iter().map(|b| b.duration).sum();
-                let ready = prev_end + t + breaks;
-                if arrival.0 < ready - TIME_TOL {
-                    out.push(
-                        Rule::Timing,
-                        sid,
-                        None,
-                        format!(
-                            "arrives at base {} but cannot before {} ({} min travel and {} min of breaks after {})",
-                            at(arrival.0),
-                            at(ready),
-                            num(t),
-                            num(breaks),
-                            at(prev_end)
-                        ),
-                    );
-                }
-                check_between(&pending, prev_end, arrival.0, sid, out);
                 pending.clear();
                 stay = Some(Stay::open(arrival.0, departure.0, sid, out));
                 travel += t;
@@ -233,31 +221,19 @@ pub(crate) fn time_route(
     else {
         unreachable!()
     };
-    check_location(ctx, s, location, s.end_place, "end", out);
-    let (t, d) = (
-        ctx.matrix.time_for(s.travel_mode, prev_place, s.end_place),
-        ctx.matrix.dist_for(s.travel_mode, prev_place, s.end_place),
+    let home = Home {
+        place: s.end_place,
+        which: "end",
+        arrives: "returns",
+    };
+    let (t, d) = home.leg(
+        ctx,
+        s,
+        (prev_place, prev_end),
+        &pending,
+        (location, arrival.0, *travel_min, *distance_km),
+        out,
     );
-    let from = place_name(ctx, prev_place);
-    leg_figures(&from, t, d, *travel_min, *distance_km, sid, None, out);
-    let breaks: f64 = pending.iter().map(|b| b.duration).sum();
-    let ready = prev_end + t + breaks;
-    if arrival.0 < ready - TIME_TOL {
-        out.push(
-            Rule::Timing,
-            sid,
-            None,
-            format!(
-                "returns {} but cannot before {} ({} min travel and {} min of breaks after {})",
-                at(arrival.0),
-                at(ready),
-                num(t),
-                num(breaks),
-                at(prev_end)
-            ),
-        );
-    }
-    check_between(&pending, prev_end, arrival.0, sid, out);
     let latest = s.shift_end + s.max_overtime_min;
     if arrival.0 > latest + TIME_TOL {
         out.push(
@@ -312,6 +288,60 @@ pub(crate) fn time_route(
         free,
         overtime: (Fig::clock(arrival.0) - Fig::exact(s.shift_end)).max0(),
         at_base,
+    }
+}
+
+/// One of the staff member's own places a round goes to: the base between visits, or
+/// the end place.
+struct Home {
+    /// The place.
+    place: usize,
+    /// Its name in messages about the step's location (`base`, `end`).
+    which: &'static str,
+    /// The verb of an arrival there (`arrives at base`, `returns`).
+    arrives: &'static str,
+}
+
+impl Home {
+    /// Checks the leg from `(place, end of the last visit)` to this place, given as the
+    /// step's `(location, arrival, travel_min, distance_km)`: the location, the leg's
+    /// figures against the matrix, an arrival no earlier than travel and the breaks taken
+    /// on the way allow, and those breaks. Returns the leg's minutes and km.
+    fn leg(
+        &self,
+        ctx: &Ctx,
+        s: &Staff,
+        (prev_place, prev_end): (usize, f64),
+        pending: &[Pending],
+        (location, arrival, travel_min, distance_km): (&LocationRef, f64, f64, f64),
+        out: &mut Out,
+    ) -> (f64, f64) {
+        let sid = Some(s.id.as_str());
+        check_location(ctx, s, location, self.place, self.which, out);
+        let t = ctx.matrix.time_for(s.travel_mode, prev_place, self.place);
+        let d = ctx.matrix.dist_for(s.travel_mode, prev_place, self.place);
+        let from = place_name(ctx, prev_place);
+        leg_figures(&from, t, d, travel_min, distance_km, sid, None, out);
+        let breaks: f64 = pending.iter().map(|b| b.duration).sum();
+        let ready = prev_end + t + breaks;
+        if arrival < ready - TIME_TOL {
+            out.push(
+                Rule::Timing,
+                sid,
+                None,
+                format!(
+                    "{} {} but cannot before {} ({} min travel and {} min of breaks after {})",
+                    self.arrives,
+                    at(arrival),
+                    at(ready),
+                    num(t),
+                    num(breaks),
+                    at(prev_end)
+                ),
+            );
+        }
+        check_between(pending, prev_end, arrival, sid, out);
+        (t, d)
     }
 }
 
