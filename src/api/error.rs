@@ -359,13 +359,18 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
     }
 }
 
+/// 413 for a request body over the server's limit (JSON or multipart).
+pub fn body_too_large() -> ApiError {
+    ApiError::TooLarge {
+        path: None,
+        message: "request body is larger than the server accepts".to_string(),
+    }
+}
+
 /// Maps a failure to read the body: over the limit is 413, anything else 400.
 pub fn body_rejection(e: BytesRejection) -> ApiError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::TooLarge {
-            path: None,
-            message: "request body is larger than the server accepts".to_string(),
-        }
+        body_too_large()
     } else {
         ApiError::MalformedJson {
             message: format!("cannot read the request body: {e}"),

@@ -121,10 +121,7 @@ fn file_name(given: Option<&str>, default: &str) -> String {
 
 fn multipart_error(e: MultipartError) -> ApiError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::TooLarge {
-            path: None,
-            message: "request body is larger than the server accepts".to_string(),
-        }
+        super::error::body_too_large()
     } else {
         ApiError::MalformedJson {
             message: format!("cannot read the multipart body: {}", e.body_text()),
