@@ -173,6 +173,8 @@ def make_visits(free):
         (None, ("13:15", 30), None),
         (("11:00", 30), None, None),
     ]
+    # (client, call) of the double-ups that need one nurse and one carer (`staff_skills`).
+    MIXED = {(2, 0), (5, 0)}
     dh_homes = []
     for k, calls in enumerate(dh_calls):
         c, p = b.client()
@@ -181,8 +183,14 @@ def make_visits(free):
             if call:
                 slot, dur = call
                 pref = {(0, 0): ["cw_anna", "cw_ben"], (0, 2): ["cw_dev", "cw_emma"]}.get((k, j))
-                b.visit(c, p, dur, [(slot, fmt(hm(slot) + 30))], ["personal_care"], staff_count=2,
-                        preferred_staff=pref)
+                if (k, j) in MIXED:
+                    # The integrated team's usual double-up: a nurse dresses the pressure
+                    # sore while a carer helps with the transfer and personal care.
+                    b.visit(c, p, dur, [(slot, fmt(hm(slot) + 30))], staff_count=2,
+                            staff_skills=[["wound_care"], ["personal_care"]])
+                else:
+                    b.visit(c, p, dur, [(slot, fmt(hm(slot) + 30))], ["personal_care"], staff_count=2,
+                            preferred_staff=pref)
     # Two of those clients also have a catheter.
     for c, p in dh_homes[1:3]:
         b.visit(c, p, 30, [("10:00", "16:00")], ["catheter"])
@@ -319,11 +327,21 @@ class Day:
         s, v = self.staff[si], self.visits[vi]
         if not set(v.get("skills", [])) <= set(s["skills"]):
             return False
+        if v.get("staff_skills") and not any(set(r) <= set(s["skills"]) for r in v["staff_skills"]):
+            return False
         if s["id"] in v.get("excluded_staff", []):
             return False
         a, b = self.shift[si]
         ws = self.windows[vi] or [(a, b)]
         return any(ws0 <= b - v["duration_min"] and we >= a for ws0, we in ws)
+
+    def pair(self, s1, s2, vi):
+        """Whether s1 and s2 together cover a mixed double-up's two people (one each)."""
+        roles = self.visits[vi].get("staff_skills")
+        if not roles:
+            return True
+        has = lambda si, r: set(r) <= set(self.staff[si]["skills"])
+        return (has(s1, roles[0]) and has(s2, roles[1])) or (has(s2, roles[0]) and has(s1, roles[1]))
 
     def route_travel(self, si, seq):
         """Travel minutes and road km of start -> seq -> start (end = start here)."""
@@ -350,7 +368,9 @@ def make_baseline(rng, day):
                   if s["id"] in v.get("preferred_staff", []) and day.eligible(si, vi)][:need]
         others = [si for si in range(n) if si not in chosen and day.eligible(si, vi)]
         others.sort(key=lambda si: (-diary[si], last[si], si))
-        chosen += others[:need - len(chosen)]
+        for si in others:  # a mixed double-up: the second covers the other person
+            if len(chosen) < need and (not chosen or day.pair(chosen[0], si, vi)):
+                chosen.append(si)
         if len(chosen) < need:
             sys.exit("baseline: nobody can take %s" % v["id"])
         for si in chosen:
@@ -527,6 +547,8 @@ class Witness:
         else:
             for i, s1 in enumerate(cand):
                 for s2 in cand[i + 1:]:
+                    if not day.pair(s1, s2, vi):
+                        continue
                     for p1 in range(len(self.routes[s1]) + 1):
                         for p2 in range(len(self.routes[s2]) + 1):
                             consider([(s1, ins(self.routes[s1], p1)), (s2, ins(self.routes[s2], p2))])

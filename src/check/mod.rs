@@ -122,6 +122,11 @@ pub enum Rule {
     /// A visit starts outside all its windows (allowing `max_lateness_min` past a
     /// window's end). A visit without windows may start any time.
     TimeWindow,
+    /// With `options.round_start_min` set, a visit that has not started (`actual`) starts
+    /// off the grid of that many minutes past midnight, although the window it starts in
+    /// holds a time on the grid (a window that holds none, like a pin at 10:02, allows
+    /// its exact times).
+    RoundStart,
     /// Breaks: a staff member with visits takes each of their breaks exactly once, the
     /// k-th break step (in time order) being the k-th break (by earliest start), starting
     /// between its earliest and latest and lasting its duration; break steps lie between
@@ -192,6 +197,7 @@ impl Rule {
             Rule::BaseStay => "base_stay",
             Rule::Timing => "timing",
             Rule::TimeWindow => "time_window",
+            Rule::RoundStart => "round_start",
             Rule::Break => "break",
             Rule::Skills => "skills",
             Rule::ExcludedStaff => "excluded_staff",
@@ -346,7 +352,7 @@ mod tests {
         assert_eq!(v.to_string(), "[summary_figure] x");
     }
 
-    const ALL: [Rule; 26] = [
+    const ALL: [Rule; 27] = [
         Rule::UnknownStaff,
         Rule::MissingRoute,
         Rule::DuplicateRoute,
@@ -356,6 +362,7 @@ mod tests {
         Rule::ShiftEnd,
         Rule::Timing,
         Rule::TimeWindow,
+        Rule::RoundStart,
         Rule::Break,
         Rule::Skills,
         Rule::ExcludedStaff,

@@ -188,6 +188,9 @@ fn check_visit(ctx: &Ctx, v: &Visit, si: usize, start: f64, out: &mut Out) {
     }
     let allowance = v.max_lateness.allowance();
     let fits = |w: &TimeWindow| w.start - TIME_TOL <= start && start <= w.end + allowance + TIME_TOL;
+    if let Some(g) = ctx.problem.options.round_start_min {
+        check_grid(v, &s.id, start, f64::from(g), allowance, out);
+    }
     if v.windows.is_empty() || v.windows.iter().any(fits) {
         return;
     }
@@ -213,6 +216,31 @@ fn check_visit(ctx: &Ctx, v: &Visit, si: usize, start: f64, out: &mut Out) {
         )
     };
     out.push(Rule::TimeWindow, Some(&s.id), Some(&v.id), message);
+}
+
+/// [`Rule::RoundStart`]: a start on the grid of `g` minutes past midnight, unless every
+/// window it lies in holds no time on that grid.
+fn check_grid(v: &Visit, staff: &str, start: f64, g: f64, allowance: f64, out: &mut Out) {
+    let off = start / g - (start / g).round();
+    if off.abs() * g <= TIME_TOL {
+        return;
+    }
+    let holds_grid_time = |w: &TimeWindow| (w.start / g - 1e-9).ceil() * g <= w.end + allowance + TIME_TOL;
+    let within = |w: &&TimeWindow| w.start - TIME_TOL <= start && start <= w.end + allowance + TIME_TOL;
+    let mut around = v.windows.iter().filter(within).peekable();
+    let exempt = around.peek().is_some() && around.all(|w| !holds_grid_time(w));
+    if !exempt {
+        out.push(
+            Rule::RoundStart,
+            Some(staff),
+            Some(&v.id),
+            format!(
+                "start {} is not on the {}-minute grid that options.round_start_min asks for",
+                super::fig::at(start),
+                num(g)
+            ),
+        );
+    }
 }
 
 /// `max_visits` and `capacity`.

@@ -3,6 +3,7 @@
 
 use super::report::BadFlag;
 use super::{bad, read};
+use crate::cli::stdout::put;
 use anyhow::{Context, Result};
 use carerounds::durations::{
     apply, largest, learn, parse_durations, Changed, Durations, Settings, Use, DEFAULT_K, DEFAULT_QUANTILE,
@@ -89,7 +90,7 @@ pub fn run(args: DurationsArgs) -> Result<ExitCode> {
             std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!("durations written to {}", path.display());
         }
-        None => print!("{text}"),
+        None => put!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
 }

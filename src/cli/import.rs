@@ -2,10 +2,10 @@
 //! booking system's CSV export (`import csv --visits .. --staff ..`) into a SPEC problem.
 
 use super::bad;
+use crate::cli::stdout::{put, putln};
 use anyhow::{Context, Result};
 use carerounds::formats::mankowska::read_mankowska;
 use carerounds::model::validate;
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -48,13 +48,8 @@ pub(crate) fn write_out(out: Option<&std::path::Path>, json: &str) -> Result<()>
     match out {
         Some(path) => std::fs::write(path, json).with_context(|| format!("cannot write {}", path.display())),
         None => {
-            let mut o = std::io::stdout().lock();
-            match o.write_all(json.as_bytes()).and_then(|()| o.flush()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    Err(e).context("cannot write to stdout")
-                }
-                _ => Ok(()),
-            }
+            put!("{json}");
+            Ok(())
         }
     }
 }
@@ -74,7 +69,7 @@ fn mankowska(args: MankowskaArgs) -> Result<ExitCode> {
     let json = serde_json::to_string(&input).context("cannot encode the problem")? + "\n";
     write_out(args.out.as_deref(), &json)?;
     if let Some(path) = &args.out {
-        println!(
+        putln!(
             "{}: {} staff, {} visits ({} double services) written to {}",
             args.file.display(),
             problem.staff.len(),

@@ -3,6 +3,7 @@
 //! that any source (haversine, road network, OSRM) can be inspected and re-used.
 
 use super::{bad, read};
+use crate::cli::stdout::put;
 use anyhow::{Context, Result};
 use carerounds::model::input::{LocationInput, LocationRef, TravelInput};
 use carerounds::model::{parse_input, validate, Problem};
@@ -74,7 +75,7 @@ pub fn run(args: MatrixArgs) -> Result<ExitCode> {
         Some(path) => {
             std::fs::write(path, &out).with_context(|| format!("cannot write {}", path.display()))?;
         }
-        None => print!("{out}"),
+        None => put!("{out}"),
     }
     if let Some(path) = &args.problem_out {
         let rewritten = rewrite(input, &problem, &ids, m.flat(None));

@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 success, 1 a check found violations, 2 bad input (with the field path).
 
+use crate::cli::stdout::{put, putln};
 use anyhow::{Context, Result};
 use carerounds::check::{check, check_without_summary};
 use carerounds::formats::solomon::{read_solomon, Rounding};
@@ -29,6 +30,7 @@ mod retime;
 mod serve;
 mod sheet;
 mod slots;
+mod stdout;
 mod summary;
 
 #[derive(Parser)]
@@ -214,20 +216,20 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             let violations = if has_summary {
                 check(&problem, &travel, &plan)
             } else {
-                println!(
+                putln!(
                     "the plan has no summary: its routes, steps and their figures are checked, \
                      the summary's figures are not"
                 );
                 check_without_summary(&problem, &travel, &plan)
             };
             if violations.is_empty() {
-                println!("plan is feasible: no violations");
+                putln!("plan is feasible: no violations");
                 Ok(ExitCode::SUCCESS)
             } else {
                 for v in &violations {
-                    println!("{v}");
+                    putln!("{v}");
                 }
-                println!("{} violation(s)", violations.len());
+                putln!("{} violation(s)", violations.len());
                 Ok(ExitCode::from(1))
             }
         }
@@ -238,7 +240,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 // road is an input error (exit 2) here too.
                 travel_of(&problem, &p)?;
             }
-            println!(
+            putln!(
                 "{}: valid: {} staff, {} visits, {} places",
                 problem.display(),
                 p.staff.len(),
@@ -246,7 +248,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 p.places.len()
             );
             for w in &p.warnings {
-                println!("warning: {w}");
+                putln!("warning: {w}");
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -388,13 +390,13 @@ fn solve(args: SolveArgs) -> Result<ExitCode> {
     match &args.out {
         Some(path) => {
             std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
-            print!("{table}");
-            println!("plan written to {}", path.display());
+            put!("{table}");
+            putln!("plan written to {}", path.display());
         }
         None => {
             // stdout carries the plan for pipes; the human summary goes to stderr.
             eprint!("{table}");
-            print!("{text}");
+            put!("{text}");
         }
     }
     Ok(ExitCode::SUCCESS)

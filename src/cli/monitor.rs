@@ -6,6 +6,7 @@
 
 use super::report::BadFlag;
 use super::{bad, load_plan, load_problem, read, travel_of};
+use crate::cli::stdout::put;
 use anyhow::{Context, Result};
 use carerounds::monitor::{
     read_csv, read_json, render, Format, LogColumns, LogRead, MonitorError, MonitorOptions, MonitorReport,
@@ -143,7 +144,7 @@ impl MonitorArgs {
                 std::fs::write(path, out).with_context(|| format!("cannot write {}", path.display()))?;
                 eprintln!("monitoring report written to {}", path.display());
             }
-            None => print!("{out}"),
+            None => put!("{out}"),
         }
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! `carerounds replan`: the day re-planned after what has happened (docs/REPLAN.md).
 
 use super::{bad, load_plan, read, travel_of};
+use crate::cli::stdout::{put, putln};
 use anyhow::{Context, Result};
 use carerounds::check::check;
 use carerounds::model::parse_input;
@@ -98,12 +99,12 @@ pub fn run(args: ReplanArgs) -> Result<ExitCode> {
     match &args.out {
         Some(path) => {
             std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
-            print!("{list}");
-            println!("plan written to {}", path.display());
+            put!("{list}");
+            putln!("plan written to {}", path.display());
         }
         None => {
             eprint!("{list}");
-            print!("{text}");
+            put!("{text}");
         }
     }
     Ok(ExitCode::SUCCESS)

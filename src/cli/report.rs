@@ -3,6 +3,7 @@
 //! writes the result.
 
 use super::{bad, load_plan, load_problem, travel_of};
+use crate::cli::stdout::put;
 use anyhow::{Context, Result};
 use carerounds::model::{FieldPath, InputError, InputErrorKind};
 use carerounds::report::{render, AssumptionError, Assumptions, Format, Report, ReportError};
@@ -162,7 +163,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
             std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!("report written to {}", path.display());
         }
-        None => print!("{text}"),
+        None => put!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -4,6 +4,7 @@
 //! break a hard rule are bad input (exit 2) naming the round or visit and the rule.
 
 use super::{bad, load_json, load_problem, summary, travel_of};
+use crate::cli::stdout::{put, putln};
 use anyhow::{Context, Result};
 use carerounds::check::check;
 use carerounds::model::input::BaselineInput;
@@ -46,12 +47,12 @@ pub fn run(args: RetimeArgs) -> Result<ExitCode> {
     match &args.out {
         Some(path) => {
             std::fs::write(path, json).with_context(|| format!("cannot write {}", path.display()))?;
-            print!("{table}");
-            println!("plan written to {}", path.display());
+            put!("{table}");
+            putln!("plan written to {}", path.display());
         }
         None => {
             eprint!("{table}");
-            print!("{json}");
+            put!("{json}");
         }
     }
     Ok(ExitCode::SUCCESS)

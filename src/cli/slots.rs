@@ -8,7 +8,7 @@ use carerounds::model::InputError;
 use carerounds::model::{parse_input, validate};
 use carerounds::slots::{BookError, Day, Slots};
 use carerounds::travel::{sources, TravelSource};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -80,13 +80,7 @@ pub fn run(args: SlotsArgs) -> Result<ExitCode> {
     } else {
         table(&slots)
     };
-    // A closed pipe (`| head`) is not an error.
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            return Err(e).context("cannot write the answer");
-        }
-        _ => {}
-    }
+    crate::cli::stdout::put!("{text}");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -313,7 +313,7 @@ fn describe(name: &str) -> &'static str {
         "BaselineInput" => "an object with routes",
         "BaselineRouteInput" => "an object with staff and visits",
         "ObjectiveInput" => "an object of objective weights",
-        "OptionsInput" => "an object with time_limit_s, seed or threads",
+        "OptionsInput" => "an object with time_limit_s, seed, threads or round_start_min",
         "Plan" => "a plan object with routes and summary",
         "RoutePlan" => "a route object with staff and steps",
         "Unassigned" => "an object with visit and reason",

@@ -410,4 +410,9 @@ pub struct OptionsInput {
     /// Worker threads (0 = all cores).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threads: Option<usize>,
+    /// Extension: planned visit starts on a grid of this many minutes past midnight (a
+    /// whole number, 1 to 60; e.g. 5 gives 09:05, 09:10), so rounds read as people write
+    /// them. A visit whose window holds no such time starts when it can.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round_start_min: Option<f64>,
 }

@@ -368,6 +368,8 @@ pub struct Options {
     pub seed: u64,
     /// Worker threads, 0 = all cores.
     pub threads: usize,
+    /// Planned starts on a grid of this many minutes past midnight (`None`: exact times).
+    pub round_start_min: Option<u32>,
 }
 
 impl Default for Options {
@@ -376,6 +378,7 @@ impl Default for Options {
             time_limit_s: 5.0,
             seed: 1,
             threads: 0,
+            round_start_min: None,
         }
     }
 }

@@ -261,6 +261,7 @@ mod tests {
             time_limit_s,
             seed,
             threads,
+            ..Options::default()
         }
     }
 

@@ -5,7 +5,7 @@
 use super::bounds::{partner_bounds, Fitting};
 use super::instance::Instance;
 use super::rules;
-use super::schedule::{simulate, window_start, Block};
+use super::schedule::{simulate, Block};
 use super::solution::Solution;
 use crate::model::time::format_short;
 use crate::model::Problem;
@@ -39,7 +39,7 @@ pub(crate) fn reason(problem: &Problem, inst: &Instance, sol: &Solution, v: usiz
             let st = &inst.staff[s];
             let arrive = st.shift_start + inst.time(s, st.start_place, vd.place);
             let leave_by = st.latest_return - inst.time(s, vd.place, st.end_place) - vd.duration;
-            window_start(&vd.windows, vd.allowance, arrive).is_some_and(|(s0, _)| s0 <= leave_by)
+            vd.start_at(arrive).is_some_and(|(s0, _)| s0 <= leave_by)
         })
         .collect();
     if on_duty.len() < need {

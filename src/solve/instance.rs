@@ -16,6 +16,9 @@ pub struct VisitData {
     pub windows: Vec<(f64, f64)>,
     /// Minutes a start may run past its window's end.
     pub allowance: f64,
+    /// Starts on multiples of this many minutes (`options.round_start_min`); 0: exact
+    /// times, as for history, which started when it did.
+    pub grid: f64,
     /// Load on the staff member's capacity.
     pub demand: f64,
     /// Needs two staff starting together.
@@ -57,6 +60,13 @@ impl VisitData {
     #[inline]
     pub fn pair_allowed(&self, a: usize, b: usize) -> bool {
         self.roles.is_empty() || crate::model::roles_pair(self.roles[a], self.roles[b])
+    }
+
+    /// The earliest start at or after `earliest` that its windows and grid allow, and its
+    /// lateness ([`super::schedule::window_start`]).
+    #[inline]
+    pub fn start_at(&self, earliest: f64) -> Option<(f64, f64)> {
+        super::schedule::window_start(&self.windows, self.allowance, self.grid, earliest)
     }
 
     /// Whether the visit's start is tied to another visit (double-handed or a gap).
@@ -110,7 +120,8 @@ pub struct Instance {
     pub weights: Weights,
     /// Staff whose rounds allow O(1) insertion checks (no breaks, office floor, overtime).
     pub simple_staff: Vec<bool>,
-    /// Visits that allow O(1) insertion checks (one hard window at most, no couplings).
+    /// Visits that allow O(1) insertion checks (one hard window at most, no couplings, no
+    /// start grid).
     pub simple_visit: Vec<bool>,
     /// Whether any visit is coupled to another.
     pub any_coupled: bool,
@@ -176,6 +187,10 @@ impl Instance {
                     duration: v.duration,
                     windows: v.windows.iter().map(|w| (w.start, w.end)).collect(),
                     allowance: v.max_lateness.allowance(),
+                    grid: match (problem.options.round_start_min, v.actual) {
+                        (Some(g), None) => f64::from(g),
+                        _ => 0.0,
+                    },
                     demand: v.demand,
                     double: v.staff_count == StaffCount::Two,
                     roles: match v.roles {
@@ -238,6 +253,7 @@ impl Instance {
             .map(|v| {
                 !v.coupled()
                     && v.actual.is_none()
+                    && v.grid == 0.0
                     && (v.windows.is_empty() || (v.windows.len() == 1 && v.allowance == 0.0))
             })
             .collect();

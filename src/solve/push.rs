@@ -21,7 +21,7 @@
 use super::couple::EPS;
 use super::instance::{Instance, StaffData};
 use super::price::{partner_bounds, preference_cost, room, Best};
-use super::schedule::{finish, step, window_start, Cursor, Mode, RouteTiming};
+use super::schedule::{finish, step, Cursor, Mode, RouteTiming};
 use super::solution::Solution;
 
 /// Work units per re-timed stop: one forward step costs about as much as three O(1)
@@ -458,7 +458,7 @@ impl<'a> Cascade<'a> {
             let ready = (t + tm.time_in(layer, place, ud.place))
                 .max(self.sol.lower.0[u])
                 .max(self.touched[i].bound[j]);
-            let (s, late) = window_start(&ud.windows, ud.allowance, ready)?;
+            let (s, late) = ud.start_at(ready)?;
             let was = self.touched[i].starts[j];
             if s == was {
                 break;

@@ -17,7 +17,7 @@ mod base;
 
 pub use base::Trip;
 
-use super::instance::{Instance, StaffData};
+use super::instance::{Instance, StaffData, VisitData};
 use super::rules::{self, RuleId};
 
 /// How strictly a round is timed.
@@ -130,16 +130,45 @@ impl RouteTiming {
     }
 }
 
-/// The earliest start at or after `earliest` that some window allows, and its lateness:
-/// measured against the latest window already open at that start (a start inside a
-/// later window is not late even if an earlier window has closed).
-pub fn window_start(windows: &[(f64, f64)], allowance: f64, earliest: f64) -> Option<(f64, f64)> {
+/// The earliest start at or after `earliest` that some window allows, on the start grid
+/// (`grid` minutes past midnight; 0: any time), and its lateness: measured against the
+/// latest window already open at that start (a start inside a later window is not late
+/// even if an earlier window has closed). A window that holds no grid time at all (a pin
+/// at 10:02, a window 10:01-10:04 on a 5-minute grid) allows its exact times, so the grid
+/// never makes a visit impossible on its own; one whose grid times have all passed is
+/// skipped, as a closed window is.
+pub fn window_start(windows: &[(f64, f64)], allowance: f64, grid: f64, earliest: f64) -> Option<(f64, f64)> {
     if windows.is_empty() {
-        return Some((earliest, 0.0));
+        return Some((on_grid(earliest, grid), 0.0));
     }
-    let &(open, _) = windows.iter().find(|&&(_, end)| earliest <= end + allowance)?;
-    let s = earliest.max(open);
-    Some((s, late_by(windows.iter().copied(), s, 0.0)))
+    windows
+        .iter()
+        .filter(|&&(_, end)| earliest <= end + allowance)
+        .find_map(|&(open, end)| {
+            let exact = earliest.max(open);
+            let s = on_grid(exact, grid);
+            if s <= end + allowance + GRID_TOL {
+                Some(s)
+            } else if on_grid(open, grid) > end + allowance + GRID_TOL {
+                Some(exact)
+            } else {
+                None
+            }
+        })
+        .map(|s| (s, late_by(windows.iter().copied(), s, 0.0)))
+}
+
+/// Slack for times that are on the grid up to rounding in the sums that make them.
+const GRID_TOL: f64 = 1e-7;
+
+/// The first time at or after `t` on a grid of `grid` minutes past midnight (0: `t`).
+#[inline]
+pub fn on_grid(t: f64, grid: f64) -> f64 {
+    if grid > 0.0 {
+        ((t - GRID_TOL) / grid).ceil() * grid
+    } else {
+        t
+    }
 }
 
 /// Minutes late of a start at `s`: the least over the windows `(open, close)` already open
@@ -157,9 +186,9 @@ pub fn late_by(windows: impl IntoIterator<Item = (f64, f64)>, s: f64, tol: f64) 
 
 /// [`window_start`] for a round as booked: when every window has closed the visit starts
 /// at `earliest`, late against its last window.
-fn booked_start(windows: &[(f64, f64)], allowance: f64, earliest: f64) -> (f64, f64) {
-    window_start(windows, allowance, earliest)
-        .unwrap_or_else(|| (earliest, late_by(windows.iter().copied(), earliest, 0.0)))
+fn booked_start(vd: &VisitData, earliest: f64) -> (f64, f64) {
+    vd.start_at(earliest)
+        .unwrap_or_else(|| (earliest, late_by(vd.windows.iter().copied(), earliest, 0.0)))
 }
 
 /// Bounds on visits' start times imposed by couplings (double-handed partners, gaps).
@@ -224,9 +253,9 @@ pub fn step(
             return Ok((a, 0.0));
         }
         if mode == Mode::AsBooked {
-            return Ok(booked_start(&vd.windows, vd.allowance, ready.max(lo)));
+            return Ok(booked_start(vd, ready.max(lo)));
         }
-        let (s0, late) = window_start(&vd.windows, vd.allowance, ready.max(lo)).ok_or(Block::Window {
+        let (s0, late) = vd.start_at(ready.max(lo)).ok_or(Block::Window {
             visit: v,
             start: ready.max(lo),
         })?;

@@ -35,6 +35,7 @@ mod report;
 mod report_tradeoffs;
 mod retime;
 mod road;
+mod round_start;
 mod sheet;
 mod slots;
 mod solve;

@@ -4,6 +4,7 @@
 
 use super::runs::{list_files, only_prefixes, run_pool, runs_of, solve_checked, stem};
 use super::BenchArgs;
+use crate::cli::stdout::put;
 use anyhow::{Context, Result};
 use carerounds::formats::mankowska::read_mankowska;
 use carerounds::model::validate;
@@ -116,7 +117,7 @@ pub(super) fn run(args: &BenchArgs) -> Result<ExitCode> {
         Ok(row)
     });
     rows.sort_by(|a, b| a.order().cmp(&b.order()).then(a.seed.cmp(&b.seed)));
-    print!("{}", mankowska_table(args, &rows));
+    put!("{}", mankowska_table(args, &rows));
     if let Some(path) = &args.csv {
         let mut csv = String::from(
             "instance,label,seed,objective,travel,lateness,max_lateness,bks,gap_pct,seconds,iterations,\

@@ -3,6 +3,7 @@
 
 use super::runs::{list_files, only_prefixes, run_pool, runs_of, solve_checked, stem};
 use super::BenchArgs;
+use crate::cli::stdout::put;
 use anyhow::{bail, Context, Result};
 use carerounds::formats::solomon::{read_solomon, Rounding};
 use carerounds::model::validate;
@@ -79,7 +80,7 @@ pub(super) fn run(args: &BenchArgs) -> Result<ExitCode> {
         Ok(row)
     });
     rows.sort_by(|a, b| a.instance.cmp(&b.instance).then(a.seed.cmp(&b.seed)));
-    print!("{}", table(args, &rows));
+    put!("{}", table(args, &rows));
     if let Some(path) = &args.csv {
         let mut csv = String::from(
             "instance,seed,distance,vehicles,bks,gap_pct,seconds,iterations,violations,unassigned\n",

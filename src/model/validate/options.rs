@@ -28,6 +28,9 @@ pub(super) fn validate_objective(o: ObjectiveInput) -> Result<Objective> {
 /// Largest accepted `options.time_limit_s`: one day.
 pub const MAX_TIME_LIMIT_S: f64 = 86_400.0;
 
+/// Largest accepted `options.round_start_min`: an hour.
+pub const MAX_ROUND_START_MIN: f64 = 60.0;
+
 pub(super) fn validate_options(o: OptionsInput) -> Result<Options> {
     let d = Options::default();
     let time_limit_s = o.time_limit_s.unwrap_or(d.time_limit_s);
@@ -41,9 +44,23 @@ pub(super) fn validate_options(o: OptionsInput) -> Result<Options> {
             ),
         );
     }
+    let round_start_min = match o.round_start_min {
+        None => None,
+        Some(g) if g.fract() == 0.0 && (1.0..=MAX_ROUND_START_MIN).contains(&g) => Some(g as u32),
+        Some(g) => {
+            return err(
+                OutOfRange,
+                FieldPath::root().field("options").field("round_start_min"),
+                format!(
+                    "round_start_min must be a whole number of minutes from 1 to {MAX_ROUND_START_MIN} (5 rounds starts to 09:05, 09:10, ...), got {g}; leave it out for exact times"
+                ),
+            )
+        }
+    };
     Ok(Options {
         time_limit_s,
         seed: o.seed.unwrap_or(d.seed),
         threads: o.threads.unwrap_or(d.threads),
+        round_start_min,
     })
 }
