@@ -127,3 +127,31 @@ fn type_errors_are_in_words() {
         "{err}"
     );
 }
+
+/// A reader that stops early (`carerounds check ... | head -1`) closes the pipe: the
+/// command ends with its own status, without a panic on stderr. The plan made without a
+/// start grid breaks the grid of the same day with one, so `check` has lines to print.
+#[test]
+fn a_closed_pipe_ends_the_output_without_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let problem = concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample-day.json");
+    let plan = concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample-day-plan.json");
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(problem).unwrap()).unwrap();
+    doc["options"]["round_start_min"] = json!(5);
+    let gridded = write(dir.path(), "grid.json", &doc.to_string());
+    let mut child = bin()
+        .arg("check")
+        .arg(&gridded)
+        .arg(plan)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the pipe at once: the command reads and checks the day first, so its first
+    // write finds the reader gone (the old `println!` panicked there).
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(1), "violations found: {stderr}");
+}
