@@ -420,18 +420,10 @@ fn progress_bar(limit: Duration) -> Option<indicatif::ProgressBar> {
 
 /// VRPLIB solution text: non-empty routes numbered from 1, then the total distance.
 fn vrplib(plan: &Plan) -> String {
-    use carerounds::model::Step;
     let mut out = String::new();
     let mut k = 0;
     for r in &plan.routes {
-        let ids: Vec<&str> = r
-            .steps
-            .iter()
-            .filter_map(|s| match s {
-                Step::Visit { visit, .. } => Some(visit.as_str()),
-                _ => None,
-            })
-            .collect();
+        let ids: Vec<&str> = r.visit_ids().collect();
         if !ids.is_empty() {
             k += 1;
             out.push_str(&format!("Route #{k}: {}\n", ids.join(" ")));

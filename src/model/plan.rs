@@ -1,6 +1,6 @@
 //! The plan document (SPEC.md "Plan"): what the solver returns and the checker reads.
 
-use super::input::LocationRef;
+use super::input::{BaselineInput, BaselineRouteInput, LocationRef};
 use super::time::Clock;
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +43,35 @@ pub struct RoutePlan {
     pub break_min: f64,
     /// Shift length less travel, visits, breaks and waiting: time for office work.
     pub free_min: f64,
+}
+
+impl Plan {
+    /// The plan's rounds in the form of a problem's `baseline` (who makes which visits, in
+    /// order; rounds without visits left out): what [`crate::retime::retime`] times again,
+    /// and what a problem's baseline holds.
+    pub fn rounds(&self) -> BaselineInput {
+        BaselineInput {
+            routes: self
+                .routes
+                .iter()
+                .filter(|r| r.visit_ids().next().is_some())
+                .map(|r| BaselineRouteInput {
+                    staff: r.staff.clone(),
+                    visits: r.visit_ids().map(str::to_string).collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl RoutePlan {
+    /// The ids of the round's visits, in order.
+    pub fn visit_ids(&self) -> impl Iterator<Item = &str> + '_ {
+        self.steps.iter().filter_map(|s| match s {
+            Step::Visit { visit, .. } => Some(visit.as_str()),
+            _ => None,
+        })
+    }
 }
 
 /// A step of a route.

@@ -367,23 +367,7 @@ fn measure() {
                 let mut with = doc.clone();
                 with["objective"]["base_min"] = json!(0.5);
                 let q = parse_problem(&with.to_string()).expect("valid day");
-                let rounds: Vec<Value> = solved
-                    .plan
-                    .routes
-                    .iter()
-                    .map(|r| {
-                        let visits: Vec<&str> = r
-                            .steps
-                            .iter()
-                            .filter_map(|s| match s {
-                                Step::Visit { visit, .. } => Some(visit.as_str()),
-                                _ => None,
-                            })
-                            .collect();
-                        json!({"staff": r.staff, "visits": visits})
-                    })
-                    .collect();
-                let rounds = serde_json::from_value(json!({ "routes": rounds })).expect("rounds");
+                let rounds = solved.plan.rounds();
                 // Re-timing settles coupled starts from scratch, which can break a round the
                 // search kept feasible (a break no longer fits): then there is no such row.
                 let plan = match carerounds::retime::retime(&q, travel(&q), &rounds) {

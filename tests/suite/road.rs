@@ -444,7 +444,7 @@ fn solve_and_check_on_roads_from_the_cli() {
 #[test]
 #[ignore = "benchmark: cargo test --release --test suite road::bench -- --ignored --nocapture"]
 fn bench_plan_effect_of_road_travel() {
-    use carerounds::model::{Plan, Step};
+    use carerounds::model::Plan;
     use carerounds::report::baseline_plan;
     let secs = std::env::var("PLAN_SECONDS").unwrap_or_else(|_| "5".into());
     let dir = tempfile::tempdir().unwrap();
@@ -463,22 +463,7 @@ fn bench_plan_effect_of_road_travel() {
     // The straight-line rounds, as booked rounds of the road problem.
     let mut v: Value =
         serde_json::from_str(&std::fs::read_to_string("data/sample-day-roads.json").unwrap()).unwrap();
-    let routes: Vec<Value> = straight
-        .routes
-        .iter()
-        .map(|r| {
-            let visits: Vec<&str> = r
-                .steps
-                .iter()
-                .filter_map(|s| match s {
-                    Step::Visit { visit, .. } => Some(visit.as_str()),
-                    _ => None,
-                })
-                .collect();
-            json!({"staff": r.staff, "visits": visits})
-        })
-        .collect();
-    v["baseline"] = json!({ "routes": routes });
+    v["baseline"] = serde_json::to_value(straight.rounds()).unwrap();
     let p = problem(&v);
     let m = carerounds::travel::sources::build(&p).unwrap();
     let retimed = baseline_plan(&p, m).unwrap();
