@@ -196,13 +196,15 @@ async fn run_job(state: &AppState, opts: &WorkerOptions, job: Claimed, mut stop:
     beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut last_held = Instant::now();
     let mut stop_at: Option<Instant> = None;
+    let mut stop_gone = false;
     let result = loop {
         tokio::select! {
             r = &mut solve => break r,
             _ = beat.tick() => {}
-            _ = stop.changed(), if stop_at.is_none() => {}
+            // A sender gone is a stop too (and must not be polled again: it is always ready).
+            changed = stop.changed(), if stop_at.is_none() && !stop_gone => stop_gone = changed.is_err(),
         }
-        if stop_at.is_none() && *stop.borrow() {
+        if stop_at.is_none() && (*stop.borrow() || stop_gone) {
             stop_at = Some(Instant::now() + opts.grace);
         }
         if stop_at.is_some_and(|t| Instant::now() >= t) && interrupt == Interrupt::None {

@@ -165,3 +165,15 @@ impl PgStore {
         }
     }
 }
+
+impl Drop for PgStore {
+    /// `postgres::Client` closes its connection with a blocking call, which panics on a
+    /// thread that drives async tasks (where the last handle on the store often goes, at
+    /// the end of `serve`): the idle connections are closed on a thread of their own.
+    fn drop(&mut self) {
+        let idle = std::mem::take(&mut *self.idle.lock().unwrap_or_else(|p| p.into_inner()));
+        if !idle.is_empty() {
+            let _ = std::thread::spawn(move || drop(idle)).join();
+        }
+    }
+}
