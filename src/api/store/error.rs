@@ -9,10 +9,10 @@ pub enum StoreError {
     #[error("SQLite job store: {0}")]
     Sqlite(#[from] rusqlite::Error),
     /// PostgreSQL refused a statement (a constraint, a bad statement: not worth a retry).
-    #[error("PostgreSQL job store: {0}")]
+    #[error("PostgreSQL job store: {}", chain(.0))]
     Postgres(postgres::Error),
     /// The PostgreSQL server cannot be reached or dropped the connection: retry later.
-    #[error("the PostgreSQL job store at {target} cannot be reached: {error}")]
+    #[error("the PostgreSQL job store at {target} cannot be reached: {}", chain(error))]
     Unavailable {
         /// `host:port/database` (never the password).
         target: String,
@@ -41,4 +41,20 @@ impl StoreError {
     pub fn is_unavailable(&self) -> bool {
         matches!(self, StoreError::Unavailable { .. })
     }
+}
+
+/// The driver's message with its causes ("error connecting to server: Connection refused"):
+/// its own `Display` leaves out the cause, which is what an operator needs.
+fn chain(error: &postgres::Error) -> String {
+    use std::error::Error as _;
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.contains(&more) {
+            text = format!("{text}: {more}");
+        }
+        cause = c.source();
+    }
+    text
 }
