@@ -8,7 +8,7 @@ use super::jobs::{CancelOutcome, LiveState};
 use super::offload::db;
 use super::plan_body::PlanBody;
 use super::plan_format::FormatQuery;
-use super::store::{JobRow, JobStatus, Outcome};
+use super::store::{CancelRequest, JobRow, JobStatus, Outcome};
 use super::AppState;
 use crate::model::input::ProblemInput;
 use crate::model::{InputErrorKind, Plan};
@@ -88,6 +88,15 @@ fn live_status(state: &AppState, row: &JobRow) -> (JobStatus, Option<JobProgress
                 elapsed_s,
                 best_objective: snap.map(|s| s.objective),
                 unassigned: snap.map(|s| s.unassigned),
+            };
+            return (JobStatus::Running, Some(progress));
+        }
+        // Solved by a worker (another process, on a shared store): what its heartbeat wrote.
+        if let Some(p) = row.progress {
+            let progress = JobProgress {
+                elapsed_s: p.elapsed_s,
+                best_objective: p.objective,
+                unassigned: p.unassigned.and_then(|u| usize::try_from(u).ok()),
             };
             return (JobStatus::Running, Some(progress));
         }
@@ -437,6 +446,9 @@ pub async fn delete_job(
         };
         return Ok(axum::Json(Deleted::Erased(erased)).into_response());
     }
+    if state.0.store.shared().is_some() {
+        return cancel_shared(&state, id, team).await;
+    }
     match state.0.jobs.cancel(&id) {
         CancelOutcome::WasQueued | CancelOutcome::NotLive => {
             let outcome = Outcome {
@@ -461,5 +473,28 @@ pub async fn delete_job(
     }
     let row = load(&state, &id, &team).await?;
     let job = Deleted::Stopped(Box::new(view(&state, row)?));
+    Ok(axum::Json(job).into_response())
+}
+
+/// DELETE of an unfinished job on a shared store: the database decides (see
+/// `PgStore::request_cancel`); a running job's worker, in whichever process, stops at its
+/// next heartbeat, and the answer waits up to 5 s for it to store the best plan.
+async fn cancel_shared(state: &AppState, id: String, team: String) -> Result<Response> {
+    let (sid, steam) = (id.clone(), team.clone());
+    let asked = db(state, move |s| match s.shared() {
+        Some(pg) => pg.request_cancel(&sid, &steam),
+        None => Ok(CancelRequest::NotRunning),
+    })
+    .await?;
+    tracing::info!(job = %id, outcome = ?asked, "job cancel");
+    let mut row = load(state, &id, &team).await?;
+    if asked == CancelRequest::Requested {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !row.status.is_final() && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            row = load(state, &id, &team).await?;
+        }
+    }
+    let job = Deleted::Stopped(Box::new(view(state, row)?));
     Ok(axum::Json(job).into_response())
 }

@@ -195,7 +195,12 @@ impl Jobs {
 
     /// Starts a queued job's task; `resume_from` is the best plan it had stored before a
     /// restart, if any.
+    /// On a shared store this does nothing: the job waits in the database for whichever
+    /// worker claims it (`worker`).
     pub fn spawn(&self, state: &AppState, id: String, problem: Problem, resume_from: Option<Plan>) {
+        if state.0.store.shared().is_some() {
+            return;
+        }
         let live = Live {
             cancel: Arc::new(AtomicBool::new(false)),
             running: false,
@@ -322,7 +327,7 @@ async fn finish(state: &AppState, id: &str, outcome: Outcome) {
     lock(&state.0.jobs.live).remove(id);
 }
 
-fn plan_outcome(status: JobStatus, stop: &str, plan: &Plan, secs: f64) -> Outcome {
+pub(super) fn plan_outcome(status: JobStatus, stop: &str, plan: &Plan, secs: f64) -> Outcome {
     match serde_json::to_string(plan) {
         Ok(json) => Outcome {
             status,
@@ -336,7 +341,7 @@ fn plan_outcome(status: JobStatus, stop: &str, plan: &Plan, secs: f64) -> Outcom
     }
 }
 
-fn failed(message: String) -> Outcome {
+pub(super) fn failed(message: String) -> Outcome {
     Outcome {
         status: JobStatus::Failed,
         plan: None,

@@ -37,12 +37,12 @@ pub mod solve;
 pub mod store;
 pub mod transport;
 pub mod visit_logs;
+pub mod worker;
 
 use axum::middleware;
 use axum::routing::{get, post};
 use axum::Router;
 use std::future::Future;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -160,7 +160,7 @@ impl AppState {
         let retain = self.retention();
         let (n, logs) = tokio::task::spawn_blocking(move || {
             let n = store.sweep(now_ms, retain)?;
-            Ok::<_, rusqlite::Error>((n, store.sweep_logs(now_ms, retain)?))
+            Ok::<_, store::StoreError>((n, store.sweep_logs(now_ms, retain)?))
         })
         .await
         .map_err(|error| ServerError::Task {
@@ -268,8 +268,12 @@ pub fn is_loopback(addr: &std::net::SocketAddr) -> bool {
 pub struct ServeOptions {
     /// Address to bind.
     pub addr: std::net::SocketAddr,
-    /// Data directory (job store).
-    pub data_dir: PathBuf,
+    /// The job store: a data directory (SQLite) or a shared PostgreSQL database.
+    pub store: store::StoreSpec,
+    /// How long to wait for a PostgreSQL server that cannot be reached at start.
+    pub connect_wait: Duration,
+    /// Leases of the jobs this process solves on a shared store.
+    pub lease: store::postgres::LeaseSettings,
     /// Settings.
     pub config: Config,
 }
@@ -283,8 +287,23 @@ pub async fn serve(
     if opts.config.keys.is_none() && !is_loopback(&opts.addr) {
         return Err(ServerError::OpenWithoutKeys(opts.addr));
     }
-    let state = AppState::open(opts.config, &opts.data_dir)?;
+    let connect = {
+        let (spec, wait) = (opts.store.clone(), opts.connect_wait);
+        tokio::task::spawn_blocking(move || Store::connect(&spec, wait))
+    };
+    let store = connect.await.map_err(|error| ServerError::Task {
+        task: "connect",
+        error,
+    })??;
+    let state = AppState::with_store(opts.config, store);
     state.recover().await?;
+    // On a shared store this process solves jobs as one more worker, unless paused.
+    let (stop_workers, stopped) = tokio::sync::watch::channel(false);
+    let workers = (state.0.store.shared().is_some() && !state.0.jobs.paused()).then(|| {
+        let slots = state.config().max_concurrent_solves;
+        let opts = worker::WorkerOptions::new(opts.lease, state.config().shutdown_grace);
+        tokio::spawn(worker::run(state.clone(), slots, opts, stopped))
+    });
     // Expired data goes before anyone can read it, then hourly.
     state.sweep(store::now_ms()).await?;
     let retention = state.spawn_retention();
@@ -307,7 +326,13 @@ pub async fn serve(
         "stopped accepting; draining solves"
     );
     retention.abort();
+    let _ = stop_workers.send(true);
     state.0.jobs.drain(state.config().shutdown_grace).await;
+    if let Some(w) = workers {
+        if let Err(e) = w.await {
+            tracing::error!("workers failed: {e}");
+        }
+    }
     tracing::info!("shut down");
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! hold up the runtime that answers other requests.
 
 use super::error::ApiError;
+use super::store::StoreError;
 use super::{AppState, Store};
 
 type Result<T> = std::result::Result<T, ApiError>;
@@ -17,11 +18,16 @@ pub(super) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + '
 /// Runs a store call off the async workers.
 pub(super) async fn db<T: Send + 'static>(
     state: &AppState,
-    f: impl FnOnce(&Store) -> rusqlite::Result<T> + Send + 'static,
+    f: impl FnOnce(&Store) -> std::result::Result<T, StoreError> + Send + 'static,
 ) -> Result<T> {
     let store = state.0.store.clone();
     blocking(move || f(&store)).await?.map_err(|e| {
         tracing::error!("job store error: {e}");
-        ApiError::Internal
+        if e.is_unavailable() {
+            // A shared database that is down or cut off: worth a retry, not a bug.
+            ApiError::Unavailable("the job store cannot be reached; retry later".into())
+        } else {
+            ApiError::Internal
+        }
     })
 }

@@ -55,10 +55,14 @@ pub enum ServerError {
     },
     /// Expired jobs cannot be erased.
     #[error("cannot erase expired jobs: {0}")]
-    Sweep(rusqlite::Error),
+    Sweep(super::store::StoreError),
     /// Jobs cut off by the last stop cannot be read back.
     #[error("cannot recover jobs: {0}")]
-    Recover(rusqlite::Error),
+    Recover(super::store::StoreError),
+    /// The PostgreSQL job store cannot be reached (after retries), refuses the login, or
+    /// has a schema newer than this binary.
+    #[error("cannot open the job store: {0}")]
+    Connect(super::store::StoreError),
     /// A background task (`retention`, `recovery`) panicked or was cancelled.
     #[error("{task} task failed: {error}")]
     Task {

@@ -32,6 +32,7 @@ mod sheet;
 mod slots;
 mod stdout;
 mod summary;
+mod worker;
 
 #[derive(Parser)]
 #[command(
@@ -80,6 +81,8 @@ enum Command {
     Slots(slots::SlotsArgs),
     /// Serve the HTTP API (plans, jobs, booking slots, checks).
     Serve(serve::ServeArgs),
+    /// Solve queued jobs from a shared PostgreSQL store (run any number, on any machines).
+    Worker(worker::WorkerArgs),
     /// Re-plan the day after absence, visit times, cancellations, new visits and pins.
     Replan(replan::ReplanArgs),
     /// Print each staff member's run sheet (times, clients, where, needs, partners,
@@ -205,6 +208,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Export(args) => export::run(args),
         Command::Slots(args) => slots::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Worker(args) => worker::run(args),
         Command::Matrix(args) => matrix::run(args),
         Command::Replan(args) => replan::run(args),
         Command::Sheet(args) => sheet::run(args),

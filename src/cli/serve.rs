@@ -1,6 +1,9 @@
 //! `carerounds serve`: the HTTP API (see `carerounds::api`).
 
+use super::report::BadFlag;
 use anyhow::{Context, Result};
+use carerounds::api::store::postgres::LeaseSettings;
+use carerounds::api::store::StoreSpec;
 use carerounds::api::{self, Config, Keys, ServeOptions};
 use carerounds::formats::codepoint;
 use std::io::IsTerminal;
@@ -16,9 +19,21 @@ pub struct ServeArgs {
     /// Address to listen on. Without --keys only loopback addresses are allowed.
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
-    /// Directory of the job store (created if missing).
+    /// Directory of the job store (created if missing); the same as --store sqlite:DIR.
     #[arg(long, default_value = "./carerounds-data")]
     data_dir: PathBuf,
+    /// The job store: sqlite:DIR (one server, the default: --data-dir) or
+    /// postgres://USER:PASSWORD@HOST:PORT/DATABASE, shared by several serve and `worker`
+    /// processes (README: "Many machines").
+    #[arg(long, conflicts_with = "data_dir", value_name = "STORE")]
+    store: Option<StoreSpec>,
+    /// PostgreSQL: seconds a job's lease lasts; a job whose process died is taken by
+    /// another this long after its last heartbeat.
+    #[arg(long, default_value_t = 30.0)]
+    lease_s: f64,
+    /// PostgreSQL: seconds to keep retrying a database that cannot be reached at start.
+    #[arg(long, default_value_t = 30.0)]
+    connect_wait_s: f64,
     /// API keys file: [{"team": "north", "key_sha256": "<hex SHA-256 of the key>"}].
     #[arg(long)]
     keys: Option<PathBuf>,
@@ -67,7 +82,20 @@ pub struct ServeArgs {
     log: tracing::Level,
 }
 
-fn secs(name: &str, s: f64) -> Result<Duration> {
+/// Lease settings from `--lease-s`: renewed every second, or three times a lease when
+/// that is shorter.
+pub(super) fn lease_settings(lease_s: f64) -> Result<LeaseSettings> {
+    if !(lease_s.is_finite() && lease_s >= 0.5) {
+        return Err(BadFlag("--lease-s must be a number of seconds >= 0.5".into()).into());
+    }
+    let lease = Duration::from_secs_f64(lease_s);
+    Ok(LeaseSettings {
+        lease,
+        heartbeat: (lease / 3).min(Duration::from_secs(1)),
+    })
+}
+
+pub(super) fn secs(name: &str, s: f64) -> Result<Duration> {
     anyhow::ensure!(
         s.is_finite() && s >= 0.0,
         "--{name} must be a number of seconds >= 0"
@@ -120,7 +148,9 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     }
     let opts = ServeOptions {
         addr: args.addr,
-        data_dir: args.data_dir,
+        store: args.store.unwrap_or(StoreSpec::Sqlite(args.data_dir)),
+        connect_wait: secs("connect-wait-s", args.connect_wait_s)?,
+        lease: lease_settings(args.lease_s)?,
         config,
     };
     let rt = tokio::runtime::Builder::new_multi_thread()

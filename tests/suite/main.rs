@@ -29,6 +29,7 @@ mod openapi;
 mod osrm;
 mod pin;
 mod plan_format_http;
+mod postgres;
 mod recorded;
 mod replan;
 mod report;

@@ -3,10 +3,10 @@
 //! the job runs, and cleared when it ends: the finished plan is kept in `plan`, and a
 //! checkpoint is client data that should not outlive its use.
 
-use super::Store;
+use super::SqliteStore;
 use rusqlite::{params, OptionalExtension, Result};
 
-impl Store {
+impl SqliteStore {
     /// Stores the best plan so far of a running job.
     pub fn set_checkpoint(&self, id: &str, plan_json: &str) -> Result<()> {
         self.with(|c| {
@@ -38,7 +38,7 @@ mod tests {
     fn a_checkpoint_is_kept_while_running_and_cleared_when_the_job_ends(
     ) -> Result<(), Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;
-        let store = Store::open(dir.path())?;
+        let store = SqliteStore::open(dir.path())?;
         store.insert("a", "north", "{}", 1)?;
         store.set_checkpoint("a", "{\"early\": true}")?;
         assert_eq!(store.checkpoint("a")?, None, "only a running job keeps one");
@@ -57,7 +57,7 @@ mod tests {
         assert_eq!(store.checkpoint("a")?, None);
         drop(store);
         // Reopening an existing store runs the migration again without harm.
-        let store = Store::open(dir.path())?;
+        let store = SqliteStore::open(dir.path())?;
         assert_eq!(store.checkpoint("a")?, None);
         Ok(())
     }

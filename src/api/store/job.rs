@@ -83,8 +83,42 @@ pub struct JobRow {
     pub started_ms: Option<i64>,
     /// Unix milliseconds.
     pub finished_ms: Option<i64>,
-    /// Times the job was re-queued after a restart.
+    /// Times the job was re-queued after a restart (or, on PostgreSQL, taken over from a
+    /// worker whose lease ran out).
     pub restarts: i64,
+    /// A running job's progress as its worker last reported it (PostgreSQL: the worker
+    /// may be another process; SQLite keeps progress in memory and leaves this `None`).
+    pub progress: Option<StoredProgress>,
+}
+
+/// A running job's progress, as its worker writes it with each heartbeat so that any API
+/// process can show it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StoredProgress {
+    /// Seconds since the solve started.
+    pub elapsed_s: f64,
+    /// Objective of the best plan so far (none until the solver reports one).
+    pub objective: Option<f64>,
+    /// Required visits the best plan so far leaves out.
+    pub unassigned: Option<i64>,
+}
+
+/// A job a worker has taken under a lease (PostgreSQL): what it needs to solve it, and
+/// the token that proves the lease is still its own when it writes back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claimed {
+    /// Job id.
+    pub id: String,
+    /// The problem JSON.
+    pub problem: String,
+    /// The best plan of an earlier attempt, to resume from.
+    pub best_plan: Option<String>,
+    /// Attempts before this one that were cut off.
+    pub restarts: i64,
+    /// This lease's token: every write of the worker compares it.
+    pub lease: String,
+    /// A DELETE asked the job to stop before this worker took it (its last worker died).
+    pub cancel: bool,
 }
 
 /// How a job ended.

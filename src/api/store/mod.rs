@@ -1,22 +1,33 @@
-//! The durable job store: one SQLite file (`jobs.sqlite3`, WAL journal, `synchronous =
-//! FULL`) in the data directory. A job's row is written before its id is returned, so a
-//! crash (even `kill -9`) never loses an accepted job.
+//! The durable job store, behind one seam ([`Store`], in `seam`): one SQLite file
+//! (`jobs.sqlite3`, WAL journal, `synchronous = FULL`) in the data directory by default,
+//! or a PostgreSQL database shared by several API and worker processes (`postgres`). A
+//! job's row is written before its id is returned, so a crash (even `kill -9`) never
+//! loses an accepted job.
 //!
-//! This file opens the store and holds the statements of a job's life (queued, running,
-//! finished, listed); the table itself is in `schema`, recovery on startup
-//! ([`Store::recover`]) in `recovery`, retention and erasure ([`Store::sweep`],
-//! [`Store::erase`]) in `retention`, and a running job's best plan so far in
-//! `checkpoints`. Stored visit logs (`POST /v1/visit-logs`) are in `visit_logs`.
+//! This file opens the SQLite store and holds the statements of a job's life (queued,
+//! running, finished, listed); the table itself is in `schema`, recovery on startup
+//! ([`SqliteStore::recover`]) in `recovery`, retention and erasure
+//! ([`SqliteStore::sweep`], [`SqliteStore::erase`]) in `retention`, and a running job's
+//! best plan so far in `checkpoints`. Stored visit logs (`POST /v1/visit-logs`) are in
+//! `visit_logs`.
 
 mod checkpoints;
+mod error;
 mod job;
+pub mod postgres;
 mod recovery;
 mod retention;
 mod schema;
+mod seam;
+mod spec;
 mod visit_logs;
 
-pub use job::{now_ms, JobRow, JobStatus, Outcome};
+pub use error::StoreError;
+pub use job::{now_ms, Claimed, JobRow, JobStatus, Outcome, StoredProgress};
+pub use postgres::PgStore;
 pub use recovery::{Recovered, MAX_RESTARTS};
+pub use seam::{CancelRequest, Store};
+pub use spec::{StoreSpec, StoreSpecError};
 pub use visit_logs::{utc_day, Inserted, LogFilter, StoredLog};
 
 use super::ServerError;
@@ -25,7 +36,7 @@ use std::path::Path;
 use std::sync::Mutex;
 
 /// The SQLite job store. One connection behind a mutex: every statement is short.
-pub struct Store {
+pub struct SqliteStore {
     conn: Mutex<Connection>,
 }
 
@@ -54,12 +65,13 @@ fn row(r: &rusqlite::Row) -> Result<JobRow> {
         started_ms: r.get(10)?,
         finished_ms: r.get(11)?,
         restarts: r.get(12)?,
+        progress: None,
     })
 }
 
-impl Store {
+impl SqliteStore {
     /// Opens (creating if needed) `jobs.sqlite3` in `dir`.
-    pub fn open(dir: &Path) -> std::result::Result<Store, ServerError> {
+    pub fn open(dir: &Path) -> std::result::Result<SqliteStore, ServerError> {
         std::fs::create_dir_all(dir).map_err(|error| ServerError::DataDir {
             path: dir.into(),
             error,
@@ -69,16 +81,16 @@ impl Store {
             Ok(c) => c,
             Err(error) => return Err(ServerError::OpenStore { path, error }),
         };
-        Store::init(conn).map_err(|error| ServerError::SetUpStore { path, error })
+        SqliteStore::init(conn).map_err(|error| ServerError::SetUpStore { path, error })
     }
 
-    fn init(conn: Connection) -> Result<Store> {
+    fn init(conn: Connection) -> Result<SqliteStore> {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "secure_delete", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         schema::create(&conn)?;
-        Ok(Store {
+        Ok(SqliteStore {
             conn: Mutex::new(conn),
         })
     }
@@ -197,7 +209,7 @@ mod tests {
     use std::time::Duration;
 
     /// Marks `id` done with a plan.
-    pub(super) fn finished(store: &Store, id: &str) {
+    pub(super) fn finished(store: &SqliteStore, id: &str) {
         let o = Outcome {
             status: JobStatus::Done,
             plan: Some("{}".into()),
@@ -212,7 +224,7 @@ mod tests {
     #[test]
     fn list_pages_newest_first_per_team() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = Store::open(dir.path()).expect("open");
+        let store = SqliteStore::open(dir.path()).expect("open");
         for i in 0..5 {
             store.insert(&format!("n{i}"), "north", "{}", i).expect("insert");
             std::thread::sleep(Duration::from_millis(2));

@@ -6,13 +6,13 @@
 //! while it runs again (it is not an error, and a client polling for `error` would take
 //! it for one).
 
-use super::{now_ms, Store};
+use super::{now_ms, SqliteStore};
 use rusqlite::{params, Result};
 
 /// A job cut off this many times by restarts is failed rather than re-queued.
 pub const MAX_RESTARTS: i64 = 3;
 
-/// What [`Store::recover`] did.
+/// What [`SqliteStore::recover`] did.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Recovered {
     /// Jobs re-queued, oldest first.
@@ -21,7 +21,7 @@ pub struct Recovered {
     pub failed: Vec<String>,
 }
 
-impl Store {
+impl SqliteStore {
     /// Re-queues jobs cut off by a crash or stop (see the module docs); returns the
     /// queued jobs to run, oldest first, and those failed.
     pub fn recover(&self) -> Result<Recovered> {
@@ -64,14 +64,14 @@ mod tests {
     #[test]
     fn recovery_requeues_then_gives_up() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = Store::open(dir.path()).expect("open");
+        let store = SqliteStore::open(dir.path()).expect("open");
         store.insert("a", "north", "{}", 3).expect("insert");
         store.insert("b", "north", "{}", 3).expect("insert");
         store.set_running("b").expect("running");
         assert!(store.get("a", "south").expect("get").is_none());
         drop(store);
         for round in 1..MAX_RESTARTS {
-            let store = Store::open(dir.path()).expect("reopen");
+            let store = SqliteStore::open(dir.path()).expect("reopen");
             let r = store.recover().expect("recover");
             assert_eq!(r.requeued, ["a", "b"], "round {round}");
             let b = store.get("b", "north").expect("get").expect("row");
@@ -83,7 +83,7 @@ mod tests {
             assert_eq!(b.error, None, "a restart is not an error");
             store.set_running("b").expect("running");
         }
-        let store = Store::open(dir.path()).expect("reopen");
+        let store = SqliteStore::open(dir.path()).expect("reopen");
         let r = store.recover().expect("recover");
         assert_eq!(r.requeued, ["a"]);
         assert_eq!(r.failed, ["b"]);

@@ -4,14 +4,14 @@
 //! pages until a VACUUM, and the WAL is checkpointed and truncated after each deletion so
 //! that old copies of the pages do not linger in the log either.
 
-use super::Store;
+use super::SqliteStore;
 use rusqlite::{params, Connection, Result};
 use std::time::Duration;
 
 /// Statuses a job never leaves: what retention and erasure may delete.
 const FINAL: &str = "('done', 'failed', 'cancelled')";
 
-impl Store {
+impl SqliteStore {
     /// Deletes a finished job of `team` with its problem and plan; false when there is no
     /// such finished job (unknown, another team's, or still queued or running).
     pub fn erase(&self, id: &str, team: &str) -> Result<bool> {
@@ -61,7 +61,7 @@ mod tests {
     #[test]
     fn sweep_deletes_only_finished_jobs_past_retention() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = Store::open(dir.path()).expect("open");
+        let store = SqliteStore::open(dir.path()).expect("open");
         for id in ["done", "queued", "running"] {
             store.insert(id, "north", "{}", 1).expect("insert");
         }
@@ -83,7 +83,7 @@ mod tests {
     #[test]
     fn erase_leaves_nothing_on_disk() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = Store::open(dir.path()).expect("open");
+        let store = SqliteStore::open(dir.path()).expect("open");
         let secret = "Client-Marmaduke-Quokka-Secret";
         let problem = format!(r#"{{"name": "{secret}", "pad": "{}"}}"#, "y".repeat(20_000));
         store.insert("j1", "north", &problem, 1).expect("insert");

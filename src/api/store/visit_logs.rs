@@ -10,12 +10,12 @@
 //! one transaction (all its good records stored, or none).
 //!
 //! Each record has a `day` for filtering: its `date`, or the UTC day it was received when
-//! it has none. Retention ([`Store::sweep_logs`]) goes by the received time, as for jobs
-//! by their finish; erasure ([`Store::erase_logs`]) runs under `secure_delete` and
+//! it has none. Retention ([`SqliteStore::sweep_logs`]) goes by the received time, as for jobs
+//! by their finish; erasure ([`SqliteStore::erase_logs`]) runs under `secure_delete` and
 //! truncates the WAL, as job erasure does.
 
 use super::retention::truncate_wal;
-use super::Store;
+use super::SqliteStore;
 use crate::model::time::Clock;
 use crate::monitor::VisitLog;
 use rusqlite::{params, Result};
@@ -77,11 +77,11 @@ const WHERE: &str = "team = ?1 AND (?2 IS NULL OR day >= ?2) AND (?3 IS NULL OR 
      AND (?4 IS NULL OR staff = ?4)";
 
 /// Minutes from 00:00 as whole seconds (what the key compares).
-fn seconds(min: f64) -> i64 {
+pub(super) fn seconds(min: f64) -> i64 {
     (min * 60.0).round() as i64
 }
 
-fn clock(s: i64) -> String {
+pub(super) fn clock(s: i64) -> String {
     Clock(s as f64 / 60.0).to_string()
 }
 
@@ -100,7 +100,7 @@ pub fn utc_day(ms: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-impl Store {
+impl SqliteStore {
     /// Stores `logs` of `team` received at `now_ms`, in one transaction: records already
     /// stored are counted as duplicates and left as they were.
     pub fn insert_logs(&self, team: &str, logs: &[VisitLog], now_ms: i64) -> Result<Inserted> {
@@ -225,7 +225,7 @@ mod tests {
     #[test]
     fn repeats_are_stored_once_and_retention_goes_by_receipt() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = Store::open(dir.path()).expect("open");
+        let store = SqliteStore::open(dir.path()).expect("open");
         let batch = [
             log("ann", Some("v1"), 540.0),
             log("ann", None, 600.0),
