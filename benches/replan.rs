@@ -348,11 +348,11 @@ fn main() {
                 ur,
                 uf,
                 100.0 * (tr - tf) / tf.max(1e-9),
+                if mf == 0 { format!("{mr} vs 0") } else { format!("{:.2}x", mr as f64 / mf as f64) },
                 or.map_or("retime refuses".to_string(), |o| format!(
                     "{o:.0}/{of:.0} ({:+.1}%)",
                     100.0 * (o - of) / of.abs().max(1e-9)
                 )),
-                if mf == 0 { format!("{mr} vs 0") } else { format!("{:.2}x", mr as f64 / mf as f64) },
             );
         }
     }
