@@ -18,3 +18,4 @@ pub mod sheet;
 pub mod slots;
 pub mod solve;
 pub mod travel;
+pub mod week;

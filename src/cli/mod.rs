@@ -32,6 +32,7 @@ mod sheet;
 mod slots;
 mod stdout;
 mod summary;
+mod week;
 mod worker;
 
 #[derive(Parser)]
@@ -143,6 +144,13 @@ struct SolveArgs {
     /// `carerounds check PROBLEM_OUT PLAN` passes.
     #[arg(long, value_name = "PROBLEM.json")]
     problem_out: Option<PathBuf>,
+    /// Week problems (docs/WEEK.md): plan each day on its own, weekly limits kept but no
+    /// continuity across days (what the week is measured against).
+    #[arg(long)]
+    days_alone: bool,
+    /// Week problems: passes over the days when planning together [default: 4].
+    #[arg(long, value_name = "N")]
+    passes: Option<usize>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -213,6 +221,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Replan(args) => replan::run(args),
         Command::Sheet(args) => sheet::run(args),
         Command::Retime(args) => retime::run(args),
+        Command::Check { problem: path, plan } if week::is_week_file(&path) => week::check(&path, &plan),
+        Command::Validate { problem } if week::is_week_file(&problem) => week::validate(&problem),
         Command::Check { problem: path, plan } => {
             let problem = load_problem(&path)?;
             let travel = travel_of(&path, &problem)?;
@@ -322,6 +332,15 @@ pub(crate) fn load_plan_summary_optional(path: &Path) -> Result<(Plan, bool)> {
 }
 
 fn solve(args: SolveArgs) -> Result<ExitCode> {
+    if week::is_week_file(&args.problem) {
+        return week::solve(&args);
+    }
+    if args.days_alone || args.passes.is_some() {
+        return Err(report::BadFlag(
+            "--days-alone and --passes: for week problems only (a file with `days`)".into(),
+        )
+        .into());
+    }
     let problem = match args.format {
         Format::Spec if args.durations.is_some() || args.problem_out.is_some() => {
             let input = parse_input(&read(&args.problem)?).map_err(|e| bad(&args.problem, e))?;

@@ -108,6 +108,14 @@ fn org_value(s: &str, shape: &str) -> Result<(String, f64), String> {
 /// Runs `carerounds report`. Exit 0 with the report (plan violations are shown in it, not
 /// fatal), 2 for bad input with the field path.
 pub fn run(args: ReportArgs) -> Result<ExitCode> {
+    if super::week::is_week_file(&args.problem) {
+        let json = match args.format {
+            ReportFormat::Text => false,
+            ReportFormat::Json => true,
+            _ => return Err(BadFlag("a week report is --format text or json".into()).into()),
+        };
+        return super::week::report(&args.problem, &args.plans, json, args.out.as_deref());
+    }
     let problem = load_problem(&args.problem)?;
     let travel = travel_of(&args.problem, &problem)?;
     let mut a = Assumptions::default();

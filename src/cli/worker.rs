@@ -5,6 +5,7 @@
 
 use super::report::BadFlag;
 use super::serve::{lease_settings, secs};
+use crate::cli::stdout::putln;
 use anyhow::{Context, Result};
 use carerounds::api::store::{Store, StoreSpec};
 use carerounds::api::worker::{self, WorkerOptions};
@@ -88,7 +89,7 @@ pub fn run(args: WorkerArgs) -> Result<ExitCode> {
             let _ = stop.send(true);
         });
         // Tests and scripts read this line to know the worker is taking jobs.
-        println!("carerounds worker {} taking jobs", opts.name);
+        putln!("carerounds worker {} taking jobs", opts.name);
         worker::run(state, slots, opts, stopped).await;
     });
     Ok(ExitCode::SUCCESS)

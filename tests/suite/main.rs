@@ -43,3 +43,4 @@ mod solve;
 mod summary;
 mod validate;
 mod visit_logs;
+mod week;

@@ -1,0 +1,551 @@
+//! Solving the week: the day solver on each day in turn, the week's terms given to each
+//! day as terms of its own problem.
+//!
+//! - **Weekly limits** are kept exactly: before a day is solved, each staff member's
+//!   minutes and working days on the other days are counted ([`super::hours`]); a
+//!   staff member with no days or minutes left gets `max_visits: 0` on that day, and one
+//!   with fewer minutes left than their shift gets a shift cut to them. A day plan that
+//!   would still break a limit is never kept.
+//! - **Continuity** is priced as each day's solver already prices few changes: each visit
+//!   of a client gets as `planned_staff` the staff who see that client on the other days,
+//!   and `objective.moved_visit` is `continuity.per_extra_staff`, so that giving the visit
+//!   to someone new costs what one more carer costs the week (exactly so while the client
+//!   sees at most one new carer that day).
+//! - **Passes.** The first pass solves the days in order, each seeing the days before it
+//!   (its visits' `planned_staff`: the staff their client sees there). Each later pass
+//!   solves every day again from its current plan (a warm start) against the same week,
+//!   drawn to each client's main carers (the `target_staff` who make most of their visits
+//!   and work that day), so that a client's visits on several days can move to one
+//!   carer in the same pass; then each day keeps its old or its new plan, whichever makes
+//!   the week's objective (unassigned required visits, then the days' objectives plus the
+//!   continuity cost) lower within the weekly limits (all new first, then each day turned
+//!   over in turn). Planned alone ([`WeekSolver::alone`]), days get no continuity terms
+//!   and one pass.
+//!
+//! The week holds each day's plan as a plan of the day's own problem, one the day checker
+//! passes: the continuity term is taken out of its objective, and a day with a shift cut
+//! is re-timed on the day's own problem ([`crate::retime`]); a plan that does not pass is
+//! not kept (the strict attempt, without cuts, follows).
+//! Deterministic per seed and threads: each day solve runs on a fixed share of the time
+//! limit, turned into work as every solve is.
+
+use super::continuity::{figures, served};
+use super::hours::staff_weeks;
+use super::plan::WeekPlan;
+use super::Week;
+use crate::model::input::{BaselineInput, BaselineRouteInput, ObjectiveInput, StaffInput};
+use crate::model::time::RawClock;
+use crate::model::{validate, InputError, Plan, Problem, Step};
+use crate::retime::retime;
+use crate::solve::config::{ConfigError, SolveConfig};
+use crate::solve::{Solver, StopReason};
+use crate::travel::TravelMatrix;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Passes over the days when planning together (the first, then improving ones).
+pub const DEFAULT_PASSES: usize = 4;
+/// Share of the time limit the day solves may use; the rest is re-timing and checks.
+const SOLVE_SHARE: f64 = 0.8;
+/// Minutes kept back when a shift is cut to the minutes left, for plan times being
+/// rounded to the second.
+const ROUNDING_MARGIN_MIN: f64 = 2.0 / 60.0;
+
+/// Why a week could not be solved.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum WeekSolveError {
+    /// The travel matrices are not one per day.
+    #[error("{got} travel matrices for {days} days")]
+    Travel {
+        /// Days of the week.
+        days: usize,
+        /// Matrices given.
+        got: usize,
+    },
+    /// The time limit, shared out between the days, is not one a day solve can run on.
+    #[error("time limit: {0}")]
+    Config(#[from] ConfigError),
+    /// A day's problem with the week's terms could not be built (a bug: the week's own
+    /// day problems are valid).
+    #[error("{day}: {source}")]
+    Day {
+        /// The day's key.
+        day: String,
+        /// The fault.
+        source: InputError,
+    },
+    /// No plan within the weekly limits came out for a day (a bug: staff without room
+    /// are given no visits).
+    #[error("{0}: no plan within the weekly limits")]
+    NoPlan(String),
+}
+
+/// A configured week solve: `WeekSolver::new(&week, travel).config(c).run()`.
+pub struct WeekSolver<'a> {
+    week: &'a Week,
+    travel: Vec<Arc<TravelMatrix>>,
+    config: SolveConfig,
+    alone: bool,
+    passes: usize,
+}
+
+/// The result of a week solve.
+#[derive(Debug, Clone)]
+pub struct WeekSolved {
+    /// The week plan.
+    pub plan: WeekPlan,
+    /// `TimeLimit` when any day solve was stopped by the clock (the plan may then depend
+    /// on timing), else `Completed`.
+    pub stop: StopReason,
+    /// Wall-clock time used.
+    pub elapsed: Duration,
+    /// Day solves run.
+    pub day_solves: usize,
+    /// Day plans replaced by better ones after the first pass.
+    pub improved: usize,
+}
+
+impl<'a> WeekSolver<'a> {
+    /// A run over one travel matrix per day (each day problem's own), with the first
+    /// day's `options` (the week's).
+    pub fn new(week: &'a Week, travel: Vec<Arc<TravelMatrix>>) -> Self {
+        WeekSolver {
+            week,
+            travel,
+            config: SolveConfig::of(&week.day_problems[0].problem.options),
+            alone: false,
+            passes: DEFAULT_PASSES,
+        }
+    }
+    /// The configuration: its time limit is the whole week's, its threads and seed every
+    /// day solve's.
+    pub fn config(mut self, config: SolveConfig) -> Self {
+        self.config = config;
+        self
+    }
+    /// Plan each day on its own (no continuity terms, one pass), weekly limits kept: the
+    /// comparison the benchmarks make.
+    pub fn alone(mut self, alone: bool) -> Self {
+        self.alone = alone;
+        self
+    }
+    /// Passes over the days when planning together (at least 1).
+    pub fn passes(mut self, passes: usize) -> Self {
+        self.passes = passes.max(1);
+        self
+    }
+
+    /// Solves the week.
+    pub fn run(self) -> Result<WeekSolved, WeekSolveError> {
+        let t0 = Instant::now();
+        let week = self.week;
+        let n = week.days.len();
+        if self.travel.len() != n {
+            return Err(WeekSolveError::Travel {
+                days: n,
+                got: self.travel.len(),
+            });
+        }
+        let passes = if self.alone { 1 } else { self.passes };
+        let total = self.config.time_limit().as_secs_f64();
+        let slice = total * SOLVE_SHARE / (n * passes) as f64;
+        let mut plans: Vec<Option<Plan>> = vec![None; n];
+        let (mut stop, mut day_solves, mut improved) = (StopReason::Completed, 0, 0);
+        let config_of = |pass: usize, d: usize| {
+            let seed = self.config.seed().wrapping_add((pass * n + d) as u64);
+            self.config.with_overrides(|o| {
+                o.time_limit_s = Some(slice);
+                o.seed = Some(seed);
+            })
+        };
+        // The first pass: each day in order, seeing the days before it.
+        let first = if self.alone { None } else { Some(Hint::Seen) };
+        for d in 0..n {
+            plans[d] = self.day_plan(d, &plans, first, config_of(0, d)?, &mut stop)?;
+            day_solves += 1;
+        }
+        // Later passes: every day against the same week, drawn to each client's main
+        // carer, so that a client's days can move to one carer together; then each day
+        // keeps the plan, old or new, that makes the week better.
+        for pass in 1..passes {
+            let current = plans.clone();
+            let mut fresh: Vec<Option<Plan>> = vec![None; n];
+            for (d, new) in fresh.iter_mut().enumerate() {
+                if t0.elapsed().as_secs_f64() + slice > total * SOLVE_SHARE {
+                    break;
+                }
+                *new = self.day_plan(d, &current, Some(Hint::Main), config_of(pass, d)?, &mut stop)?;
+                day_solves += 1;
+            }
+            improved += self.combine(&mut plans, &fresh);
+        }
+        let plans = plans
+            .into_iter()
+            .enumerate()
+            .map(|(d, p)| p.ok_or_else(|| WeekSolveError::NoPlan(week.days[d].key.clone())))
+            .collect::<Result<Vec<Plan>, _>>()?;
+        Ok(WeekSolved {
+            plan: WeekPlan::of(week, plans),
+            stop,
+            elapsed: t0.elapsed(),
+            day_solves,
+            improved,
+        })
+    }
+
+    /// Day `d` solved against the others in `plans`: the plan, re-timed on the day's own
+    /// problem, or `None` when no plan within the weekly limits came out (the day keeps
+    /// the plan it has; a first plan is always found, since the strict attempt gives
+    /// staff without room no visits).
+    fn day_plan(
+        &self,
+        d: usize,
+        plans: &[Option<Plan>],
+        hint: Option<Hint>,
+        config: SolveConfig,
+        stop: &mut StopReason,
+    ) -> Result<Option<Plan>, WeekSolveError> {
+        for strict in [false, true] {
+            let (problem, cut) = self.day_problem(d, plans, hint, strict)?;
+            let mut solver = Solver::new(&problem, self.travel[d].clone()).config(config.clone());
+            if let Some(p) = &plans[d] {
+                solver = solver.start_from(p.clone());
+            }
+            let solved = solver.run();
+            if solved.stop == StopReason::TimeLimit {
+                *stop = StopReason::TimeLimit;
+            }
+            let Some(plan) = self.as_day_plan(d, &problem, cut, &solved.plan) else {
+                continue;
+            };
+            let mut with: Vec<Option<&Plan>> = plans.iter().map(Option::as_ref).collect();
+            with[d] = Some(&plan);
+            if within_limits(self.week, &with) {
+                return Ok(Some(plan));
+            }
+        }
+        Ok(None)
+    }
+
+    /// `plan`, solved on `solved_on` (day `d`'s problem with the week's terms), as a plan
+    /// of the day's own problem that passes the day checker, or `None`. With no shift
+    /// cut, the two problems differ only in the continuity term, taken out of the
+    /// objective; with one, the rounds are re-timed on the day's own problem.
+    fn as_day_plan(&self, d: usize, solved_on: &Problem, cut: bool, plan: &Plan) -> Option<Plan> {
+        let problem = &self.week.day_problems[d].problem;
+        let out = if cut {
+            self.retimed(d, plan).ok()?
+        } else {
+            let served = served(plan);
+            let moved: usize = solved_on
+                .visits
+                .iter()
+                .filter(|v| !v.planned_staff.is_empty())
+                .map(|v| {
+                    let planned = |id: &str| v.planned_staff.iter().any(|&s| solved_on.staff[s].id == id);
+                    served
+                        .get(v.id.as_str())
+                        .map_or(0, |staff| staff.iter().filter(|s| !planned(s)).count())
+                })
+                .sum();
+            let mut out = plan.clone();
+            out.summary.objective -= solved_on.objective.moved_visit * moved as f64;
+            out
+        };
+        crate::check::check(problem, &self.travel[d], &out)
+            .is_empty()
+            .then_some(out)
+    }
+
+    /// Day `d`'s problem with the week's terms, given the other days' plans, and whether
+    /// a shift was cut to the minutes left.
+    fn day_problem(
+        &self,
+        d: usize,
+        plans: &[Option<Plan>],
+        hint: Option<Hint>,
+        strict: bool,
+    ) -> Result<(Problem, bool), WeekSolveError> {
+        let dp = &self.week.day_problems[d];
+        let others: Vec<Option<&Plan>> = (0..plans.len())
+            .map(|e| if e == d { None } else { plans[e].as_ref() })
+            .collect();
+        let weeks = staff_weeks(self.week, &others);
+        let mut input = dp.input.clone();
+        let mut cut = vec![false; input.staff.len()];
+        for (j, &i) in dp.week_staff.iter().enumerate() {
+            let (w, st) = (&weeks[i], &mut input.staff[j]);
+            let no_day_left = w.max_days.is_some_and(|m| w.days_worked >= m);
+            let fit = match w.max_week_min {
+                _ if no_day_left => Fit::None,
+                Some(max) => fit_shift(st, max - w.total_min - ROUNDING_MARGIN_MIN),
+                None => Fit::Whole,
+            };
+            match fit {
+                Fit::Whole => {}
+                Fit::Cut if !strict => cut[j] = true,
+                Fit::Cut | Fit::None => {
+                    st.shift = dp.input.staff[j].shift.clone();
+                    st.max_overtime_min = dp.input.staff[j].max_overtime_min;
+                    st.max_visits = Some(0);
+                }
+            }
+        }
+        if let Some(hint) = hint.filter(|_| self.week.continuity.per_extra_staff > 0.0) {
+            let all: Vec<Option<&Plan>> = plans.iter().map(Option::as_ref).collect();
+            self.continuity_terms(d, hint, &others, &all, &mut input);
+        }
+        match validate(&input) {
+            Ok(p) => Ok((p, cut.iter().any(|&c| c))),
+            // A cut shift may leave a visit's windows outside every shift: those staff
+            // then have no visits that day instead.
+            Err(_) if cut.iter().any(|&c| c) => {
+                for (j, c) in cut.iter().enumerate() {
+                    if *c {
+                        input.staff[j].shift = dp.input.staff[j].shift.clone();
+                        input.staff[j].max_overtime_min = dp.input.staff[j].max_overtime_min;
+                        input.staff[j].max_visits = Some(0);
+                    }
+                }
+                validate(&input)
+                    .map(|p| (p, false))
+                    .map_err(|source| self.day_error(d, source))
+            }
+            Err(source) => Err(self.day_error(d, source)),
+        }
+    }
+
+    fn day_error(&self, d: usize, source: InputError) -> WeekSolveError {
+        WeekSolveError::Day {
+            day: self.week.days[d].key.clone(),
+            source,
+        }
+    }
+
+    /// The continuity term of day `d`: each visit costs `continuity.per_extra_staff`
+    /// when made by someone not in its `planned_staff`, which is, by `hint`, the staff its
+    /// client sees on the other days (once they are `target_staff`), or the client's main
+    /// carers over the whole week who work that day (else those the client sees).
+    fn continuity_terms(
+        &self,
+        d: usize,
+        hint: Hint,
+        others: &[Option<&Plan>],
+        all: &[Option<&Plan>],
+        input: &mut crate::model::input::ProblemInput,
+    ) {
+        let week = self.week;
+        let target = week.continuity.target_staff;
+        let seen = carers(week, others);
+        let main = match hint {
+            Hint::Seen => HashMap::new(),
+            Hint::Main => carers(week, all),
+        };
+        let today: BTreeSet<&str> = input.staff.iter().map(|s| s.id.as_str()).collect();
+        let dp = &week.day_problems[d];
+        for (j, &k) in dp.week_visit.iter().enumerate() {
+            let client = week.visits[k].client.as_str();
+            let mut planned: Vec<&str> = Vec::new();
+            if let Some(counts) = main.get(client) {
+                let mut ranked: Vec<(&str, usize)> = counts.iter().map(|(s, n)| (*s, *n)).collect();
+                ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+                planned = ranked
+                    .iter()
+                    .take(target)
+                    .map(|r| r.0)
+                    .filter(|s| today.contains(s))
+                    .collect();
+            }
+            if planned.is_empty() {
+                match seen.get(client) {
+                    Some(counts) if counts.len() >= target => {
+                        planned = counts.keys().copied().filter(|s| today.contains(s)).collect();
+                    }
+                    _ => continue,
+                }
+            }
+            input.visits[j].planned_staff = planned.iter().map(|s| s.to_string()).collect();
+        }
+        let objective = input.objective.get_or_insert_with(ObjectiveInput::default);
+        objective.moved_visit = Some(week.continuity.per_extra_staff);
+    }
+
+    /// Makes `plans` the best week, by the week's objective and within the weekly limits,
+    /// of each day's current plan or its `fresh` one: all fresh, then each day turned over
+    /// in turn while that helps. Returns the days that changed.
+    fn combine(&self, plans: &mut [Option<Plan>], fresh: &[Option<Plan>]) -> usize {
+        let feasible =
+            |p: &[Option<Plan>]| within_limits(self.week, &p.iter().map(Option::as_ref).collect::<Vec<_>>());
+        let mut best: Vec<Option<Plan>> = plans.to_vec();
+        let mut best_score = self.score(&best);
+        let all: Vec<Option<Plan>> = plans
+            .iter()
+            .zip(fresh)
+            .map(|(p, f)| f.clone().or_else(|| p.clone()))
+            .collect();
+        if feasible(&all) && self.score(&all) < best_score {
+            best_score = self.score(&all);
+            best = all;
+        }
+        for d in 0..plans.len() {
+            let Some(f) = &fresh[d] else { continue };
+            let mut other = best.clone();
+            other[d] = if best[d].as_ref() == Some(f) {
+                plans[d].clone()
+            } else {
+                Some(f.clone())
+            };
+            if feasible(&other) && self.score(&other) < best_score {
+                best_score = self.score(&other);
+                best = other;
+            }
+        }
+        let changed = best.iter().zip(plans.iter()).filter(|(b, p)| b != p).count();
+        plans.clone_from_slice(&best);
+        changed
+    }
+
+    /// `plan` re-timed on day `d`'s own problem, keeping the solver's reasons for the
+    /// visits it left out.
+    fn retimed(&self, d: usize, plan: &Plan) -> Result<Plan, WeekSolveError> {
+        let problem = &self.week.day_problems[d].problem;
+        let rounds = BaselineInput {
+            routes: plan
+                .routes
+                .iter()
+                .map(|r| BaselineRouteInput {
+                    staff: r.staff.clone(),
+                    visits: r
+                        .steps
+                        .iter()
+                        .filter_map(|s| match s {
+                            Step::Visit { visit, .. } => Some(visit.clone()),
+                            _ => None,
+                        })
+                        .collect(),
+                })
+                .filter(|r| !r.visits.is_empty())
+                .collect(),
+        };
+        let mut out =
+            retime(problem, self.travel[d].clone(), &rounds).map_err(|source| self.day_error(d, source))?;
+        let reasons: HashMap<&str, &str> = plan
+            .unassigned
+            .iter()
+            .map(|u| (u.visit.as_str(), u.reason.as_str()))
+            .collect();
+        for u in &mut out.unassigned {
+            if let Some(r) = reasons.get(u.visit.as_str()) {
+                u.reason = r.to_string();
+            }
+        }
+        Ok(out)
+    }
+
+    /// The week's objective, lexicographic: unassigned required visits, then the days'
+    /// objectives plus the continuity cost.
+    fn score(&self, plans: &[Option<Plan>]) -> (usize, OrdF64) {
+        let with: Vec<Option<&Plan>> = plans.iter().map(Option::as_ref).collect();
+        let mut unassigned = 0;
+        let mut cost = figures(self.week, &with).cost;
+        for (d, p) in plans.iter().enumerate() {
+            let Some(p) = p else { continue };
+            cost += p.summary.objective;
+            let problem = &self.week.day_problems[d].problem;
+            unassigned += p
+                .unassigned
+                .iter()
+                .filter(|u| {
+                    problem
+                        .visit_index(&u.visit)
+                        .is_some_and(|v| problem.visits[v].required)
+                })
+                .count();
+        }
+        (unassigned, OrdF64(cost))
+    }
+}
+
+/// Which staff a day's continuity term treats as the client's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hint {
+    /// Those the client sees on the other days.
+    Seen,
+    /// The client's main carers over the week.
+    Main,
+}
+
+/// Each client's carers in `plans` and how many visits each made.
+fn carers<'p>(
+    week: &'p Week,
+    plans: &[Option<&'p Plan>],
+) -> HashMap<&'p str, std::collections::BTreeMap<&'p str, usize>> {
+    let index: HashMap<&str, usize> = week
+        .visits
+        .iter()
+        .enumerate()
+        .map(|(k, v)| (v.id.as_str(), k))
+        .collect();
+    let mut out: HashMap<&str, std::collections::BTreeMap<&str, usize>> = HashMap::new();
+    for plan in plans.iter().flatten() {
+        for (visit, staff) in served(plan) {
+            if let Some(&k) = index.get(visit) {
+                let counts = out.entry(week.visits[k].client.as_str()).or_default();
+                for s in staff {
+                    *counts.entry(s).or_default() += 1;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A cost that orders as a number (never NaN: sums of finite figures).
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+struct OrdF64(f64);
+
+/// What the minutes left allow of a shift.
+enum Fit {
+    /// All of it, overtime included.
+    Whole,
+    /// Less, and the shift was cut to it.
+    Cut,
+    /// Too little for the shift's breaks or office time: no visits that day.
+    None,
+}
+
+/// Cuts `st`'s shift (then its overtime) so that a round cannot take more than `left`
+/// minutes from shift start to return.
+fn fit_shift(st: &mut StaffInput, left: f64) -> Fit {
+    let (Ok(start), Ok(end)) = (st.shift.start.minutes(), st.shift.end.minutes()) else {
+        return Fit::None;
+    };
+    let overtime = st.max_overtime_min.unwrap_or(0.0);
+    if end + overtime - start <= left {
+        return Fit::Whole;
+    }
+    let (end, overtime) = if end - start <= left {
+        (end, left - (end - start))
+    } else {
+        (start + left, 0.0)
+    };
+    let admin = st.admin_min.unwrap_or(0.0);
+    let breaks_fit = st.breaks.iter().all(|b| {
+        let earliest = b.earliest.minutes().unwrap_or(f64::INFINITY);
+        earliest + b.duration_min <= end + overtime
+    });
+    if end - start <= admin.max(0.0) || !breaks_fit {
+        return Fit::None;
+    }
+    st.shift.end = RawClock::Minutes(end);
+    st.max_overtime_min = Some(overtime);
+    Fit::Cut
+}
+
+/// Whether every staff member keeps within `max_week_min` and `max_days`.
+pub(super) fn within_limits(week: &Week, plans: &[Option<&Plan>]) -> bool {
+    staff_weeks(week, plans).iter().all(|w| {
+        w.max_week_min.is_none_or(|m| w.total_min <= m) && w.max_days.is_none_or(|m| w.days_worked <= m)
+    })
+}
