@@ -23,9 +23,13 @@ fn travel(week: &Week) -> Vec<Arc<TravelMatrix>> {
         .collect()
 }
 
+/// Solves on one thread with a fixed work budget per day solve, so the plans do not depend
+/// on the machine's load; `seconds` (times 20, well above what the work takes) only sets
+/// the wall-clock promise, which a loaded CI machine must not reach.
 fn solve(week: &Week, seconds: f64, alone: bool) -> WeekPlan {
     let overrides = Overrides {
-        time_limit_s: Some(seconds),
+        time_limit_s: Some(seconds * 20.0),
+        work_budget: Some(300_000),
         threads: Some(1),
         seed: Some(1),
         ..Overrides::default()
