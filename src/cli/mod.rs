@@ -2,7 +2,7 @@
 //!
 //! Exit codes: 0 success, 1 a check found violations, 2 bad input (with the field path).
 
-use crate::cli::stdout::{put, putln};
+use crate::cli::stdout::putln;
 use anyhow::{Context, Result};
 use carerounds::check::{check, check_without_summary};
 use carerounds::formats::solomon::{read_solomon, Rounding};
@@ -410,18 +410,7 @@ fn solve(args: SolveArgs) -> Result<ExitCode> {
         OutFormat::Vrplib => vrplib(plan),
     };
     let table = summary::summary(&problem, plan, &solved, args.verbose);
-    match &args.out {
-        Some(path) => {
-            std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
-            put!("{table}");
-            putln!("plan written to {}", path.display());
-        }
-        None => {
-            // stdout carries the plan for pipes; the human summary goes to stderr.
-            eprint!("{table}");
-            put!("{text}");
-        }
-    }
+    crate::cli::stdout::emit(args.out.as_deref(), &text, &table, "plan")?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,7 +1,6 @@
 //! `carerounds replan`: the day re-planned after what has happened (docs/REPLAN.md).
 
 use super::{bad, load_plan, read, travel_of};
-use crate::cli::stdout::{put, putln};
 use anyhow::{Context, Result};
 use carerounds::check::check;
 use carerounds::model::parse_input;
@@ -96,17 +95,7 @@ pub fn run(args: ReplanArgs) -> Result<ExitCode> {
         std::fs::write(path, doc).with_context(|| format!("cannot write {}", path.display()))?;
     }
     let list = change_text(&answer.changes);
-    match &args.out {
-        Some(path) => {
-            std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
-            put!("{list}");
-            putln!("plan written to {}", path.display());
-        }
-        None => {
-            eprint!("{list}");
-            put!("{text}");
-        }
-    }
+    crate::cli::stdout::emit(args.out.as_deref(), &text, &list, "plan")?;
     Ok(ExitCode::SUCCESS)
 }
 

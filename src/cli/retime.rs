@@ -4,8 +4,7 @@
 //! break a hard rule are bad input (exit 2) naming the round or visit and the rule.
 
 use super::{bad, load_json, load_problem, summary, travel_of};
-use crate::cli::stdout::{put, putln};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use carerounds::check::check;
 use carerounds::model::input::BaselineInput;
 use carerounds::retime::retime;
@@ -44,16 +43,6 @@ pub fn run(args: RetimeArgs) -> Result<ExitCode> {
     );
     let json = serde_json::to_string_pretty(&plan)? + "\n";
     let table = summary::table(&problem, &plan);
-    match &args.out {
-        Some(path) => {
-            std::fs::write(path, json).with_context(|| format!("cannot write {}", path.display()))?;
-            put!("{table}");
-            putln!("plan written to {}", path.display());
-        }
-        None => {
-            eprint!("{table}");
-            put!("{json}");
-        }
-    }
+    crate::cli::stdout::emit(args.out.as_deref(), &json, &table, "plan")?;
     Ok(ExitCode::SUCCESS)
 }

@@ -3,8 +3,10 @@
 //! is dropped instead, and the command ends with its own exit status. Any other write
 //! error is reported once, on stderr.
 
+use anyhow::Context;
 use std::fmt::Arguments;
 use std::io::{self, Write};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Set once a write has failed, so the rest is dropped without a message per line.
@@ -35,3 +37,21 @@ macro_rules! putln {
 }
 
 pub(crate) use {put, putln};
+
+/// Writes a command's document (a plan) to `out` and its summary for people to stdout;
+/// without `out`, the document to stdout, for pipes, and the summary to stderr. `what`
+/// names the document in the closing line ("plan written to ...").
+pub(crate) fn emit(out: Option<&Path>, doc: &str, summary: &str, what: &str) -> anyhow::Result<()> {
+    match out {
+        Some(path) => {
+            std::fs::write(path, doc).with_context(|| format!("cannot write {}", path.display()))?;
+            put!("{summary}");
+            putln!("{what} written to {}", path.display());
+        }
+        None => {
+            eprint!("{summary}");
+            put!("{doc}");
+        }
+    }
+    Ok(())
+}

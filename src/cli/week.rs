@@ -105,17 +105,7 @@ pub(super) fn solve(args: &super::SolveArgs) -> Result<ExitCode> {
         ));
     }
     let doc = serde_json::to_string_pretty(&solved.plan)? + "\n";
-    match &args.out {
-        Some(path) => {
-            std::fs::write(path, doc).with_context(|| format!("cannot write {}", path.display()))?;
-            put!("{table}");
-            putln!("week plan written to {}", path.display());
-        }
-        None => {
-            eprint!("{table}");
-            put!("{doc}");
-        }
-    }
+    crate::cli::stdout::emit(args.out.as_deref(), &doc, &table, "week plan")?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -35,41 +35,11 @@ pub fn weekday_of_name(s: &str) -> Option<u8> {
         .map(|i| i as u8)
 }
 
-/// The weekday of an ISO date `YYYY-MM-DD` (proleptic Gregorian), if it is one.
+/// The weekday of an ISO date `YYYY-MM-DD` (proleptic Gregorian), if it is one: the
+/// calendar the monitor's week reports use ([`crate::monitor::day_number`]), whose day 0,
+/// 1970-01-01, was a Thursday.
 pub fn weekday_of_date(s: &str) -> Option<u8> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
-    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let month_len = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    if !(1..=12).contains(&m) || d < 1 || d > month_len[(m - 1) as usize] {
-        return None;
-    }
-    // Days since 1970-01-01 (Howard Hinnant's days_from_civil); that day was a Thursday.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some((days + 3).rem_euclid(7) as u8)
+    crate::monitor::day_number(s).map(|days| (days + 3).rem_euclid(7) as u8)
 }
 
 /// Reads `days`: every entry a weekday name or every entry an ISO date, none twice.
