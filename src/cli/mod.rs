@@ -396,15 +396,7 @@ fn solve(args: SolveArgs) -> Result<ExitCode> {
     }
     let plan = &solved.plan;
     let violations = check(&problem, &travel, plan);
-    anyhow::ensure!(
-        violations.is_empty(),
-        "internal error: the solver returned a plan that fails the checker: {}",
-        violations
-            .iter()
-            .map(|v| v.to_string())
-            .collect::<Vec<_>>()
-            .join("; ")
-    );
+    checked(&violations, "the solver returned a plan that fails the checker")?;
     let text = match args.out_format {
         OutFormat::Json => serde_json::to_string_pretty(&plan)? + "\n",
         OutFormat::Vrplib => vrplib(plan),
@@ -412,6 +404,14 @@ fn solve(args: SolveArgs) -> Result<ExitCode> {
     let table = summary::summary(&problem, plan, &solved, args.verbose);
     crate::cli::stdout::emit(args.out.as_deref(), &text, &table, "plan")?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// An internal error naming every violation when a plan the tool made fails its own
+/// checker (`what`: which plan, as the message says it); Ok when there are none.
+fn checked<V: std::fmt::Display>(violations: &[V], what: &str) -> Result<()> {
+    let list: Vec<String> = violations.iter().map(V::to_string).collect();
+    anyhow::ensure!(list.is_empty(), "internal error: {what}: {}", list.join("; "));
+    Ok(())
 }
 
 /// A progress bar on stderr over the time limit, only when stderr is a terminal

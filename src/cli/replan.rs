@@ -79,15 +79,10 @@ pub fn run(args: ReplanArgs) -> Result<ExitCode> {
         .start_from(warm)
         .run();
     let violations = check(&prepared.validated, &travel, &solved.plan);
-    anyhow::ensure!(
-        violations.is_empty(),
-        "internal error: the re-plan fails the checker against the new problem: {}",
-        violations
-            .iter()
-            .map(|v| v.to_string())
-            .collect::<Vec<_>>()
-            .join("; ")
-    );
+    super::checked(
+        &violations,
+        "the re-plan fails the checker against the new problem",
+    )?;
     let answer = replan::finish(&prepared, solved.plan);
     let text = serde_json::to_string_pretty(&answer.plan)? + "\n";
     if let Some(path) = &args.problem_out {

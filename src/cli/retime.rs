@@ -32,15 +32,7 @@ pub fn run(args: RetimeArgs) -> Result<ExitCode> {
     let travel = travel_of(&args.problem, &problem)?;
     let plan = retime(&problem, travel.clone(), &rounds).map_err(|e| bad(&args.rounds, e))?;
     let violations = check(&problem, &travel, &plan);
-    anyhow::ensure!(
-        violations.is_empty(),
-        "internal error: the re-timed plan fails the checker: {}",
-        violations
-            .iter()
-            .map(|v| v.to_string())
-            .collect::<Vec<_>>()
-            .join("; ")
-    );
+    super::checked(&violations, "the re-timed plan fails the checker")?;
     let json = serde_json::to_string_pretty(&plan)? + "\n";
     let table = summary::table(&problem, &plan);
     crate::cli::stdout::emit(args.out.as_deref(), &json, &table, "plan")?;

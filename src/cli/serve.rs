@@ -103,15 +103,20 @@ pub(super) fn secs(name: &str, s: f64) -> Result<Duration> {
     Ok(Duration::from_secs_f64(s))
 }
 
-/// Runs the server until SIGINT or SIGTERM.
-pub fn run(args: ServeArgs) -> Result<ExitCode> {
+/// Logs of a long-running process (`serve`, `worker`) to stderr at `level`.
+pub(super) fn init_logs(level: tracing::Level) {
     tracing_subscriber::fmt()
-        .with_max_level(args.log)
+        .with_max_level(level)
         .with_writer(std::io::stderr)
         // Colour codes only for a person at a terminal, never into log files or journald.
         .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .init();
+}
+
+/// Runs the server until SIGINT or SIGTERM.
+pub fn run(args: ServeArgs) -> Result<ExitCode> {
+    init_logs(args.log);
     let keys = args.keys.as_deref().map(Keys::load).transpose()?;
     anyhow::ensure!(
         args.max_time_limit_s.is_finite() && args.max_time_limit_s >= 0.0,

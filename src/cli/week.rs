@@ -69,15 +69,7 @@ pub(super) fn solve(args: &super::SolveArgs) -> Result<ExitCode> {
     }
     let solved = solver.run()?;
     let violations = check_week(&week, &travel, &solved.plan);
-    anyhow::ensure!(
-        violations.is_empty(),
-        "internal error: the week plan fails the checker: {}",
-        violations
-            .iter()
-            .map(|v| v.to_string())
-            .collect::<Vec<_>>()
-            .join("; ")
-    );
+    super::checked(&violations, "the week plan fails the checker")?;
     let s = &solved.plan.summary;
     let mut table = format!(
         "week of {} days ({}): {} visits planned, {} unassigned; travel {:.1} min, {:.1} km\n\

@@ -4,13 +4,12 @@
 //! their lease runs out.
 
 use super::report::BadFlag;
-use super::serve::{lease_settings, secs};
+use super::serve::{init_logs, lease_settings, secs};
 use crate::cli::stdout::putln;
 use anyhow::{Context, Result};
 use carerounds::api::store::{Store, StoreSpec};
 use carerounds::api::worker::{self, WorkerOptions};
 use carerounds::api::{self, AppState, Config};
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
 /// Arguments of `worker`.
@@ -46,12 +45,7 @@ pub struct WorkerArgs {
 
 /// Runs the worker until SIGINT or SIGTERM.
 pub fn run(args: WorkerArgs) -> Result<ExitCode> {
-    tracing_subscriber::fmt()
-        .with_max_level(args.log)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_target(false)
-        .init();
+    init_logs(args.log);
     if !matches!(args.store, StoreSpec::Postgres(_)) {
         return Err(BadFlag(
             "--store: a worker takes jobs from a shared store: give a postgres:// URL (an sqlite: store is solved by its serve process)".into(),

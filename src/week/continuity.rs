@@ -49,8 +49,12 @@ pub struct Figures {
     pub cost: f64,
 }
 
-/// The continuity of `plans` (one per day; `None` for a day not planned yet).
-pub fn figures(week: &Week, plans: &[Option<&Plan>]) -> Figures {
+/// Each client's planned visits in `plans` (one per day; `None` for a day not planned
+/// yet) and how many of them each staff member made (both of a double-up count).
+pub(super) fn by_client<'p>(
+    week: &'p Week,
+    plans: &[Option<&'p Plan>],
+) -> BTreeMap<&'p str, (usize, BTreeMap<&'p str, usize>)> {
     let index: HashMap<&str, usize> = week
         .visits
         .iter()
@@ -68,6 +72,12 @@ pub fn figures(week: &Week, plans: &[Option<&Plan>]) -> Figures {
             }
         }
     }
+    by_client
+}
+
+/// The continuity of `plans` (one per day; `None` for a day not planned yet).
+pub fn figures(week: &Week, plans: &[Option<&Plan>]) -> Figures {
+    let by_client = by_client(week, plans);
     let target = week.continuity.target_staff;
     let (mut visits, mut by_main, mut distinct, mut extra) = (0, 0, 0, 0);
     let clients: Vec<ClientWeek> = by_client

@@ -29,18 +29,18 @@
 //! Deterministic per seed and threads: each day solve runs on a fixed share of the time
 //! limit, turned into work as every solve is.
 
-use super::continuity::{figures, served};
+use super::continuity::{by_client, figures, served};
 use super::hours::staff_weeks;
 use super::plan::WeekPlan;
 use super::Week;
-use crate::model::input::{BaselineInput, BaselineRouteInput, ObjectiveInput, StaffInput};
+use crate::model::input::{ObjectiveInput, StaffInput};
 use crate::model::time::RawClock;
-use crate::model::{validate, InputError, Plan, Problem, Step};
+use crate::model::{validate, InputError, Plan, Problem};
 use crate::retime::retime;
 use crate::solve::config::{ConfigError, SolveConfig};
 use crate::solve::{Solver, StopReason};
 use crate::travel::TravelMatrix;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -337,17 +337,17 @@ impl<'a> WeekSolver<'a> {
     ) {
         let week = self.week;
         let target = week.continuity.target_staff;
-        let seen = carers(week, others);
+        let seen = by_client(week, others);
         let main = match hint {
-            Hint::Seen => HashMap::new(),
-            Hint::Main => carers(week, all),
+            Hint::Seen => BTreeMap::new(),
+            Hint::Main => by_client(week, all),
         };
         let today: BTreeSet<&str> = input.staff.iter().map(|s| s.id.as_str()).collect();
         let dp = &week.day_problems[d];
         for (j, &k) in dp.week_visit.iter().enumerate() {
             let client = week.visits[k].client.as_str();
             let mut planned: Vec<&str> = Vec::new();
-            if let Some(counts) = main.get(client) {
+            if let Some((_, counts)) = main.get(client) {
                 let mut ranked: Vec<(&str, usize)> = counts.iter().map(|(s, n)| (*s, *n)).collect();
                 ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
                 planned = ranked
@@ -359,7 +359,7 @@ impl<'a> WeekSolver<'a> {
             }
             if planned.is_empty() {
                 match seen.get(client) {
-                    Some(counts) if counts.len() >= target => {
+                    Some((_, counts)) if counts.len() >= target => {
                         planned = counts.keys().copied().filter(|s| today.contains(s)).collect();
                     }
                     _ => continue,
@@ -410,24 +410,7 @@ impl<'a> WeekSolver<'a> {
     /// visits it left out.
     fn retimed(&self, d: usize, plan: &Plan) -> Result<Plan, WeekSolveError> {
         let problem = &self.week.day_problems[d].problem;
-        let rounds = BaselineInput {
-            routes: plan
-                .routes
-                .iter()
-                .map(|r| BaselineRouteInput {
-                    staff: r.staff.clone(),
-                    visits: r
-                        .steps
-                        .iter()
-                        .filter_map(|s| match s {
-                            Step::Visit { visit, .. } => Some(visit.clone()),
-                            _ => None,
-                        })
-                        .collect(),
-                })
-                .filter(|r| !r.visits.is_empty())
-                .collect(),
-        };
+        let rounds = plan.rounds();
         let mut out =
             retime(problem, self.travel[d].clone(), &rounds).map_err(|source| self.day_error(d, source))?;
         let reasons: HashMap<&str, &str> = plan
@@ -474,31 +457,6 @@ enum Hint {
     Seen,
     /// The client's main carers over the week.
     Main,
-}
-
-/// Each client's carers in `plans` and how many visits each made.
-fn carers<'p>(
-    week: &'p Week,
-    plans: &[Option<&'p Plan>],
-) -> HashMap<&'p str, std::collections::BTreeMap<&'p str, usize>> {
-    let index: HashMap<&str, usize> = week
-        .visits
-        .iter()
-        .enumerate()
-        .map(|(k, v)| (v.id.as_str(), k))
-        .collect();
-    let mut out: HashMap<&str, std::collections::BTreeMap<&str, usize>> = HashMap::new();
-    for plan in plans.iter().flatten() {
-        for (visit, staff) in served(plan) {
-            if let Some(&k) = index.get(visit) {
-                let counts = out.entry(week.visits[k].client.as_str()).or_default();
-                for s in staff {
-                    *counts.entry(s).or_default() += 1;
-                }
-            }
-        }
-    }
-    out
 }
 
 /// A cost that orders as a number (never NaN: sums of finite figures).
