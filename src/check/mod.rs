@@ -39,7 +39,8 @@
 //!   base and `free_min` = shift length - (return - departure) + office time at base (a
 //!   base step's stay less the breaks taken there).
 //! - Summary: sums over the routes of travel, distance, free time, office time at base
-//!   (which the objective's `base_min` rewards) and overtime; lateness
+//!   (which the objective's `base_min` rewards), door waits beyond the hour (each visit's
+//!   recomputed wait less 60 minutes, which `long_wait_min` charges) and overtime; lateness
 //!   summed over distinct served visits; `visits_assigned` the distinct visits served;
 //!   `visits_unassigned` the entries of `unassigned`; the objective weighted as SPEC.md says.
 //!

@@ -34,6 +34,7 @@ pub(crate) fn check_summary(ctx: &Ctx, plan: &Plan, routes: &[RouteResult], serv
     let free: Fig = figs.iter().map(|f| f.free).sum();
     let overtime: Fig = figs.iter().map(|f| f.overtime).sum();
     let at_base: Fig = figs.iter().map(|f| f.at_base).sum();
+    let long_wait: Fig = figs.iter().map(|f| f.long_wait).sum();
     let mut lateness = Fig::default();
     let mut max_lateness = Fig::default();
     let mut not_preferred = 0usize;
@@ -81,7 +82,8 @@ pub(crate) fn check_summary(ctx: &Ctx, plan: &Plan, routes: &[RouteResult], serv
         + Fig::exact(w.moved_visit * moved as f64)
         + retimed.scale(w.retimed_min)
         + overtime.scale(w.overtime)
-        - at_base.scale(w.base_min);
+        - at_base.scale(w.base_min)
+        + long_wait.scale(w.long_wait_min);
     let figures = [
         ("travel_min", sum.travel_min, Fig::exact(travel)),
         ("distance_km", sum.distance_km, Fig::exact(distance)),

@@ -6,6 +6,7 @@ use super::breaks::{check_between, check_breaks, Pending};
 use super::fig::{at, hm, num, Fig, TIME_TOL};
 use super::{Ctx, Out, Rule};
 use crate::model::input::LocationRef;
+use crate::model::problem::LONG_WAIT_MIN;
 use crate::model::{RoutePlan, Staff, Step};
 
 /// A timed route's recomputed figures, for limits and the summary.
@@ -21,6 +22,8 @@ pub(crate) struct RouteFigs {
     pub overtime: Fig,
     /// Office minutes at base (in `free`), which the objective rewards.
     pub at_base: Fig,
+    /// Minutes of waiting at doors beyond the hour each, which the objective charges.
+    pub long_wait: Fig,
 }
 
 /// Times a route whose steps are in order (see `step_order_ok`). `has_visits`: the route
@@ -60,6 +63,7 @@ pub(crate) fn time_route(
     let mut has_actual = false;
     let mut stay: Option<Stay> = None;
     let mut at_base = Fig::default();
+    let mut long_wait = Fig::default();
     for step in &steps[1..n - 1] {
         if !matches!(step, Step::Break { .. }) {
             if let Some(done) = stay.take() {
@@ -164,6 +168,8 @@ pub(crate) fn time_route(
                     .sum();
                 let on_break = Fig::readings(on_break, 2 * pending.len());
                 let wait = Fig::clock(start.0) - Fig::clock(arrival.0) - on_break;
+                // As `model::problem::long_wait_by`, with the clock's rounding carried.
+                long_wait = long_wait + (wait - Fig::exact(LONG_WAIT_MIN)).max0();
                 if !wait.matches(*wait_min) {
                     out.push(
                         Rule::StepFigure,
@@ -288,6 +294,7 @@ pub(crate) fn time_route(
         free,
         overtime: (Fig::clock(arrival.0) - Fig::exact(s.shift_end)).max0(),
         at_base,
+        long_wait,
     }
 }
 

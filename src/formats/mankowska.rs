@@ -304,7 +304,7 @@ fn convert(raw: &RawInstance, name: &str) -> Result<ProblemInput, InputError> {
         "staff": staff,
         "visits": visits,
         "objective": {"travel_min": 1, "distance_km": 0, "lateness": 1, "max_lateness": 1,
-                      "preferred_staff": 0, "base_min": 0},
+                      "preferred_staff": 0, "base_min": 0, "long_wait_min": 0},
     });
     serde_json::from_value(doc).map_err(|e| {
         let kind = InputErrorKind::of_json(&e);

@@ -205,6 +205,8 @@ pub fn read_solomon(text: &str, rounding: Rounding) -> Result<SolomonInstance, I
             retimed_min: None,
             // A vehicle does not call at the depot between customers.
             base_min: Some(0.0),
+            // Waiting for a customer's window costs nothing in the VRPTW.
+            long_wait_min: Some(0.0),
         }),
         options: None,
     };

@@ -394,6 +394,10 @@ pub struct ObjectiveInput {
     /// reward weighed against the travel there and back (default 0.5; 0: no base trips).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_min: Option<f64>,
+    /// Extension: per minute a staff member waits at one client's door beyond 60 minutes
+    /// (default 0.5; 0: waiting costs nothing, as in SPEC v1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub long_wait_min: Option<f64>,
 }
 
 /// Solver options.

@@ -319,6 +319,10 @@ pub struct Objective {
     /// the travel there and back (a reward: it lowers the objective). 0 turns base
     /// trips off.
     pub base_min: f64,
+    /// Per minute a staff member waits at a client's door beyond [`LONG_WAIT_MIN`]
+    /// ([`long_wait_by`]): such waits are lost time the search should fill or send to
+    /// base, not a free way to park a round. 0 leaves waiting costless, as in SPEC v1.
+    pub long_wait_min: f64,
 }
 
 /// The least office time, in minutes, a trip to base in a gap between visits must give
@@ -326,6 +330,18 @@ pub struct Objective {
 /// that makes one is refused by the checker. The solver, the plan writer and the checker
 /// all use this one figure (docs/EXTENSIONS.md, "Back to base in long gaps").
 pub const MIN_BASE_STAY_MIN: f64 = 30.0;
+
+/// Minutes of waiting at one door before it counts as a long wait: shorter waits are the
+/// slack any round has (arriving before a window opens, a double-up's partner on the
+/// way); past an hour the time is lost, and the objective's `long_wait_min` weighs it.
+pub const LONG_WAIT_MIN: f64 = 60.0;
+
+/// The minutes of a wait of `wait` minutes at one door that the objective's
+/// `long_wait_min` weighs: those beyond [`LONG_WAIT_MIN`]. The solver, the plan writer and
+/// the checker all count long waits through this one rule.
+pub fn long_wait_by(wait: f64) -> f64 {
+    (wait - LONG_WAIT_MIN).max(0.0)
+}
 
 /// Minutes a visit may start away from its planned start before it counts as re-timed:
 /// the change list tells people about moves of more than this, so smaller ones cost
@@ -355,6 +371,8 @@ impl Default for Objective {
             // A minute at base is worth half a travel minute: a trip pays when the stay
             // is at least twice the extra driving (BENCHMARKS.md, "Back to base").
             base_min: 0.5,
+            // A minute stuck at a door past the hour costs what a minute at base earns.
+            long_wait_min: 0.5,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! unassigned visits with their reasons.
 
 use super::instance::Instance;
-use super::schedule::RouteTiming;
+use super::schedule::{door_wait, RouteTiming};
 use super::solution::Solution;
 use crate::model::input::{LocationRef, PointInput};
 use crate::model::time::Clock;
@@ -76,15 +76,11 @@ pub fn write_plan(
                 });
                 place = st.start_place;
             }
-            let mut break_in_wait = 0.0;
             for &(bs, be, _) in t.breaks.iter().filter(|b| b.2 == k) {
                 steps.push(Step::Break {
                     start: Clock(bs),
                     end: Clock(be),
                 });
-                if bs >= stop.arrival - 1e-9 {
-                    break_in_wait += be - bs;
-                }
             }
             steps.push(Step::Visit {
                 visit: problem.visits[stop.visit].id.clone(),
@@ -93,7 +89,7 @@ pub fn write_plan(
                 end: Clock(stop.start + vd.duration),
                 travel_min: r4(inst.time(s, place, vd.place)),
                 distance_km: r4(inst.dist(s, place, vd.place)),
-                wait_min: r4((stop.start - stop.arrival - break_in_wait).max(0.0)),
+                wait_min: r4(door_wait(t, k)),
                 late_min: r4(stop.late),
             });
             lateness[stop.visit] = Some(stop.late);
@@ -147,6 +143,7 @@ pub fn write_plan(
     let travel: f64 = timings.iter().map(|t| t.travel + t.trip_travel).sum();
     let distance: f64 = timings.iter().map(|t| t.distance + t.trip_distance).sum();
     let at_base: f64 = timings.iter().map(|t| t.base_min).sum();
+    let long_wait: f64 = timings.iter().map(|t| t.long_wait).sum();
     let overtime: f64 = timings.iter().map(|t| t.overtime).sum();
     let late_total: f64 = lateness.iter().flatten().sum();
     let late_max = lateness.iter().flatten().fold(0.0f64, |a, &b| a.max(b));
@@ -158,7 +155,8 @@ pub fn write_plan(
         + w.moved_visit * moved as f64
         + w.retimed_min * retimed
         + w.overtime * overtime
-        - w.base_min * at_base;
+        - w.base_min * at_base
+        + w.long_wait_min * long_wait;
     let unassigned: Vec<Unassigned> = reasons
         .iter()
         .map(|(v, reason)| Unassigned {

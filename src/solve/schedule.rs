@@ -101,6 +101,8 @@ pub struct RouteTiming {
     pub trip_distance: f64,
     /// Office minutes at base, included in `free`.
     pub base_min: f64,
+    /// Minutes of waiting at doors beyond the hour each ([`long_waits`]).
+    pub long_wait: f64,
     /// Late minutes.
     pub late: f64,
     /// Minutes past shift end.
@@ -122,6 +124,7 @@ impl RouteTiming {
         let w = &inst.weights;
         w.travel_min * (self.travel + self.trip_travel) + w.distance_km * (self.distance + self.trip_distance)
             - w.base_min * self.base_min
+            + w.long_wait_min * self.long_wait
             + w.lateness * self.late
             + w.preferred_staff * self.unpreferred as f64
             + w.moved_visit * self.moved as f64
@@ -441,7 +444,30 @@ pub fn simulate_in(
         return Err(Block::Admin { free: out.free });
     }
     base::plan_trips(inst, s, &mut out);
+    out.long_wait = long_waits(&out);
     Ok(out)
+}
+
+/// Minutes the staff member waits at the door of stop `k` of a timed round: from arrival
+/// to start, less the breaks taken in that time. The plan writes it as the visit's
+/// `wait_min`, and the checker recomputes it the same way.
+pub fn door_wait(t: &RouteTiming, k: usize) -> f64 {
+    let stop = &t.stops[k];
+    let on_break: f64 = t
+        .breaks
+        .iter()
+        .filter(|b| b.2 == k)
+        .map(|&(bs, be, _)| (be.min(stop.start) - bs.max(stop.arrival)).max(0.0))
+        .sum();
+    (stop.start - stop.arrival - on_break).max(0.0)
+}
+
+/// The round's long waits: the minutes of each door wait beyond the hour
+/// ([`crate::model::problem::long_wait_by`]), summed.
+fn long_waits(t: &RouteTiming) -> f64 {
+    (0..t.stops.len())
+        .map(|k| crate::model::problem::long_wait_by(door_wait(t, k)))
+        .sum()
 }
 
 /// Whether staff members `a` and `b` are the same for the schedule rule: the same places,

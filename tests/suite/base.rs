@@ -8,11 +8,11 @@
 //! figure below can be worked out by hand.
 
 use super::homecare::line;
+use super::solved::{listing, solve_checked, travel};
 use carerounds::check::{check, Rule, Violation};
 use carerounds::model::time::Clock;
 use carerounds::model::{parse_problem, Plan, Problem, Step};
 use carerounds::solve::Solver;
-use carerounds::travel::TravelMatrix;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -46,25 +46,9 @@ fn merge(into: &mut Value, from: &Value) {
     }
 }
 
-fn travel(p: &Problem) -> TravelMatrix {
-    carerounds::travel::sources::build(p).expect("travel")
-}
-
-fn listing(v: &[Violation]) -> String {
-    v.iter().map(|v| v.to_string()).collect::<Vec<_>>().join("; ")
-}
-
 /// Solves with one thread and a small fixed budget; asserts the checker accepts.
 fn solve(p: &Problem) -> Plan {
-    let solved = Solver::new(p, travel(p))
-        .threads(1)
-        .seed(1)
-        .work_budget(1_000_000)
-        .time_limit(Duration::from_secs(20))
-        .run();
-    let v = check(p, &travel(p), &solved.plan);
-    assert!(v.is_empty(), "the checker rejects the plan: {}", listing(&v));
-    solved.plan
+    solve_checked(p, 1_000_000)
 }
 
 fn kinds(plan: &Plan) -> Vec<&str> {

@@ -119,9 +119,11 @@ fn random_day(seed: u64, staff: usize, visits: usize) -> Value {
         "travel": {"mode": "matrix", "durations_min": minutes, "distances_km": minutes},
         "staff": staff_json,
         "visits": visits_json,
-        // Trips to base (`base_min`) are priced by the full re-timing only; the push prices
-        // travel, lateness and overtime (docs/EXTENSIONS.md, "Back to base in long gaps").
-        "objective": {"max_lateness": 1, "distance_km": 0.1, "lateness": 2, "overtime": 1.5, "base_min": 0},
+        // Trips to base (`base_min`) and long waits at doors (`long_wait_min`) are priced by
+        // the full re-timing only; the push prices travel, lateness and overtime
+        // (docs/EXTENSIONS.md, "Back to base in long gaps", "Long waits at doors").
+        "objective": {"max_lateness": 1, "distance_km": 0.1, "lateness": 2, "overtime": 1.5,
+                      "base_min": 0, "long_wait_min": 0},
     })
 }
 

@@ -22,6 +22,7 @@ pub(super) fn validate_objective(o: ObjectiveInput) -> Result<Objective> {
         moved_visit: w(o.moved_visit, d.moved_visit, "moved_visit")?,
         retimed_min: w(o.retimed_min, d.retimed_min, "retimed_min")?,
         base_min: w(o.base_min, d.base_min, "base_min")?,
+        long_wait_min: w(o.long_wait_min, d.long_wait_min, "long_wait_min")?,
     })
 }
 

@@ -19,15 +19,16 @@
 //! - breaks the schedule put in that gap are taken at base, each as early as it may
 //!   start there (`max(arrival, earliest)`, no later than its latest start); when they do
 //!   not fit, there is no trip;
-//! - it is made only when it pays: `base_min` × office minutes beats the weighted extra
-//!   travel and distance over going straight on (`base_min` 0: never);
+//! - it is made only when it pays: `base_min` × office minutes, plus `long_wait_min` × the
+//!   long wait at the next door it spares, beats the weighted extra travel and distance
+//!   over going straight on (`base_min` 0: never);
 //! - it keeps the round within `max_travel_min` (trips are taken in time order while
 //!   they fit); the office-time floor `admin_min` is met without counting on them;
 //! - there is none before a visit that has already started (history: what happened in
 //!   that gap is not known).
 
 use super::RouteTiming;
-use crate::model::problem::MIN_BASE_STAY_MIN;
+use crate::model::problem::{long_wait_by, MIN_BASE_STAY_MIN};
 use crate::solve::instance::Instance;
 
 /// A trip to base in the gap before a stop.
@@ -63,7 +64,7 @@ struct Side {
 /// The trip staff member `s` would make between `from` (a visit's end) and `to` (the next
 /// visit's start), with `breaks` (`(earliest, latest, duration)`) to take in that gap, or
 /// `None` when it gives too little office time, the breaks do not fit at base, or it does
-/// not pay at the problem's weights.
+/// not pay at the problem's weights. `waiting` is the wait at the next door without it.
 fn trip_in_gap(
     inst: &Instance,
     s: usize,
@@ -71,6 +72,7 @@ fn trip_in_gap(
     from: Side,
     to: Side,
     breaks: &[(f64, f64, f64)],
+    waiting: f64,
 ) -> Option<Trip> {
     let w = &inst.weights;
     if w.base_min <= 0.0 {
@@ -104,7 +106,11 @@ fn trip_in_gap(
         there.0 + back.0 - inst.time(s, from.place, to.place),
         there.1 + back.1 - inst.dist(s, from.place, to.place),
     );
-    let gain = w.base_min * office - w.travel_min * extra.0 - w.distance_km * extra.1;
+    // The trip also ends the wait at the next door (it arrives just in time), so the
+    // long wait it spares counts in its favour.
+    let gain = w.base_min * office + w.long_wait_min * long_wait_by(waiting)
+        - w.travel_min * extra.0
+        - w.distance_km * extra.1;
     (gain > 1e-9).then_some(Trip {
         before,
         arrival,
@@ -143,7 +149,8 @@ pub(super) fn plan_trips(inst: &Instance, s: usize, out: &mut RouteTiming) {
             place: bd.place,
             time: b.start,
         };
-        let Some(trip) = trip_in_gap(inst, s, k, from, to, &params) else {
+        let waiting = super::door_wait(out, k);
+        let Some(trip) = trip_in_gap(inst, s, k, from, to, &params, waiting) else {
             continue;
         };
         if trip.extra.0 > room + 1e-9 {
