@@ -26,8 +26,9 @@
 //! passes: the continuity term is taken out of its objective, and a day with a shift cut
 //! is re-timed on the day's own problem ([`crate::retime`]); a plan that does not pass is
 //! not kept (the strict attempt, without cuts, follows).
-//! Deterministic per seed and threads: each day solve runs on a fixed share of the time
-//! limit, turned into work as every solve is.
+//! Deterministic per seed and threads (the default): each day solve runs on a fixed share
+//! of the week's work budget (the time limit turned into work as every solve's is, or
+//! `--work`); the time limit stays a promise ([`Clock`]).
 
 use super::continuity::{by_client, figures, served};
 use super::hours::staff_weeks;
@@ -46,7 +47,8 @@ use std::time::{Duration, Instant};
 
 /// Passes over the days when planning together (the first, then improving ones).
 pub const DEFAULT_PASSES: usize = 4;
-/// Share of the time limit the day solves may use; the rest is re-timing and checks.
+/// Share of the time limit (and of the work it is turned into) the day solves may use;
+/// the rest is kept for re-timing, checks and choosing between plans.
 const SOLVE_SHARE: f64 = 0.8;
 /// Minutes kept back when a shift is cut to the minutes left, for plan times being
 /// rounded to the second.
@@ -95,8 +97,8 @@ pub struct WeekSolver<'a> {
 pub struct WeekSolved {
     /// The week plan.
     pub plan: WeekPlan,
-    /// `TimeLimit` when any day solve was stopped by the clock (the plan may then depend
-    /// on timing), else `Completed`.
+    /// `TimeLimit` when the clock stopped a day solve or left a pass unfinished (the plan
+    /// may then depend on timing), else `Completed`.
     pub stop: StopReason,
     /// Wall-clock time used.
     pub elapsed: Duration,
@@ -148,21 +150,15 @@ impl<'a> WeekSolver<'a> {
             });
         }
         let passes = if self.alone { 1 } else { self.passes };
-        let total = self.config.time_limit().as_secs_f64();
-        let slice = total * SOLVE_SHARE / (n * passes) as f64;
+        let clock = Clock::new(&self.config, t0, n * passes);
         let mut plans: Vec<Option<Plan>> = vec![None; n];
         let (mut stop, mut day_solves, mut improved) = (StopReason::Completed, 0, 0);
-        let config_of = |pass: usize, d: usize| {
-            let seed = self.config.seed().wrapping_add((pass * n + d) as u64);
-            self.config.with_overrides(|o| {
-                o.time_limit_s = Some(slice);
-                o.seed = Some(seed);
-            })
-        };
-        // The first pass: each day in order, seeing the days before it.
+        let seed_of = |pass: usize, d: usize| self.config.seed().wrapping_add((pass * n + d) as u64);
+        // The first pass: each day in order, seeing the days before it (always run: every
+        // day needs a plan, if only a greedy one when the clock has run out).
         let first = if self.alone { None } else { Some(Hint::Seen) };
         for d in 0..n {
-            plans[d] = self.day_plan(d, &plans, first, config_of(0, d)?, &mut stop)?;
+            plans[d] = self.day_plan(d, &plans, first, (&clock, seed_of(0, d)), &mut stop)?;
             day_solves += 1;
         }
         // Later passes: every day against the same week, drawn to each client's main
@@ -172,10 +168,17 @@ impl<'a> WeekSolver<'a> {
             let current = plans.clone();
             let mut fresh: Vec<Option<Plan>> = vec![None; n];
             for (d, new) in fresh.iter_mut().enumerate() {
-                if t0.elapsed().as_secs_f64() + slice > total * SOLVE_SHARE {
+                if !clock.room_for_a_solve() {
+                    stop = StopReason::TimeLimit;
                     break;
                 }
-                *new = self.day_plan(d, &current, Some(Hint::Main), config_of(pass, d)?, &mut stop)?;
+                *new = self.day_plan(
+                    d,
+                    &current,
+                    Some(Hint::Main),
+                    (&clock, seed_of(pass, d)),
+                    &mut stop,
+                )?;
                 day_solves += 1;
             }
             improved += self.combine(&mut plans, &fresh);
@@ -203,12 +206,18 @@ impl<'a> WeekSolver<'a> {
         d: usize,
         plans: &[Option<Plan>],
         hint: Option<Hint>,
-        config: SolveConfig,
+        (clock, seed): (&Clock, u64),
         stop: &mut StopReason,
     ) -> Result<Option<Plan>, WeekSolveError> {
         for strict in [false, true] {
             let (problem, cut) = self.day_problem(d, plans, hint, strict)?;
-            let mut solver = Solver::new(&problem, self.travel[d].clone()).config(config.clone());
+            let (limit, work) = clock.day_solve();
+            let config = self.config.with_overrides(|o| {
+                o.time_limit_s = Some(limit);
+                o.work_budget = work;
+                o.seed = Some(seed);
+            })?;
+            let mut solver = Solver::new(&problem, self.travel[d].clone()).config(config);
             if let Some(p) = &plans[d] {
                 solver = solver.start_from(p.clone());
             }
@@ -447,6 +456,54 @@ impl<'a> WeekSolver<'a> {
                 .count();
         }
         (unassigned, OrdF64(cost))
+    }
+}
+
+/// How the day solves share the week's time limit. Deterministic (the default), each
+/// solve gets a fixed share of the week's work budget, so the same input, seed and threads
+/// give the same week whatever the machine's load, and the clock only as a promise: a
+/// solve may run until the day solves' share of the week's limit is spent (time one solve
+/// did not need is left to the next), and passes stop there. On the wall clock, each
+/// solve gets its share of the time, and a pass that no longer fits is not begun.
+struct Clock {
+    started: Instant,
+    /// Seconds from the start by which the day solves end.
+    until: f64,
+    /// Seconds of one solve's share.
+    slice: f64,
+    /// Work units per worker of one solve (deterministic), or `None` (wall clock).
+    work: Option<u64>,
+}
+
+impl Clock {
+    fn new(config: &SolveConfig, started: Instant, solves: usize) -> Clock {
+        let until = config.time_limit().as_secs_f64() * SOLVE_SHARE;
+        let share = SOLVE_SHARE / solves.max(1) as f64;
+        Clock {
+            started,
+            until,
+            slice: until / solves.max(1) as f64,
+            work: config.work_budget().map(|w| (w as f64 * share) as u64),
+        }
+    }
+
+    /// The time limit (seconds) and work budget of the next day solve.
+    fn day_solve(&self) -> (f64, Option<u64>) {
+        match self.work {
+            Some(w) => ((self.until - self.elapsed()).max(0.0), Some(w)),
+            None => (self.slice, None),
+        }
+    }
+
+    /// Whether another day solve may begin: some time is left (deterministic), or a whole
+    /// share of it (wall clock).
+    fn room_for_a_solve(&self) -> bool {
+        let needed = if self.work.is_some() { 0.0 } else { self.slice };
+        self.elapsed() + needed < self.until
+    }
+
+    fn elapsed(&self) -> f64 {
+        self.started.elapsed().as_secs_f64()
     }
 }
 
