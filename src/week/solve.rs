@@ -2,7 +2,7 @@
 //! day as terms of its own problem.
 //!
 //! - **Weekly limits** are kept exactly: before a day is solved, each staff member's
-//!   minutes and working days on the other days are counted ([`super::hours`]); a
+//!   minutes and working days on the other days are counted ([`super::limits`]); a
 //!   staff member with no days or minutes left gets `max_visits: 0` on that day, and one
 //!   with fewer minutes left than their shift gets a shift cut to them. A day plan that
 //!   would still break a limit is never kept.
@@ -30,12 +30,12 @@
 //! of the week's work budget (the time limit turned into work as every solve's is, or
 //! `--work`); the time limit stays a promise ([`Clock`]).
 
+use super::clock::Clock;
 use super::continuity::{by_client, figures, served};
-use super::hours::staff_weeks;
+use super::limits;
 use super::plan::WeekPlan;
 use super::Week;
-use crate::model::input::{ObjectiveInput, StaffInput};
-use crate::model::time::RawClock;
+use crate::model::input::ObjectiveInput;
 use crate::model::{validate, InputError, Plan, Problem};
 use crate::retime::retime;
 use crate::solve::config::{ConfigError, SolveConfig};
@@ -47,12 +47,6 @@ use std::time::{Duration, Instant};
 
 /// Passes over the days when planning together (the first, then improving ones).
 pub const DEFAULT_PASSES: usize = 4;
-/// Share of the time limit (and of the work it is turned into) the day solves may use;
-/// the rest is kept for re-timing, checks and choosing between plans.
-const SOLVE_SHARE: f64 = 0.8;
-/// Minutes kept back when a shift is cut to the minutes left, for plan times being
-/// rounded to the second.
-const ROUNDING_MARGIN_MIN: f64 = 2.0 / 60.0;
 
 /// Why a week could not be solved.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -230,7 +224,7 @@ impl<'a> WeekSolver<'a> {
             };
             let mut with: Vec<Option<&Plan>> = plans.iter().map(Option::as_ref).collect();
             with[d] = Some(&plan);
-            if within_limits(self.week, &with) {
+            if limits::within(self.week, &with) {
                 return Ok(Some(plan));
             }
         }
@@ -280,27 +274,8 @@ impl<'a> WeekSolver<'a> {
         let others: Vec<Option<&Plan>> = (0..plans.len())
             .map(|e| if e == d { None } else { plans[e].as_ref() })
             .collect();
-        let weeks = staff_weeks(self.week, &others);
         let mut input = dp.input.clone();
-        let mut cut = vec![false; input.staff.len()];
-        for (j, &i) in dp.week_staff.iter().enumerate() {
-            let (w, st) = (&weeks[i], &mut input.staff[j]);
-            let no_day_left = w.max_days.is_some_and(|m| w.days_worked >= m);
-            let fit = match w.max_week_min {
-                _ if no_day_left => Fit::None,
-                Some(max) => fit_shift(st, max - w.total_min - ROUNDING_MARGIN_MIN),
-                None => Fit::Whole,
-            };
-            match fit {
-                Fit::Whole => {}
-                Fit::Cut if !strict => cut[j] = true,
-                Fit::Cut | Fit::None => {
-                    st.shift = dp.input.staff[j].shift.clone();
-                    st.max_overtime_min = dp.input.staff[j].max_overtime_min;
-                    st.max_visits = Some(0);
-                }
-            }
-        }
+        let cut = limits::fit_day(self.week, d, &others, strict, &mut input);
         if let Some(hint) = hint.filter(|_| self.week.continuity.per_extra_staff > 0.0) {
             let all: Vec<Option<&Plan>> = plans.iter().map(Option::as_ref).collect();
             self.continuity_terms(d, hint, &others, &all, &mut input);
@@ -310,12 +285,8 @@ impl<'a> WeekSolver<'a> {
             // A cut shift may leave a visit's windows outside every shift: those staff
             // then have no visits that day instead.
             Err(_) if cut.iter().any(|&c| c) => {
-                for (j, c) in cut.iter().enumerate() {
-                    if *c {
-                        input.staff[j].shift = dp.input.staff[j].shift.clone();
-                        input.staff[j].max_overtime_min = dp.input.staff[j].max_overtime_min;
-                        input.staff[j].max_visits = Some(0);
-                    }
+                for (j, _) in cut.iter().enumerate().filter(|(_, c)| **c) {
+                    limits::no_visits(dp, j, &mut input);
                 }
                 validate(&input)
                     .map(|p| (p, false))
@@ -385,7 +356,7 @@ impl<'a> WeekSolver<'a> {
     /// in turn while that helps. Returns the days that changed.
     fn combine(&self, plans: &mut [Option<Plan>], fresh: &[Option<Plan>]) -> usize {
         let feasible =
-            |p: &[Option<Plan>]| within_limits(self.week, &p.iter().map(Option::as_ref).collect::<Vec<_>>());
+            |p: &[Option<Plan>]| limits::within(self.week, &p.iter().map(Option::as_ref).collect::<Vec<_>>());
         let mut best: Vec<Option<Plan>> = plans.to_vec();
         let mut best_score = self.score(&best);
         let all: Vec<Option<Plan>> = plans
@@ -459,54 +430,6 @@ impl<'a> WeekSolver<'a> {
     }
 }
 
-/// How the day solves share the week's time limit. Deterministic (the default), each
-/// solve gets a fixed share of the week's work budget, so the same input, seed and threads
-/// give the same week whatever the machine's load, and the clock only as a promise: a
-/// solve may run until the day solves' share of the week's limit is spent (time one solve
-/// did not need is left to the next), and passes stop there. On the wall clock, each
-/// solve gets its share of the time, and a pass that no longer fits is not begun.
-struct Clock {
-    started: Instant,
-    /// Seconds from the start by which the day solves end.
-    until: f64,
-    /// Seconds of one solve's share.
-    slice: f64,
-    /// Work units per worker of one solve (deterministic), or `None` (wall clock).
-    work: Option<u64>,
-}
-
-impl Clock {
-    fn new(config: &SolveConfig, started: Instant, solves: usize) -> Clock {
-        let until = config.time_limit().as_secs_f64() * SOLVE_SHARE;
-        let share = SOLVE_SHARE / solves.max(1) as f64;
-        Clock {
-            started,
-            until,
-            slice: until / solves.max(1) as f64,
-            work: config.work_budget().map(|w| (w as f64 * share) as u64),
-        }
-    }
-
-    /// The time limit (seconds) and work budget of the next day solve.
-    fn day_solve(&self) -> (f64, Option<u64>) {
-        match self.work {
-            Some(w) => ((self.until - self.elapsed()).max(0.0), Some(w)),
-            None => (self.slice, None),
-        }
-    }
-
-    /// Whether another day solve may begin: some time is left (deterministic), or a whole
-    /// share of it (wall clock).
-    fn room_for_a_solve(&self) -> bool {
-        let needed = if self.work.is_some() { 0.0 } else { self.slice };
-        self.elapsed() + needed < self.until
-    }
-
-    fn elapsed(&self) -> f64 {
-        self.started.elapsed().as_secs_f64()
-    }
-}
-
 /// Which staff a day's continuity term treats as the client's own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Hint {
@@ -519,48 +442,3 @@ enum Hint {
 /// A cost that orders as a number (never NaN: sums of finite figures).
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 struct OrdF64(f64);
-
-/// What the minutes left allow of a shift.
-enum Fit {
-    /// All of it, overtime included.
-    Whole,
-    /// Less, and the shift was cut to it.
-    Cut,
-    /// Too little for the shift's breaks or office time: no visits that day.
-    None,
-}
-
-/// Cuts `st`'s shift (then its overtime) so that a round cannot take more than `left`
-/// minutes from shift start to return.
-fn fit_shift(st: &mut StaffInput, left: f64) -> Fit {
-    let (Ok(start), Ok(end)) = (st.shift.start.minutes(), st.shift.end.minutes()) else {
-        return Fit::None;
-    };
-    let overtime = st.max_overtime_min.unwrap_or(0.0);
-    if end + overtime - start <= left {
-        return Fit::Whole;
-    }
-    let (end, overtime) = if end - start <= left {
-        (end, left - (end - start))
-    } else {
-        (start + left, 0.0)
-    };
-    let admin = st.admin_min.unwrap_or(0.0);
-    let breaks_fit = st.breaks.iter().all(|b| {
-        let earliest = b.earliest.minutes().unwrap_or(f64::INFINITY);
-        earliest + b.duration_min <= end + overtime
-    });
-    if end - start <= admin.max(0.0) || !breaks_fit {
-        return Fit::None;
-    }
-    st.shift.end = RawClock::Minutes(end);
-    st.max_overtime_min = Some(overtime);
-    Fit::Cut
-}
-
-/// Whether every staff member keeps within `max_week_min` and `max_days`.
-pub(super) fn within_limits(week: &Week, plans: &[Option<&Plan>]) -> bool {
-    staff_weeks(week, plans).iter().all(|w| {
-        w.max_week_min.is_none_or(|m| w.total_min <= m) && w.max_days.is_none_or(|m| w.days_worked <= m)
-    })
-}
