@@ -19,11 +19,13 @@
 //! ```
 
 pub mod check;
+mod clock;
 pub mod continuity;
 pub mod days;
 mod expand;
 pub mod hours;
 mod input;
+mod limits;
 pub mod plan;
 pub mod report;
 pub mod solve;

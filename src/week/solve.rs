@@ -2,7 +2,7 @@
 //! day as terms of its own problem.
 //!
 //! - **Weekly limits** are kept exactly: before a day is solved, each staff member's
-//!   minutes and working days on the other days are counted ([`super::hours`]); a
+//!   minutes and working days on the other days are counted ([`super::limits`]); a
 //!   staff member with no days or minutes left gets `max_visits: 0` on that day, and one
 //!   with fewer minutes left than their shift gets a shift cut to them. A day plan that
 //!   would still break a limit is never kept.
@@ -26,15 +26,16 @@
 //! passes: the continuity term is taken out of its objective, and a day with a shift cut
 //! is re-timed on the day's own problem ([`crate::retime`]); a plan that does not pass is
 //! not kept (the strict attempt, without cuts, follows).
-//! Deterministic per seed and threads: each day solve runs on a fixed share of the time
-//! limit, turned into work as every solve is.
+//! Deterministic per seed and threads (the default): each day solve runs on a fixed share
+//! of the week's work budget (the time limit turned into work as every solve's is, or
+//! `--work`); the time limit stays a promise ([`Clock`]).
 
+use super::clock::Clock;
 use super::continuity::{by_client, figures, served};
-use super::hours::staff_weeks;
+use super::limits;
 use super::plan::WeekPlan;
 use super::Week;
-use crate::model::input::{ObjectiveInput, StaffInput};
-use crate::model::time::RawClock;
+use crate::model::input::ObjectiveInput;
 use crate::model::{validate, InputError, Plan, Problem};
 use crate::retime::retime;
 use crate::solve::config::{ConfigError, SolveConfig};
@@ -46,11 +47,6 @@ use std::time::{Duration, Instant};
 
 /// Passes over the days when planning together (the first, then improving ones).
 pub const DEFAULT_PASSES: usize = 4;
-/// Share of the time limit the day solves may use; the rest is re-timing and checks.
-const SOLVE_SHARE: f64 = 0.8;
-/// Minutes kept back when a shift is cut to the minutes left, for plan times being
-/// rounded to the second.
-const ROUNDING_MARGIN_MIN: f64 = 2.0 / 60.0;
 
 /// Why a week could not be solved.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -95,8 +91,8 @@ pub struct WeekSolver<'a> {
 pub struct WeekSolved {
     /// The week plan.
     pub plan: WeekPlan,
-    /// `TimeLimit` when any day solve was stopped by the clock (the plan may then depend
-    /// on timing), else `Completed`.
+    /// `TimeLimit` when the clock stopped a day solve or left a pass unfinished (the plan
+    /// may then depend on timing), else `Completed`.
     pub stop: StopReason,
     /// Wall-clock time used.
     pub elapsed: Duration,
@@ -148,21 +144,15 @@ impl<'a> WeekSolver<'a> {
             });
         }
         let passes = if self.alone { 1 } else { self.passes };
-        let total = self.config.time_limit().as_secs_f64();
-        let slice = total * SOLVE_SHARE / (n * passes) as f64;
+        let clock = Clock::new(&self.config, t0, n * passes);
         let mut plans: Vec<Option<Plan>> = vec![None; n];
         let (mut stop, mut day_solves, mut improved) = (StopReason::Completed, 0, 0);
-        let config_of = |pass: usize, d: usize| {
-            let seed = self.config.seed().wrapping_add((pass * n + d) as u64);
-            self.config.with_overrides(|o| {
-                o.time_limit_s = Some(slice);
-                o.seed = Some(seed);
-            })
-        };
-        // The first pass: each day in order, seeing the days before it.
+        let seed_of = |pass: usize, d: usize| self.config.seed().wrapping_add((pass * n + d) as u64);
+        // The first pass: each day in order, seeing the days before it (always run: every
+        // day needs a plan, if only a greedy one when the clock has run out).
         let first = if self.alone { None } else { Some(Hint::Seen) };
         for d in 0..n {
-            plans[d] = self.day_plan(d, &plans, first, config_of(0, d)?, &mut stop)?;
+            plans[d] = self.day_plan(d, &plans, first, (&clock, seed_of(0, d)), &mut stop)?;
             day_solves += 1;
         }
         // Later passes: every day against the same week, drawn to each client's main
@@ -172,10 +162,17 @@ impl<'a> WeekSolver<'a> {
             let current = plans.clone();
             let mut fresh: Vec<Option<Plan>> = vec![None; n];
             for (d, new) in fresh.iter_mut().enumerate() {
-                if t0.elapsed().as_secs_f64() + slice > total * SOLVE_SHARE {
+                if !clock.room_for_a_solve() {
+                    stop = StopReason::TimeLimit;
                     break;
                 }
-                *new = self.day_plan(d, &current, Some(Hint::Main), config_of(pass, d)?, &mut stop)?;
+                *new = self.day_plan(
+                    d,
+                    &current,
+                    Some(Hint::Main),
+                    (&clock, seed_of(pass, d)),
+                    &mut stop,
+                )?;
                 day_solves += 1;
             }
             improved += self.combine(&mut plans, &fresh);
@@ -203,12 +200,18 @@ impl<'a> WeekSolver<'a> {
         d: usize,
         plans: &[Option<Plan>],
         hint: Option<Hint>,
-        config: SolveConfig,
+        (clock, seed): (&Clock, u64),
         stop: &mut StopReason,
     ) -> Result<Option<Plan>, WeekSolveError> {
         for strict in [false, true] {
             let (problem, cut) = self.day_problem(d, plans, hint, strict)?;
-            let mut solver = Solver::new(&problem, self.travel[d].clone()).config(config.clone());
+            let (limit, work) = clock.day_solve();
+            let config = self.config.with_overrides(|o| {
+                o.time_limit_s = Some(limit);
+                o.work_budget = work;
+                o.seed = Some(seed);
+            })?;
+            let mut solver = Solver::new(&problem, self.travel[d].clone()).config(config);
             if let Some(p) = &plans[d] {
                 solver = solver.start_from(p.clone());
             }
@@ -221,7 +224,7 @@ impl<'a> WeekSolver<'a> {
             };
             let mut with: Vec<Option<&Plan>> = plans.iter().map(Option::as_ref).collect();
             with[d] = Some(&plan);
-            if within_limits(self.week, &with) {
+            if limits::within(self.week, &with) {
                 return Ok(Some(plan));
             }
         }
@@ -271,27 +274,8 @@ impl<'a> WeekSolver<'a> {
         let others: Vec<Option<&Plan>> = (0..plans.len())
             .map(|e| if e == d { None } else { plans[e].as_ref() })
             .collect();
-        let weeks = staff_weeks(self.week, &others);
         let mut input = dp.input.clone();
-        let mut cut = vec![false; input.staff.len()];
-        for (j, &i) in dp.week_staff.iter().enumerate() {
-            let (w, st) = (&weeks[i], &mut input.staff[j]);
-            let no_day_left = w.max_days.is_some_and(|m| w.days_worked >= m);
-            let fit = match w.max_week_min {
-                _ if no_day_left => Fit::None,
-                Some(max) => fit_shift(st, max - w.total_min - ROUNDING_MARGIN_MIN),
-                None => Fit::Whole,
-            };
-            match fit {
-                Fit::Whole => {}
-                Fit::Cut if !strict => cut[j] = true,
-                Fit::Cut | Fit::None => {
-                    st.shift = dp.input.staff[j].shift.clone();
-                    st.max_overtime_min = dp.input.staff[j].max_overtime_min;
-                    st.max_visits = Some(0);
-                }
-            }
-        }
+        let cut = limits::fit_day(self.week, d, &others, strict, &mut input);
         if let Some(hint) = hint.filter(|_| self.week.continuity.per_extra_staff > 0.0) {
             let all: Vec<Option<&Plan>> = plans.iter().map(Option::as_ref).collect();
             self.continuity_terms(d, hint, &others, &all, &mut input);
@@ -301,12 +285,8 @@ impl<'a> WeekSolver<'a> {
             // A cut shift may leave a visit's windows outside every shift: those staff
             // then have no visits that day instead.
             Err(_) if cut.iter().any(|&c| c) => {
-                for (j, c) in cut.iter().enumerate() {
-                    if *c {
-                        input.staff[j].shift = dp.input.staff[j].shift.clone();
-                        input.staff[j].max_overtime_min = dp.input.staff[j].max_overtime_min;
-                        input.staff[j].max_visits = Some(0);
-                    }
+                for (j, _) in cut.iter().enumerate().filter(|(_, c)| **c) {
+                    limits::no_visits(dp, j, &mut input);
                 }
                 validate(&input)
                     .map(|p| (p, false))
@@ -376,7 +356,7 @@ impl<'a> WeekSolver<'a> {
     /// in turn while that helps. Returns the days that changed.
     fn combine(&self, plans: &mut [Option<Plan>], fresh: &[Option<Plan>]) -> usize {
         let feasible =
-            |p: &[Option<Plan>]| within_limits(self.week, &p.iter().map(Option::as_ref).collect::<Vec<_>>());
+            |p: &[Option<Plan>]| limits::within(self.week, &p.iter().map(Option::as_ref).collect::<Vec<_>>());
         let mut best: Vec<Option<Plan>> = plans.to_vec();
         let mut best_score = self.score(&best);
         let all: Vec<Option<Plan>> = plans
@@ -462,48 +442,3 @@ enum Hint {
 /// A cost that orders as a number (never NaN: sums of finite figures).
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 struct OrdF64(f64);
-
-/// What the minutes left allow of a shift.
-enum Fit {
-    /// All of it, overtime included.
-    Whole,
-    /// Less, and the shift was cut to it.
-    Cut,
-    /// Too little for the shift's breaks or office time: no visits that day.
-    None,
-}
-
-/// Cuts `st`'s shift (then its overtime) so that a round cannot take more than `left`
-/// minutes from shift start to return.
-fn fit_shift(st: &mut StaffInput, left: f64) -> Fit {
-    let (Ok(start), Ok(end)) = (st.shift.start.minutes(), st.shift.end.minutes()) else {
-        return Fit::None;
-    };
-    let overtime = st.max_overtime_min.unwrap_or(0.0);
-    if end + overtime - start <= left {
-        return Fit::Whole;
-    }
-    let (end, overtime) = if end - start <= left {
-        (end, left - (end - start))
-    } else {
-        (start + left, 0.0)
-    };
-    let admin = st.admin_min.unwrap_or(0.0);
-    let breaks_fit = st.breaks.iter().all(|b| {
-        let earliest = b.earliest.minutes().unwrap_or(f64::INFINITY);
-        earliest + b.duration_min <= end + overtime
-    });
-    if end - start <= admin.max(0.0) || !breaks_fit {
-        return Fit::None;
-    }
-    st.shift.end = RawClock::Minutes(end);
-    st.max_overtime_min = Some(overtime);
-    Fit::Cut
-}
-
-/// Whether every staff member keeps within `max_week_min` and `max_days`.
-pub(super) fn within_limits(week: &Week, plans: &[Option<&Plan>]) -> bool {
-    staff_weeks(week, plans).iter().all(|w| {
-        w.max_week_min.is_none_or(|m| w.total_min <= m) && w.max_days.is_none_or(|m| w.days_worked <= m)
-    })
-}

@@ -6,11 +6,13 @@ use carerounds::model::input::BaselineInput;
 use carerounds::model::InputErrorKind;
 use carerounds::retime::retime;
 use carerounds::solve::config::{Caps, Overrides, SolveConfig};
+use carerounds::solve::StopReason;
 use carerounds::travel::TravelMatrix;
 use carerounds::week::check::{check_week, WeekRule, WeekViolation};
 use carerounds::week::continuity::figures;
 use carerounds::week::hours::staff_weeks;
 use carerounds::week::report::{text, week_report};
+use carerounds::week::solve::DEFAULT_PASSES;
 use carerounds::week::{parse_week, Week, WeekPlan, WeekSolver};
 use serde_json::{json, Value};
 use std::process::Command;
@@ -23,13 +25,15 @@ fn travel(week: &Week) -> Vec<Arc<TravelMatrix>> {
         .collect()
 }
 
-/// Solves on one thread with a fixed work budget per day solve, so the plans do not depend
-/// on the machine's load; `seconds` (times 20, well above what the work takes) only sets
-/// the wall-clock promise, which a loaded CI machine must not reach.
+/// Solves on one thread with a fixed work budget for the week (80% of it shared between
+/// the day solves: about 300,000 units each), so the plans do not depend on the machine's
+/// load; `seconds` (times 20, well above what the work takes) only sets the wall-clock
+/// promise, which a loaded CI machine must not reach.
 fn solve(week: &Week, seconds: f64, alone: bool) -> WeekPlan {
+    let solves = week.days.len() * if alone { 1 } else { DEFAULT_PASSES };
     let overrides = Overrides {
         time_limit_s: Some(seconds * 20.0),
-        work_budget: Some(300_000),
+        work_budget: Some(375_000 * solves as u64),
         threads: Some(1),
         seed: Some(1),
         ..Overrides::default()
@@ -308,6 +312,53 @@ fn week_errors_name_the_week_field_and_the_day() {
 fn the_same_seed_and_threads_give_the_same_week() {
     let week = limited(json!({"max_week_min": 400}));
     assert_eq!(solve(&week, 0.6, false), solve(&week, 0.6, false));
+}
+
+/// A default run (the work derived from the time limit): while the work fits in the
+/// limit, two runs give the same week, however loaded the machine (the second runs beside
+/// two busy threads); and the limit holds when it does not fit.
+#[test]
+fn a_default_run_is_deterministic_and_keeps_its_time_limit() {
+    let week = limited(json!({"max_week_min": 400}));
+    let run = |seconds: f64, work: Option<u64>| {
+        let overrides = Overrides {
+            time_limit_s: Some(seconds),
+            work_budget: work,
+            threads: Some(1),
+            seed: Some(3),
+            ..Overrides::default()
+        };
+        let config =
+            SolveConfig::new(&week.day_problems[0].problem.options, overrides, Caps::machine()).unwrap();
+        let solved = WeekSolver::new(&week, travel(&week))
+            .config(config)
+            .run()
+            .unwrap();
+        assert!(check_week(&week, &travel(&week), &solved.plan).is_empty());
+        solved
+    };
+    let first = run(2.0, None);
+    let busy = std::sync::atomic::AtomicBool::new(true);
+    let second = std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                while busy.load(std::sync::atomic::Ordering::Relaxed) {
+                    std::hint::black_box(0u64);
+                }
+            });
+        }
+        let out = run(2.0, None);
+        busy.store(false, std::sync::atomic::Ordering::Relaxed);
+        out
+    });
+    assert!(first.elapsed.as_secs_f64() < 2.0 && second.elapsed.as_secs_f64() < 2.0);
+    if first.stop == StopReason::Completed && second.stop == StopReason::Completed {
+        assert_eq!(first.plan, second.plan);
+    }
+    // Far more work than a tenth of a second: the clock ends the week, on time.
+    let cut = run(0.1, Some(1_000_000_000_000));
+    assert_eq!(cut.stop, StopReason::TimeLimit);
+    assert!(cut.elapsed.as_secs_f64() < 0.1, "{:?}", cut.elapsed);
 }
 
 #[test]

@@ -1,0 +1,57 @@
+//! The week's time limit shared between its day solves (docs/WEEK.md, "Time"): a fixed
+//! share of the week's work each (deterministic), the clock only as a promise.
+
+use crate::solve::config::SolveConfig;
+use std::time::Instant;
+
+/// Share of the time limit (and of the work it is turned into) the day solves may use;
+/// the rest is kept for re-timing, checks and choosing between plans.
+const SOLVE_SHARE: f64 = 0.8;
+
+/// How the day solves share the week's time limit. Deterministic (the default), each
+/// solve gets a fixed share of the week's work budget, so the same input, seed and threads
+/// give the same week whatever the machine's load, and the clock only as a promise: a
+/// solve may run until the day solves' share of the week's limit is spent (time one solve
+/// did not need is left to the next), and passes stop there. On the wall clock, each
+/// solve gets its share of the time, and a pass that no longer fits is not begun.
+pub(super) struct Clock {
+    started: Instant,
+    /// Seconds from the start by which the day solves end.
+    until: f64,
+    /// Seconds of one solve's share.
+    slice: f64,
+    /// Work units per worker of one solve (deterministic), or `None` (wall clock).
+    work: Option<u64>,
+}
+
+impl Clock {
+    pub(super) fn new(config: &SolveConfig, started: Instant, solves: usize) -> Clock {
+        let until = config.time_limit().as_secs_f64() * SOLVE_SHARE;
+        let share = SOLVE_SHARE / solves.max(1) as f64;
+        Clock {
+            started,
+            until,
+            slice: until / solves.max(1) as f64,
+            work: config.work_budget().map(|w| (w as f64 * share) as u64),
+        }
+    }
+
+    /// The time limit (seconds) and work budget of the next day solve.
+    pub(super) fn day_solve(&self) -> (f64, Option<u64>) {
+        match self.work {
+            Some(w) => ((self.until - self.elapsed()).max(0.0), Some(w)),
+            None => (self.slice, None),
+        }
+    }
+
+    /// Whether another day solve may begin: some time is left (deterministic), or a whole
+    /// share of it (wall clock).
+    pub(super) fn room_for_a_solve(&self) -> bool {
+        let needed = if self.work.is_some() { 0.0 } else { self.slice };
+        self.elapsed() + needed < self.until
+    }
+
+    fn elapsed(&self) -> f64 {
+        self.started.elapsed().as_secs_f64()
+    }
+}
