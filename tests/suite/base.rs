@@ -305,22 +305,7 @@ fn figures(plan: &Plan) -> (usize, f64, f64, f64, f64) {
 #[test]
 #[ignore = "a measurement for BENCHMARKS.md (about a minute)"]
 fn measure() {
-    let sample: Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample-day.json")).unwrap(),
-    )
-    .unwrap();
-    let mut days = vec![(
-        "sample day (122 visits, 14 staff)".to_string(),
-        sample,
-        600_000_000u64,
-    )];
-    for seed in 1..=3 {
-        days.push((
-            format!("generated 120 visits, 14 staff, seed {seed}"),
-            super::day::day(120, 14, seed),
-            120_000_000,
-        ));
-    }
+    let days = super::solved::measured_days();
     println!("| day | base_min | trips | office at base, min | travel min | free office min | waiting min | checker |");
     println!("|---|---:|---:|---:|---:|---:|---:|---|");
     for (name, doc, work) in days {

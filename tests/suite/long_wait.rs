@@ -194,22 +194,7 @@ fn door_waits(plan: &Plan) -> (f64, usize, f64, f64) {
 fn measure() {
     use carerounds::solve::Solver;
     use std::time::Duration;
-    let sample: Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample-day.json")).unwrap(),
-    )
-    .unwrap();
-    let mut days = vec![(
-        "sample day (122 visits, 14 staff)".to_string(),
-        sample,
-        600_000_000u64,
-    )];
-    for seed in 1..=3 {
-        days.push((
-            format!("generated 120 visits, 14 staff, seed {seed}"),
-            super::day::day(120, 14, seed),
-            120_000_000,
-        ));
-    }
+    let days = super::solved::measured_days();
     println!("| day | long_wait_min | longest door wait, min | waits over 1 h | minutes beyond the hour | all door waiting, min | trips to base | travel min | checker |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---|");
     for (name, doc, work) in days {

@@ -5,6 +5,7 @@ use carerounds::check::{check, Violation};
 use carerounds::model::{Plan, Problem};
 use carerounds::solve::Solver;
 use carerounds::travel::TravelMatrix;
+use serde_json::Value;
 use std::time::Duration;
 
 /// The problem's travel matrix.
@@ -28,4 +29,25 @@ pub(crate) fn solve_checked(p: &Problem, work: u64) -> Plan {
     let v = check(p, &travel(p), &solved.plan);
     assert!(v.is_empty(), "the checker rejects the plan: {}", listing(&v));
     solved.plan
+}
+
+/// The days the ignored BENCHMARKS.md measurements solve: the sample day at its 10 s work
+/// budget and three generated 120-visit days, as `(name, SPEC document, work units)`.
+pub(crate) fn measured_days() -> Vec<(String, Value, u64)> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample-day.json");
+    let sample: Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("sample day")).expect("sample day JSON");
+    let mut days = vec![(
+        "sample day (122 visits, 14 staff)".to_string(),
+        sample,
+        600_000_000,
+    )];
+    for seed in 1..=3 {
+        days.push((
+            format!("generated 120 visits, 14 staff, seed {seed}"),
+            super::day::day(120, 14, seed),
+            120_000_000,
+        ));
+    }
+    days
 }
