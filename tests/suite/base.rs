@@ -313,13 +313,7 @@ fn measure() {
             let mut doc = doc.clone();
             doc["objective"]["base_min"] = json!(w);
             let p = parse_problem(&doc.to_string()).expect("valid day");
-            let solved = Solver::new(&p, travel(&p))
-                .threads(1)
-                .seed(1)
-                .work_budget(work)
-                .time_limit(Duration::from_secs(120))
-                .run();
-            let v = check(&p, &travel(&p), &solved.plan);
+            let (solved, v) = super::solved::solve_measured(&p, work);
             let (trips, at_base, travel_min, free, wait) = figures(&solved.plan);
             println!(
                 "| {name} | {w} | {trips} | {at_base:.0} | {travel_min:.0} | {free:.0} | {wait:.0} | {} |",

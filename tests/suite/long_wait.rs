@@ -192,8 +192,6 @@ fn door_waits(plan: &Plan) -> (f64, usize, f64, f64) {
 #[test]
 #[ignore = "a measurement for BENCHMARKS.md (a few minutes)"]
 fn measure() {
-    use carerounds::solve::Solver;
-    use std::time::Duration;
     let days = super::solved::measured_days();
     println!("| day | long_wait_min | longest door wait, min | waits over 1 h | minutes beyond the hour | all door waiting, min | trips to base | travel min | checker |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---|");
@@ -202,13 +200,7 @@ fn measure() {
             let mut doc = doc.clone();
             doc["objective"]["long_wait_min"] = json!(w);
             let p = problem(doc);
-            let solved = Solver::new(&p, travel(&p))
-                .threads(1)
-                .seed(1)
-                .work_budget(work)
-                .time_limit(Duration::from_secs(120))
-                .run();
-            let v = check(&p, &travel(&p), &solved.plan);
+            let (solved, v) = super::solved::solve_measured(&p, work);
             let (longest, over, beyond, all) = door_waits(&solved.plan);
             let trips = solved
                 .plan

@@ -31,6 +31,19 @@ pub(crate) fn solve_checked(p: &Problem, work: u64) -> Plan {
     solved.plan
 }
 
+/// Solves a measured day as [`solve_checked`] does but with `work` units and up to two
+/// minutes, and returns the checker's findings beside the run for the table to show.
+pub(crate) fn solve_measured(p: &Problem, work: u64) -> (carerounds::solve::Solved, Vec<Violation>) {
+    let solved = Solver::new(p, travel(p))
+        .threads(1)
+        .seed(1)
+        .work_budget(work)
+        .time_limit(Duration::from_secs(120))
+        .run();
+    let v = check(p, &travel(p), &solved.plan);
+    (solved, v)
+}
+
 /// The days the ignored BENCHMARKS.md measurements solve: the sample day at its 10 s work
 /// budget and three generated 120-visit days, as `(name, SPEC document, work units)`.
 pub(crate) fn measured_days() -> Vec<(String, Value, u64)> {
