@@ -17,7 +17,9 @@
 //! `REPLAN_MOVED` and `REPLAN_RETIMED` set the few-changes weights of the events;
 //! `REPLAN_DAYS=300` runs only the days whose name contains it; `REPLAN_VERBOSE=1` prints
 //! each solve's iterations and why it stopped; `REPLAN_SEED` sets the seed of every solve
-//! (default 1); `REPLAN_DUMP=DIR` writes the days, their plans and the events there.
+//! (default 1); `REPLAN_DUMP=DIR` writes the days, their plans and the events there;
+//! `FRESH_SEEDS=K` solves each new problem fresh with K seeds and counts how often the
+//! others are within 3% of the first (how noisy the reference of the 3% target is).
 //! Each solve runs on the work budget of its seconds (as a user's deterministic run does),
 //! so a loaded machine changes the times but not the plans.
 
@@ -55,11 +57,16 @@ fn seed() -> u64 {
 /// set well above it, so that a loaded machine changes the times printed but not the
 /// plans: on an idle machine the work budget ends the run before `seconds` anyway.
 fn solve(p: &Problem, seconds: f64, warm: Option<Plan>, work: Option<u64>) -> Plan {
+    solve_seeded(p, seconds, warm, work, seed())
+}
+
+/// [`solve`] with another seed than `REPLAN_SEED`.
+fn solve_seeded(p: &Problem, seconds: f64, warm: Option<Plan>, work: Option<u64>, seed: u64) -> Plan {
     let budget = work.unwrap_or((seconds * WORK_PER_SECOND) as u64);
     let mut solver = Solver::new(p, TravelMatrix::computed(p).expect("computed travel"))
         .threads(1)
-        .seed(seed())
-        .time_limit(Duration::from_secs_f64(5.0 * seconds))
+        .seed(seed)
+        .time_limit(Duration::from_secs_f64(60.0 * seconds))
         .work_budget(budget);
     if let Some(plan) = warm {
         solver = solver.start_from(plan);
@@ -233,6 +240,7 @@ fn main() {
     println!("| day | scenario | naive: time, travel, moved, unassigned | re-plan: first answer, answer, travel, moved, unassigned | fresh: travel, moved, unassigned | re-plan vs fresh travel | moved vs fresh | objective without few-changes terms, re-plan/fresh |");
     println!("|---|---|---|---|---|---|---|---|");
     let (mut cases, mut near, mut few, mut both, mut near_objective) = (0, 0, 0, 0, 0);
+    let (mut fresh_pairs, mut fresh_near) = (0, 0);
     // `REPLAN_DAYS=300` runs only the days whose name contains it.
     let only = std::env::var("REPLAN_DAYS").ok();
     for (name, doc) in days {
@@ -288,6 +296,12 @@ fn main() {
             let replan_t = t.elapsed().as_secs_f64();
             let fresh_p = without_change_costs(&prepared.problem);
             let fresh = solve(&fresh_p, fresh_s, None, None);
+            // `FRESH_SEEDS=K`: K − 1 more fresh solves with the next seeds, to see how far
+            // fresh solves of the same problem are from each other (the spread the
+            // re-plan's 3% target has to live within).
+            let others: Vec<Plan> = (1..fresh_seeds())
+                .map(|k| solve_seeded(&fresh_p, fresh_s, None, None, seed() + k))
+                .collect();
             let p = &prepared.validated;
             let travel = TravelMatrix::computed(p).unwrap();
             for (what, problem, plan) in [
@@ -337,6 +351,16 @@ fn main() {
             );
             let objective_ok = ur <= uf && or.is_some_and(|o| o <= of + 0.03 * of.abs() + 1e-9);
             near_objective += usize::from(objective_ok);
+            for other in &others {
+                let (t, u) = (other.summary.travel_min, required_unassigned(&fresh_p, other));
+                fresh_pairs += 1;
+                fresh_near += usize::from(u <= uf && t <= 1.03 * tf + 1e-9);
+                eprintln!(
+                    "  {name}, {scenario}: another fresh solve: travel {t:.0} ({:+.1}%), {} moved, {u} required out",
+                    100.0 * (t - tf) / tf.max(1e-9),
+                    moved(&old, other, &absent)
+                );
+            }
             let moves_ok = 3 * mr <= mf;
             cases += 1;
             near += usize::from(travel_ok);
@@ -360,4 +384,19 @@ fn main() {
     println!(
         "travel within 3% of the fresh solve: {near}/{cases}; moved at most a third of its visits: {few}/{cases}; both: {both}/{cases}; objective within 3%: {near_objective}/{cases}"
     );
+    if fresh_pairs > 0 {
+        println!(
+            "fresh solves with other seeds within 3% of the seed-{} fresh solve's travel (no more required visits out): {fresh_near}/{fresh_pairs}",
+            seed()
+        );
+    }
+}
+
+/// How many fresh solves per case (`FRESH_SEEDS`, default 1).
+fn fresh_seeds() -> u64 {
+    std::env::var("FRESH_SEEDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
+        .max(1)
 }

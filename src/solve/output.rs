@@ -30,13 +30,13 @@ pub fn place_ref(problem: &Problem, place: usize) -> LocationRef {
 ///
 /// The search only ever raises the lower bound of a coupled start (a double-handed visit,
 /// an `after` gap), so a tied visit may be held later than its partners now need, with
-/// waiting (or a trip to base) that re-timing would not give. The rounds settled from
-/// scratch, as `retime` and warm starts time them, are written instead whenever they
-/// cost no more: so a plan's rounds re-timed are the plan.
+/// waiting at a door (or a longer stay at base) that re-timing would not give. The rounds
+/// settled from scratch, as `retime` and warm starts time them, are written whenever they
+/// can be timed, even where the stale hold happened to buy a few minutes of office time:
+/// so a plan's rounds re-timed are the plan, and a scheduler who edits one round and
+/// re-times sees only that change.
 pub fn to_plan(problem: &Problem, inst: &Instance, sol: &Solution, reasons: &[(usize, String)]) -> Plan {
-    let settled = super::warm::settled(inst, sol.routes.clone(), None)
-        .ok()
-        .filter(|s| s.cost(inst) <= sol.cost(inst) + 1e-6);
+    let settled = super::warm::settled(inst, sol.routes.clone(), None).ok();
     let timings = settled.as_ref().map_or(&sol.timings, |s| &s.timings);
     write_plan(problem, inst, timings, reasons)
 }

@@ -65,9 +65,10 @@ pub fn neighbours(inst: &Instance, keep: usize) -> Vec<Vec<usize>> {
 /// stays, see `Instance` visits' `actual`), so that a re-plan late in the day ruins as
 /// many of the visits still to come as a plan made in the morning does.
 ///
-/// When required visits are unassigned, half of the string removals start next to one
-/// of them: the rounds around a visit that does not fit are the ones to rebuild, and a
-/// seed drawn among placed visits rarely lands there on a large day.
+/// When required visits are unassigned, a third of the removals start next to one of
+/// them (the rounds around a visit that does not fit are the ones to rebuild, and a seed
+/// drawn among placed visits rarely lands there on a large day) and a third empty the
+/// time it needs in the rounds that may serve it ([`slot`]).
 pub(crate) fn choose(
     inst: &Instance,
     sol: &Solution,
@@ -106,8 +107,65 @@ pub(crate) fn choose(
         .copied()
         .filter(|&v| inst.visits[v].required)
         .collect();
-    let seed = (!stuck.is_empty() && rng.bool()).then(|| stuck[rng.usize(..stuck.len())]);
-    strings(&routes, near, params, rng, placed, seed)
+    if stuck.is_empty() {
+        return strings(&routes, near, params, rng, placed, None);
+    }
+    let v = stuck[rng.usize(..stuck.len())];
+    match rng.usize(0..3) {
+        0 => {
+            let removed = slot(inst, &routes, sol, v, params, rng);
+            if removed.is_empty() {
+                strings(&routes, near, params, rng, placed, Some(v))
+            } else {
+                removed
+            }
+        }
+        1 => strings(&routes, near, params, rng, placed, Some(v)),
+        _ => strings(&routes, near, params, rng, placed, None),
+    }
+}
+
+/// Slot removal for a required visit `v` left out: from one to three of the rounds that
+/// may serve it, the visits still to come that start within one of its windows (widened
+/// by its duration before and half an hour after). String removal around `v` cuts the
+/// rounds of the visits *near* it in place and time; what keeps `v` out is often the
+/// time of the staff who *may* make it (the only nurses left in the evening after an
+/// absence), and emptying that time in their rounds is the move that lets `v` in first
+/// (`search::recreate` inserts it before the visits removed here).
+fn slot(
+    inst: &Instance,
+    routes: &[Vec<usize>],
+    sol: &Solution,
+    v: usize,
+    params: &RuinParams,
+    rng: &mut Rng,
+) -> Vec<usize> {
+    let visit = &inst.visits[v];
+    if visit.windows.is_empty() {
+        return Vec::new();
+    }
+    let (open, close) = visit.windows[rng.usize(..visit.windows.len())];
+    let (from, to) = (open - visit.duration, close + 30.0);
+    let mut rounds: Vec<usize> = (0..routes.len())
+        .filter(|&s| visit.eligible[s] && inst.staff[s].max_visits > 0)
+        .filter(|&s| inst.staff[s].shift_start < to && inst.staff[s].latest_return > from)
+        .collect();
+    rng.shuffle(&mut rounds);
+    rounds.truncate(rng.usize(1..=3));
+    let mut removed: Vec<usize> = rounds
+        .iter()
+        .flat_map(|&s| routes[s].iter().copied())
+        .filter(|&u| (from..=to).contains(&sol.starts[u]))
+        .collect();
+    // No larger than a big string removal: the rest of the plan stays as it is.
+    let cap = (3.0 * params.avg_removed) as usize;
+    if removed.len() > cap {
+        rng.shuffle(&mut removed);
+        removed.truncate(cap);
+    }
+    removed.sort_unstable();
+    removed.dedup();
+    removed
 }
 
 /// String removal over `routes` (the movable visits of each round, in order) around
