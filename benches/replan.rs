@@ -19,7 +19,9 @@
 //! each solve's iterations and why it stopped; `REPLAN_SEED` sets the seed of every solve
 //! (default 1); `REPLAN_DUMP=DIR` writes the days, their plans and the events there;
 //! `FRESH_SEEDS=K` solves each new problem fresh with K seeds and counts how often the
-//! others are within 3% of the first (how noisy the reference of the 3% target is).
+//! others are within 3% of the first (how noisy the reference of the 3% target is);
+//! `REPLAN_COLD=1` solves the re-plan's problem without the warm start (an experiment:
+//! same few-changes terms, a fresh construction).
 //! Each solve runs on the work budget of its seconds (as a user's deterministic run does),
 //! so a loaded machine changes the times but not the plans.
 
@@ -291,7 +293,10 @@ fn main() {
             let mut prepared = replan::prepare(&input, &old, &events).expect("scenario applies");
             let travel = TravelMatrix::computed(&prepared.validated).unwrap().into();
             let warm = replan::warm_start(&mut prepared, travel);
-            let new = solve(&prepared.validated, replan_s, Some(warm), None);
+            // `REPLAN_COLD=1`: the same problem solved without the warm start (an
+            // experiment: does the old plan as a start keep visits out?).
+            let warm = std::env::var_os("REPLAN_COLD").is_none().then_some(warm);
+            let new = solve(&prepared.validated, replan_s, warm, None);
             let answer = replan::finish(&prepared, new);
             let replan_t = t.elapsed().as_secs_f64();
             let fresh_p = without_change_costs(&prepared.problem);
@@ -345,6 +350,11 @@ fn main() {
                     TravelMatrix::computed(&fresh_p).unwrap(),
                     &answer.plan.rounds(),
                 )
+                .map_err(|e| {
+                    if std::env::var_os("REPLAN_VERBOSE").is_some() {
+                        eprintln!("  {name}, {scenario}: retime refuses the re-plan's rounds: {e}");
+                    }
+                })
                 .ok()
                 .map(|q| q.summary.objective),
                 fresh.summary.objective,
