@@ -90,9 +90,10 @@ pub(super) fn solve(args: &super::SolveArgs) -> Result<ExitCode> {
     }
     if args.verbose {
         table.push_str(&format!(
-            "{} day solves, {} improved after the first pass, {:.2} s\n",
+            "{} day solves, {} improved after the first pass, {} multi-day client moves, {:.2} s\n",
             solved.day_solves,
             solved.improved,
+            solved.client_moves,
             solved.elapsed.as_secs_f64()
         ));
     }

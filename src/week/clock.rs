@@ -8,6 +8,10 @@ use std::time::Instant;
 /// the rest is kept for re-timing, checks and choosing between plans.
 const SOLVE_SHARE: f64 = 0.8;
 
+/// Share of the time limit by which the moves after the day solves
+/// ([`super::consolidate`]) stop: what is left is for writing and checking the week.
+const IMPROVE_SHARE: f64 = 0.9;
+
 /// How the day solves share the week's time limit. Deterministic (the default), each
 /// solve gets a fixed share of the week's work budget, so the same input, seed and threads
 /// give the same week whatever the machine's load, and the clock only as a promise: a
@@ -18,6 +22,8 @@ pub(super) struct Clock {
     started: Instant,
     /// Seconds from the start by which the day solves end.
     until: f64,
+    /// Seconds from the start by which the moves after them end.
+    improve_until: f64,
     /// Seconds of one solve's share.
     slice: f64,
     /// Work units per worker of one solve (deterministic), or `None` (wall clock).
@@ -31,6 +37,7 @@ impl Clock {
         Clock {
             started,
             until,
+            improve_until: config.time_limit().as_secs_f64() * IMPROVE_SHARE,
             slice: until / solves.max(1) as f64,
             work: config.work_budget().map(|w| (w as f64 * share) as u64),
         }
@@ -49,6 +56,12 @@ impl Clock {
     pub(super) fn room_for_a_solve(&self) -> bool {
         let needed = if self.work.is_some() { 0.0 } else { self.slice };
         self.elapsed() + needed < self.until
+    }
+
+    /// Whether the moves after the day solves may go on (on either clock: they are
+    /// bounded by a count of their own, the clock only a promise).
+    pub(super) fn room_to_improve(&self) -> bool {
+        self.elapsed() < self.improve_until
     }
 
     fn elapsed(&self) -> f64 {

@@ -20,6 +20,7 @@
 
 pub mod check;
 mod clock;
+mod consolidate;
 pub mod continuity;
 pub mod days;
 mod expand;

@@ -21,6 +21,10 @@
 //!   continuity cost) lower within the weekly limits (all new first, then each day turned
 //!   over in turn). Planned alone ([`WeekSolver::alone`]), days get no continuity terms
 //!   and one pass.
+//! - **Multi-day client moves** follow the passes ([`super::consolidate`]): one carer
+//!   taken off one client on every day at once, kept only when the week's objective
+//!   improves, since a client seen by two carers on two days each is a local minimum
+//!   for changes made one day at a time.
 //!
 //! The week holds each day's plan as a plan of the day's own problem, one the day checker
 //! passes: the continuity term is taken out of its objective, and a day with a shift cut
@@ -31,11 +35,12 @@
 //! `--work`); the time limit stays a promise ([`Clock`]).
 
 use super::clock::Clock;
+use super::consolidate::consolidate;
 use super::continuity::{by_client, figures, served};
 use super::limits;
 use super::plan::WeekPlan;
 use super::Week;
-use crate::model::input::ObjectiveInput;
+use crate::model::input::{BaselineInput, ObjectiveInput};
 use crate::model::{validate, InputError, Plan, Problem};
 use crate::retime::retime;
 use crate::solve::config::{ConfigError, SolveConfig};
@@ -100,6 +105,9 @@ pub struct WeekSolved {
     pub day_solves: usize,
     /// Day plans replaced by better ones after the first pass.
     pub improved: usize,
+    /// Multi-day client moves kept after the passes (each takes one carer off one
+    /// client for the week; [`super::consolidate`]).
+    pub client_moves: usize,
 }
 
 impl<'a> WeekSolver<'a> {
@@ -177,6 +185,16 @@ impl<'a> WeekSolver<'a> {
             }
             improved += self.combine(&mut plans, &fresh);
         }
+        // Then whole clients at once: a carer taken off a client on every day together,
+        // which no day solve can do on its own.
+        let mut client_moves = 0;
+        if !self.alone {
+            let done = consolidate(&self, &mut plans, &clock);
+            if done.stopped {
+                stop = StopReason::TimeLimit;
+            }
+            client_moves = done.moves;
+        }
         let plans = plans
             .into_iter()
             .enumerate()
@@ -188,6 +206,7 @@ impl<'a> WeekSolver<'a> {
             elapsed: t0.elapsed(),
             day_solves,
             improved,
+            client_moves,
         })
     }
 
@@ -389,10 +408,27 @@ impl<'a> WeekSolver<'a> {
     /// `plan` re-timed on day `d`'s own problem, keeping the solver's reasons for the
     /// visits it left out.
     fn retimed(&self, d: usize, plan: &Plan) -> Result<Plan, WeekSolveError> {
+        self.retimed_rounds(d, &plan.rounds(), plan)
+    }
+
+    /// `rounds` timed on day `d`'s own problem, keeping `old`'s reasons for the visits
+    /// left out (its warnings too), when the day checker passes the plan: how the
+    /// multi-day moves ([`super::consolidate`]) make a changed day for real.
+    pub(super) fn checked_rounds(&self, d: usize, rounds: &BaselineInput, old: &Plan) -> Option<Plan> {
+        let mut out = self.retimed_rounds(d, rounds, old).ok()?;
+        out.warnings = old.warnings.clone();
         let problem = &self.week.day_problems[d].problem;
-        let rounds = plan.rounds();
+        crate::check::check(problem, &self.travel[d], &out)
+            .is_empty()
+            .then_some(out)
+    }
+
+    /// `rounds` timed on day `d`'s own problem, keeping `plan`'s reasons for the visits
+    /// it left out.
+    fn retimed_rounds(&self, d: usize, rounds: &BaselineInput, plan: &Plan) -> Result<Plan, WeekSolveError> {
+        let problem = &self.week.day_problems[d].problem;
         let mut out =
-            retime(problem, self.travel[d].clone(), &rounds).map_err(|source| self.day_error(d, source))?;
+            retime(problem, self.travel[d].clone(), rounds).map_err(|source| self.day_error(d, source))?;
         let reasons: HashMap<&str, &str> = plan
             .unassigned
             .iter()
@@ -406,9 +442,19 @@ impl<'a> WeekSolver<'a> {
         Ok(out)
     }
 
+    /// The week being solved.
+    pub(super) fn week(&self) -> &'a Week {
+        self.week
+    }
+
+    /// Day `d`'s travel matrix.
+    pub(super) fn travel(&self, d: usize) -> Arc<TravelMatrix> {
+        self.travel[d].clone()
+    }
+
     /// The week's objective, lexicographic: unassigned required visits, then the days'
     /// objectives plus the continuity cost.
-    fn score(&self, plans: &[Option<Plan>]) -> (usize, OrdF64) {
+    pub(super) fn score(&self, plans: &[Option<Plan>]) -> Score {
         let with: Vec<Option<&Plan>> = plans.iter().map(Option::as_ref).collect();
         let mut unassigned = 0;
         let mut cost = figures(self.week, &with).cost;
@@ -439,6 +485,9 @@ enum Hint {
     Main,
 }
 
+/// The week's objective as [`WeekSolver::score`] orders it.
+pub(super) type Score = (usize, OrdF64);
+
 /// A cost that orders as a number (never NaN: sums of finite figures).
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
-struct OrdF64(f64);
+pub(super) struct OrdF64(f64);
