@@ -22,7 +22,8 @@
 //! would need the partner's round re-planned too).
 //!
 //! Deterministic: clients, carers, days and places are taken in sorted order and the
-//! work is bounded by a count of round timings ([`MAX_TIMINGS`]); the week's clock stops
+//! work is bounded by a count of round timings (a share of the week's work,
+//! [`WORK_PER_TIMING`]); the week's clock stops
 //! it early, as a promise ([`Clock::room_to_improve`]).
 
 use super::clock::Clock;
@@ -33,11 +34,13 @@ use super::Week;
 use crate::model::input::{BaselineInput, BaselineRouteInput};
 use crate::model::{Plan, Problem, StaffCount};
 use crate::solve::booked::{simulate, Floor, Instance};
+use std::collections::BTreeSet;
 
-/// Round timings (one [`simulate`] each) the moves may spend over the whole week: a
-/// bound that keeps the week deterministic and quick (about a second on a 900-visit
-/// week), well above what a few sweeps over the clients take.
-const MAX_TIMINGS: usize = 1_000_000;
+/// Work units one round timing (one [`simulate`]) counts for against
+/// [`Clock::improve_work`]: about 1.7 µs on the reference machine, where a second of
+/// time limit is [`crate::solve::config::WORK_PER_SECOND`] units; so a 30 s week gets
+/// about 900,000 timings (1.5 s), a bound that keeps the week deterministic.
+const WORK_PER_TIMING: u64 = 100;
 
 /// Sweeps over the clients: a move can make room for another client's, so a second
 /// sweep finds some; more find few.
@@ -85,9 +88,13 @@ pub(super) fn consolidate(solver: &WeekSolver, plans: &mut [Option<Plan>], clock
     let Some(mut days) = days_of(solver, plans) else {
         return out;
     };
-    let mut budget = MAX_TIMINGS;
+    let mut budget = (clock.improve_work() / WORK_PER_TIMING) as usize;
     let mut score = solver.score(plans);
+    let t0 = std::time::Instant::now();
     for _ in 0..SWEEPS {
+        if std::env::var("DBG_MOVES").is_ok() {
+            eprintln!("sweep: moves {} budget {} t {:?}", out.moves, budget, t0.elapsed());
+        }
         let before = out.moves;
         for client in clients_in_order(week, plans) {
             loop {
@@ -100,15 +107,19 @@ pub(super) fn consolidate(solver: &WeekSolver, plans: &mut [Option<Plan>], clock
                     break;
                 }
                 let gain = week.continuity.per_extra_staff;
-                let mut moves: Vec<Move> = carers
+                let all: Vec<Move> = carers
                     .iter()
                     .filter_map(|&x| take_off(&days, &client, x, &carers, &mut budget))
                     .map(|m| Move {
                         estimate: m.estimate - gain,
                         ..m
                     })
-                    .filter(|m| m.estimate < 0.0)
                     .collect();
+                if std::env::var("DBG_MOVES").is_ok() {
+                    let ests: Vec<String> = all.iter().map(|m| format!("{:.0}", m.estimate)).collect();
+                    eprintln!("carers {} possible {} est [{}]", carers.len(), all.len(), ests.join(" "));
+                }
+                let mut moves: Vec<Move> = all.into_iter().filter(|m| m.estimate < 0.0).collect();
                 moves.sort_by(|a, b| a.estimate.total_cmp(&b.estimate));
                 let kept = moves
                     .iter()
@@ -216,6 +227,15 @@ fn carers_of<'a>(days: &'a [Day], client: &str) -> Vec<&'a str> {
     carers
 }
 
+/// The clients other than `client` whom staff member `x` sees over the week.
+fn clients_of<'a>(days: &'a [Day], x: &str, client: &str) -> BTreeSet<&'a str> {
+    days.iter()
+        .filter_map(|day| Some((day, day.problem.staff_index(x)?)))
+        .flat_map(|(day, s)| day.seqs[s].iter().map(|&v| day.client[v]))
+        .filter(|&c| c != client)
+        .collect()
+}
+
 /// The move that takes carer `x` off `client` for the week: each of x's visits to the
 /// client goes to its cheapest place among the rounds of the client's other `carers`
 /// working that day. `None` when some visit has no such place, or is double-handed, or
@@ -225,6 +245,7 @@ fn take_off(days: &[Day], client: &str, x: &str, carers: &[&str], budget: &mut u
         days: Vec::new(),
         estimate: 0.0,
     };
+    let x_sees = clients_of(days, x, client);
     for (d, day) in days.iter().enumerate() {
         let Some(sx) = day.problem.staff_index(x) else {
             continue;
@@ -248,7 +269,7 @@ fn take_off(days: &[Day], client: &str, x: &str, carers: &[&str], budget: &mut u
             .filter(|&&c| c != x)
             .filter_map(|c| day.problem.staff_index(c))
             .collect();
-        let (seqs, delta) = moved_on_day(day, sx, &moved, &targets, budget)?;
+        let (seqs, delta) = moved_on_day(day, sx, &moved, &targets, &x_sees, budget)?;
         out.estimate += delta;
         out.days.push((d, seqs));
     }
@@ -257,12 +278,15 @@ fn take_off(days: &[Day], client: &str, x: &str, carers: &[&str], budget: &mut u
 
 /// Day `day`'s rounds with the visits `moved` taken out of staff member `sx`'s round and
 /// each put, earliest window first, at its cheapest place in one of the `targets`'
-/// rounds; and what that changes of the rounds' costs.
+/// rounds, or there in exchange for one of the target's visits that goes to `sx`
+/// ([`exchange`]); and what that changes of the rounds' costs. `None` when some visit
+/// finds no place or the budget is spent.
 fn moved_on_day(
     day: &Day,
     sx: usize,
     moved: &[usize],
     targets: &[usize],
+    x_sees: &BTreeSet<&str>,
     budget: &mut usize,
 ) -> Option<(Vec<Vec<usize>>, f64)> {
     let mut seqs = day.seqs.clone();
@@ -272,31 +296,91 @@ fn moved_on_day(
     let mut order = moved.to_vec();
     order.sort_by(|&a, &b| earliest(day.problem, a).total_cmp(&earliest(day.problem, b)).then(a.cmp(&b)));
     for v in order {
-        let mut best: Option<(f64, usize, usize)> = None;
-        for &t in targets {
-            if !day.inst.visits[v].eligible[t] {
-                continue;
-            }
+        let mut best: Option<(f64, Vec<Vec<usize>>)> = None;
+        for &t in targets.iter().filter(|&&t| day.inst.visits[v].eligible[t]) {
             let now = cost(day, t, &seqs[t], budget)?;
-            for p in 0..=seqs[t].len() {
-                let mut seq = seqs[t].clone();
-                seq.insert(p, v);
-                let Some(c) = cost(day, t, &seq, budget) else {
-                    if *budget == 0 {
-                        return None;
-                    }
-                    continue;
-                };
-                if best.is_none_or(|b| c - now < b.0) {
-                    best = Some((c - now, t, p));
+            if let Some((c, p)) = cheapest_place(day, t, &seqs[t], v, budget) {
+                if best.as_ref().is_none_or(|b| c - now < b.0) {
+                    let mut next = seqs.clone();
+                    next[t].insert(p, v);
+                    best = Some((c - now, next));
+                }
+            }
+            if let Some((d, next)) = exchange(day, (sx, t), v, &seqs, x_sees, budget) {
+                if best.as_ref().is_none_or(|b| d < b.0) {
+                    best = Some((d, next));
                 }
             }
         }
-        let (d, t, p) = best?;
-        seqs[t].insert(p, v);
+        if *budget == 0 {
+            return None;
+        }
+        let (d, next) = best?;
+        seqs = next;
         delta += d;
     }
     Some((seqs, delta))
+}
+
+/// Why an exchange: the target's round is often full (its shift, its windows, its
+/// weekly minutes), and the cheapest way to make room is to give one of its visits to
+/// `sx`, whose round the move has just made shorter. Only visits of clients `sx`
+/// already sees that week (`x_sees`) are given, so no client gains a carer. Returns the
+/// change of the two rounds' costs and the new rounds, for the best such exchange.
+fn exchange(
+    day: &Day,
+    (sx, t): (usize, usize),
+    v: usize,
+    seqs: &[Vec<usize>],
+    x_sees: &BTreeSet<&str>,
+    budget: &mut usize,
+) -> Option<(f64, Vec<Vec<usize>>)> {
+    let now = cost(day, t, &seqs[t], budget)? + cost(day, sx, &seqs[sx], budget)?;
+    let mut best: Option<(f64, Vec<Vec<usize>>)> = None;
+    for (i, &u) in seqs[t].iter().enumerate() {
+        let given = x_sees.contains(day.client[u])
+            && day.problem.visits[u].staff_count == StaffCount::One
+            && day.inst.visits[u].eligible[sx];
+        if !given {
+            continue;
+        }
+        let mut kept = seqs[t].clone();
+        kept.remove(i);
+        let Some((ct, pt)) = cheapest_place(day, t, &kept, v, budget) else {
+            continue;
+        };
+        let Some((cx, px)) = cheapest_place(day, sx, &seqs[sx], u, budget) else {
+            continue;
+        };
+        let d = ct + cx - now;
+        if best.as_ref().is_none_or(|b| d < b.0) {
+            let mut next = seqs.to_vec();
+            kept.insert(pt, v);
+            next[t] = kept;
+            next[sx].insert(px, u);
+            best = Some((d, next));
+        }
+    }
+    best
+}
+
+/// The cost of staff member `s`'s round `seq` with visit `v` at its cheapest place, and
+/// that place; `None` when no place can be timed (or the budget is spent).
+fn cheapest_place(day: &Day, s: usize, seq: &[usize], v: usize, budget: &mut usize) -> Option<(f64, usize)> {
+    let mut best: Option<(f64, usize)> = None;
+    let mut with = Vec::with_capacity(seq.len() + 1);
+    for p in 0..=seq.len() {
+        with.clear();
+        with.extend_from_slice(&seq[..p]);
+        with.push(v);
+        with.extend_from_slice(&seq[p..]);
+        if let Some(c) = cost(day, s, &with, budget) {
+            if best.is_none_or(|b| c < b.0) {
+                best = Some((c, p));
+            }
+        }
+    }
+    best
 }
 
 /// The cost of staff member `s`'s round `seq` on its own (every rule of a round, its
@@ -331,14 +415,25 @@ fn made(
     let mut week: Vec<Option<Plan>> = plans.to_vec();
     for (d, seqs) in &m.days {
         let old = plans[*d].as_ref()?;
-        let plan = solver.checked_rounds(*d, &rounds_of(days[*d].problem, seqs), old)?;
+        let Some(plan) = solver.checked_rounds(*d, &rounds_of(days[*d].problem, seqs), old) else {
+            if std::env::var("DBG_MOVES").is_ok() {
+                eprintln!("  made est {:.1}: day {d} refused", m.estimate);
+            }
+            return None;
+        };
         week[*d] = Some(plan.clone());
         new_plans.push((*d, plan));
     }
     let with: Vec<Option<&Plan>> = week.iter().map(Option::as_ref).collect();
     if !limits::within(solver.week(), &with) {
+        if std::env::var("DBG_MOVES").is_ok() {
+            eprintln!("  made est {:.1}: limits", m.estimate);
+        }
         return None;
     }
     let new_score = solver.score(&week);
+    if std::env::var("DBG_MOVES").is_ok() {
+        eprintln!("  made est {:.1} real {:?} vs {:?}", m.estimate, new_score, score);
+    }
     (new_score < score).then_some((new_plans, new_score))
 }
