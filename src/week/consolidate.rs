@@ -4,42 +4,40 @@
 //! days each is a local minimum for one-day changes. Moving one of those visits to the
 //! other carer costs travel and saves nothing, since the second carer still comes on
 //! the other day; the carer count only drops when *all* of a client's visits held by
-//! one carer move at once. So a move here takes one of the client's carers, X, off the
-//! client for the whole week: each of X's visits to the client, on every day, goes to
-//! the cheapest feasible place in the round of another carer the client already sees
-//! who works that day, so the client sees one carer fewer. Which carer to take off is
-//! chosen by the week's objective, so the carer who stays is the one the week is best
-//! with, not only the most frequent.
+//! one carer move at once. So a move here takes carers off a client for the whole week
+//! ([`super::take_off`]): one carer X, each of X's visits to the client, on every day,
+//! going to the cheapest feasible place in the round of another carer the client
+//! already sees who works that day; or two carers at once, replaced by one newcomer who
+//! works all their days (with a client's carers spread over the week's rotas, often
+//! the only move that lowers their count). Which carer stays is chosen by the week's
+//! objective, not by who is most frequent.
 //!
-//! Places are found by timing candidate rounds on the day's own problem with the day
-//! solver's own timing ([`simulate`], [`RouteTiming::cost`]), one round at a time. A
-//! move whose estimate (the rounds' costs plus the continuity cost) is a saving is then
-//! made for real: each changed day is re-timed as a whole ([`super::solve`]'s
-//! re-timing, double-handed starts and gaps settled), and the move is kept only if each
-//! changed day passes the day checker, the week keeps its weekly limits
-//! ([`limits::within`]) and the week's objective strictly improves. Clients with
-//! double-handed visits held by X are left as they are (moving one of the two staff
-//! would need the partner's round re-planned too).
+//! A move whose estimate (the rounds' costs plus the continuity cost) is a saving is
+//! made for real: each changed day is re-timed as a whole on its own problem
+//! (double-handed starts and gaps settled), and the move is kept only if each changed
+//! day passes the day checker, the week keeps its weekly limits ([`limits::within`])
+//! and the week's objective strictly improves. Visits that are double-handed are not
+//! moved (a move needing one leaves the client as they are).
 //!
 //! Deterministic: clients, carers, days and places are taken in sorted order and the
 //! work is bounded by a count of round timings (a share of the week's work,
-//! [`WORK_PER_TIMING`]); the week's clock stops
-//! it early, as a promise ([`Clock::room_to_improve`]).
+//! [`WORK_PER_TIMING`]); the week's clock stops it early, as a promise
+//! ([`Clock::room_to_improve`]).
 
 use super::clock::Clock;
 use super::continuity::by_client;
 use super::limits;
 use super::solve::{Score, WeekSolver};
+use super::take_off::{take_off, Day, Move, TakeOff};
 use super::Week;
 use crate::model::input::{BaselineInput, BaselineRouteInput};
-use crate::model::{Plan, Problem, StaffCount};
-use crate::solve::booked::{simulate, Floor, Instance};
-use std::collections::BTreeSet;
+use crate::model::{Plan, Problem};
+use crate::solve::booked::Instance;
 
-/// Work units one round timing (one [`simulate`]) counts for against
-/// [`Clock::improve_work`]: about 1.7 µs on the reference machine, where a second of
-/// time limit is [`crate::solve::config::WORK_PER_SECOND`] units; so a 30 s week gets
-/// about 900,000 timings (1.5 s), a bound that keeps the week deterministic.
+/// Work units one round timing counts for against [`Clock::improve_work`]: about
+/// 1.7 µs on the reference machine, where a second of time limit is
+/// [`crate::solve::config::WORK_PER_SECOND`] units; so a 30 s week gets about 900,000
+/// timings (1.5 s), a bound that keeps the week deterministic.
 const WORK_PER_TIMING: u64 = 100;
 
 /// Sweeps over the clients: a move can make room for another client's, so a second
@@ -53,27 +51,10 @@ const TRIES: usize = 3;
 /// What the moves did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(super) struct Consolidated {
-    /// Moves kept (each takes one carer off one client).
+    /// Moves kept (each takes one carer or more off one client).
     pub moves: usize,
     /// Whether the clock stopped them before they were done.
     pub stopped: bool,
-}
-
-/// One day as the moves edit it: the day's own problem and its solver instance, and
-/// each day staff member's round (day visit indices, in order).
-struct Day<'a> {
-    problem: &'a Problem,
-    inst: Instance,
-    seqs: Vec<Vec<usize>>,
-    /// The week client of each day visit.
-    client: Vec<&'a str>,
-}
-
-/// A move worked out on the rounds: the days it changes, with their new rounds, and the
-/// estimated change of the week's objective (below zero: a saving).
-struct Move {
-    days: Vec<(usize, Vec<Vec<usize>>)>,
-    estimate: f64,
 }
 
 /// Makes every move that lowers the week's objective, in place: `plans` (one per day,
@@ -90,11 +71,7 @@ pub(super) fn consolidate(solver: &WeekSolver, plans: &mut [Option<Plan>], clock
     };
     let mut budget = (clock.improve_work() / WORK_PER_TIMING) as usize;
     let mut score = solver.score(plans);
-    let t0 = std::time::Instant::now();
     for _ in 0..SWEEPS {
-        if std::env::var("DBG_MOVES").is_ok() {
-            eprintln!("sweep: moves {} budget {} t {:?}", out.moves, budget, t0.elapsed());
-        }
         let before = out.moves;
         for client in clients_in_order(week, plans) {
             loop {
@@ -102,29 +79,19 @@ pub(super) fn consolidate(solver: &WeekSolver, plans: &mut [Option<Plan>], clock
                     out.stopped = true;
                     return out;
                 }
-                let carers = carers_of(&days, &client);
-                if carers.len() <= week.continuity.target_staff.max(1) {
-                    break;
-                }
-                let gain = week.continuity.per_extra_staff;
-                let all: Vec<Move> = carers
+                let mut moves: Vec<(f64, Move)> = candidates(week, &days, &client)
                     .iter()
-                    .filter_map(|&x| take_off(&days, &client, x, &carers, &mut budget))
-                    .map(|m| Move {
-                        estimate: m.estimate - gain,
-                        ..m
+                    .filter_map(|t| {
+                        let m = take_off(&days, &client, t, &mut budget)?;
+                        Some((m.cost - continuity_gain(week, &days, &client, &m), m))
                     })
+                    .filter(|(estimate, _)| *estimate < 0.0)
                     .collect();
-                if std::env::var("DBG_MOVES").is_ok() {
-                    let ests: Vec<String> = all.iter().map(|m| format!("{:.0}", m.estimate)).collect();
-                    eprintln!("carers {} possible {} est [{}]", carers.len(), all.len(), ests.join(" "));
-                }
-                let mut moves: Vec<Move> = all.into_iter().filter(|m| m.estimate < 0.0).collect();
-                moves.sort_by(|a, b| a.estimate.total_cmp(&b.estimate));
+                moves.sort_by(|a, b| a.0.total_cmp(&b.0));
                 let kept = moves
                     .iter()
                     .take(TRIES)
-                    .find_map(|m| made(solver, plans, &days, m, score));
+                    .find_map(|(_, m)| made(solver, plans, &days, m, score));
                 let Some((new_plans, new_score)) = kept else {
                     break;
                 };
@@ -139,11 +106,124 @@ pub(super) fn consolidate(solver: &WeekSolver, plans: &mut [Option<Plan>], clock
                 return out;
             }
         }
+        if std::env::var("DBG_MOVES").is_ok() {
+            eprintln!("DBG sweep moves {} budget left {}", out.moves, budget);
+        }
         if out.moves == before {
             break;
         }
     }
     out
+}
+
+/// The moves to try for `client`: each carer taken off, the others taking their visits
+/// (an exchange allowed); and each two carers replaced by one newcomer who works every
+/// day they come and may make all their visits (the other carers may take some too).
+fn candidates<'a>(week: &'a Week, days: &'a [Day], client: &str) -> Vec<TakeOff<'a>> {
+    let carers = carers_of(days, client);
+    if carers.len() <= week.continuity.target_staff.max(1) {
+        return Vec::new();
+    }
+    let others = |gone: &[&str]| -> Vec<&'a str> { carers.iter().copied().filter(|c| !gone.contains(c)).collect() };
+    let mut out: Vec<TakeOff> = carers
+        .iter()
+        .map(|&x| TakeOff {
+            removed: vec![x],
+            to: others(&[x]),
+            exchange: true,
+        })
+        .collect();
+    for (i, &x) in carers.iter().enumerate() {
+        for &y in &carers[i + 1..] {
+            for n in newcomers(week, days, client, &carers, [x, y]) {
+                let mut to = others(&[x, y]);
+                to.push(n);
+                out.push(TakeOff {
+                    removed: vec![x, y],
+                    to,
+                    exchange: false,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Newcomers tried per two carers replaced: those whose rounds pass nearest the
+/// visits to move ([`detour`]), so that a client with many carers costs a bounded share
+/// of the budget.
+const NEWCOMERS: usize = 4;
+
+/// Staff who do not see `client` but work every day on which `pair` make visits to
+/// them, and may make each of those visits: the [`NEWCOMERS`] whose rounds pass nearest
+/// those visits (ties in the week's order).
+fn newcomers<'a>(week: &'a Week, days: &[Day], client: &str, carers: &[&str], pair: [&str; 2]) -> Vec<&'a str> {
+    let visits: Vec<(&Day, usize)> = days
+        .iter()
+        .flat_map(|day| {
+            pair.iter()
+                .filter_map(|x| day.problem.staff_index(x))
+                .flat_map(move |s| day.seqs[s].iter().map(move |&v| (day, v)))
+        })
+        .filter(|(day, v)| day.client[*v] == client)
+        .collect();
+    let mut near: Vec<(f64, usize)> = week
+        .staff
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| !carers.contains(&n.id.as_str()))
+        .filter_map(|(i, n)| {
+            let mut sum = 0.0;
+            for (day, v) in &visits {
+                let s = day.problem.staff_index(&n.id)?;
+                if !day.inst.visits[*v].eligible[s] {
+                    return None;
+                }
+                sum += detour(day, s, *v);
+            }
+            Some((sum, i))
+        })
+        .collect();
+    near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    near.into_iter()
+        .take(NEWCOMERS)
+        .map(|(_, i)| week.staff[i].id.as_str())
+        .collect()
+}
+
+/// Minutes from the nearest place of staff member `s`'s round (their start when it
+/// has no visits) to visit `v`: a cheap guess at what taking `v` would cost them.
+fn detour(day: &Day, s: usize, v: usize) -> f64 {
+    let to = day.inst.visits[v].place;
+    let start = day.inst.staff[s].start_place;
+    day.seqs[s]
+        .iter()
+        .map(|&u| day.inst.visits[u].place)
+        .chain(std::iter::once(start))
+        .map(|p| day.inst.time(s, p, to))
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// What move `m` saves of the continuity cost: the carers beyond the target it takes
+/// off `client`, priced.
+fn continuity_gain(week: &Week, days: &[Day], client: &str, m: &Move) -> f64 {
+    let extra = |n: usize| n.saturating_sub(week.continuity.target_staff);
+    let before = carers_of(days, client).len();
+    let after = {
+        let mut moved: Vec<&str> = Vec::new();
+        for (d, day) in days.iter().enumerate() {
+            let seqs = m.days.iter().find(|(e, _)| *e == d).map_or(&day.seqs, |(_, s)| s);
+            for (s, seq) in seqs.iter().enumerate() {
+                if seq.iter().any(|&v| day.client[v] == client) {
+                    moved.push(day.problem.staff[s].id.as_str());
+                }
+            }
+        }
+        moved.sort_unstable();
+        moved.dedup();
+        moved.len()
+    };
+    (extra(before) as f64 - extra(after) as f64) * week.continuity.per_extra_staff
 }
 
 /// Each day's editable form, or `None` when a day has no plan or names staff or
@@ -227,180 +307,6 @@ fn carers_of<'a>(days: &'a [Day], client: &str) -> Vec<&'a str> {
     carers
 }
 
-/// The clients other than `client` whom staff member `x` sees over the week.
-fn clients_of<'a>(days: &'a [Day], x: &str, client: &str) -> BTreeSet<&'a str> {
-    days.iter()
-        .filter_map(|day| Some((day, day.problem.staff_index(x)?)))
-        .flat_map(|(day, s)| day.seqs[s].iter().map(|&v| day.client[v]))
-        .filter(|&c| c != client)
-        .collect()
-}
-
-/// The move that takes carer `x` off `client` for the week: each of x's visits to the
-/// client goes to its cheapest place among the rounds of the client's other `carers`
-/// working that day. `None` when some visit has no such place, or is double-handed, or
-/// the budget of round timings is spent. The estimate leaves out the continuity gain.
-fn take_off(days: &[Day], client: &str, x: &str, carers: &[&str], budget: &mut usize) -> Option<Move> {
-    let mut out = Move {
-        days: Vec::new(),
-        estimate: 0.0,
-    };
-    let x_sees = clients_of(days, x, client);
-    for (d, day) in days.iter().enumerate() {
-        let Some(sx) = day.problem.staff_index(x) else {
-            continue;
-        };
-        let moved: Vec<usize> = day.seqs[sx]
-            .iter()
-            .copied()
-            .filter(|&v| day.client[v] == client)
-            .collect();
-        if moved.is_empty() {
-            continue;
-        }
-        if moved
-            .iter()
-            .any(|&v| day.problem.visits[v].staff_count == StaffCount::Two)
-        {
-            return None;
-        }
-        let targets: Vec<usize> = carers
-            .iter()
-            .filter(|&&c| c != x)
-            .filter_map(|c| day.problem.staff_index(c))
-            .collect();
-        let (seqs, delta) = moved_on_day(day, sx, &moved, &targets, &x_sees, budget)?;
-        out.estimate += delta;
-        out.days.push((d, seqs));
-    }
-    (!out.days.is_empty()).then_some(out)
-}
-
-/// Day `day`'s rounds with the visits `moved` taken out of staff member `sx`'s round and
-/// each put, earliest window first, at its cheapest place in one of the `targets`'
-/// rounds, or there in exchange for one of the target's visits that goes to `sx`
-/// ([`exchange`]); and what that changes of the rounds' costs. `None` when some visit
-/// finds no place or the budget is spent.
-fn moved_on_day(
-    day: &Day,
-    sx: usize,
-    moved: &[usize],
-    targets: &[usize],
-    x_sees: &BTreeSet<&str>,
-    budget: &mut usize,
-) -> Option<(Vec<Vec<usize>>, f64)> {
-    let mut seqs = day.seqs.clone();
-    let before = cost(day, sx, &seqs[sx], budget)?;
-    seqs[sx].retain(|v| !moved.contains(v));
-    let mut delta = cost(day, sx, &seqs[sx], budget)? - before;
-    let mut order = moved.to_vec();
-    order.sort_by(|&a, &b| earliest(day.problem, a).total_cmp(&earliest(day.problem, b)).then(a.cmp(&b)));
-    for v in order {
-        let mut best: Option<(f64, Vec<Vec<usize>>)> = None;
-        for &t in targets.iter().filter(|&&t| day.inst.visits[v].eligible[t]) {
-            let now = cost(day, t, &seqs[t], budget)?;
-            if let Some((c, p)) = cheapest_place(day, t, &seqs[t], v, budget) {
-                if best.as_ref().is_none_or(|b| c - now < b.0) {
-                    let mut next = seqs.clone();
-                    next[t].insert(p, v);
-                    best = Some((c - now, next));
-                }
-            }
-            if let Some((d, next)) = exchange(day, (sx, t), v, &seqs, x_sees, budget) {
-                if best.as_ref().is_none_or(|b| d < b.0) {
-                    best = Some((d, next));
-                }
-            }
-        }
-        if *budget == 0 {
-            return None;
-        }
-        let (d, next) = best?;
-        seqs = next;
-        delta += d;
-    }
-    Some((seqs, delta))
-}
-
-/// Why an exchange: the target's round is often full (its shift, its windows, its
-/// weekly minutes), and the cheapest way to make room is to give one of its visits to
-/// `sx`, whose round the move has just made shorter. Only visits of clients `sx`
-/// already sees that week (`x_sees`) are given, so no client gains a carer. Returns the
-/// change of the two rounds' costs and the new rounds, for the best such exchange.
-fn exchange(
-    day: &Day,
-    (sx, t): (usize, usize),
-    v: usize,
-    seqs: &[Vec<usize>],
-    x_sees: &BTreeSet<&str>,
-    budget: &mut usize,
-) -> Option<(f64, Vec<Vec<usize>>)> {
-    let now = cost(day, t, &seqs[t], budget)? + cost(day, sx, &seqs[sx], budget)?;
-    let mut best: Option<(f64, Vec<Vec<usize>>)> = None;
-    for (i, &u) in seqs[t].iter().enumerate() {
-        let given = x_sees.contains(day.client[u])
-            && day.problem.visits[u].staff_count == StaffCount::One
-            && day.inst.visits[u].eligible[sx];
-        if !given {
-            continue;
-        }
-        let mut kept = seqs[t].clone();
-        kept.remove(i);
-        let Some((ct, pt)) = cheapest_place(day, t, &kept, v, budget) else {
-            continue;
-        };
-        let Some((cx, px)) = cheapest_place(day, sx, &seqs[sx], u, budget) else {
-            continue;
-        };
-        let d = ct + cx - now;
-        if best.as_ref().is_none_or(|b| d < b.0) {
-            let mut next = seqs.to_vec();
-            kept.insert(pt, v);
-            next[t] = kept;
-            next[sx].insert(px, u);
-            best = Some((d, next));
-        }
-    }
-    best
-}
-
-/// The cost of staff member `s`'s round `seq` with visit `v` at its cheapest place, and
-/// that place; `None` when no place can be timed (or the budget is spent).
-fn cheapest_place(day: &Day, s: usize, seq: &[usize], v: usize, budget: &mut usize) -> Option<(f64, usize)> {
-    let mut best: Option<(f64, usize)> = None;
-    let mut with = Vec::with_capacity(seq.len() + 1);
-    for p in 0..=seq.len() {
-        with.clear();
-        with.extend_from_slice(&seq[..p]);
-        with.push(v);
-        with.extend_from_slice(&seq[p..]);
-        if let Some(c) = cost(day, s, &with, budget) {
-            if best.is_none_or(|b| c < b.0) {
-                best = Some((c, p));
-            }
-        }
-    }
-    best
-}
-
-/// The cost of staff member `s`'s round `seq` on its own (every rule of a round, its
-/// share of the day's objective), or `None` when it cannot be timed or the budget is
-/// spent.
-fn cost(day: &Day, s: usize, seq: &[usize], budget: &mut usize) -> Option<f64> {
-    *budget = budget.checked_sub(1)?;
-    simulate(&day.inst, s, seq, &Floor(&[]))
-        .ok()
-        .map(|t| t.cost(&day.inst))
-}
-
-/// The opening of visit `v`'s first window (minus infinity when it has none).
-fn earliest(problem: &Problem, v: usize) -> f64 {
-    problem.visits[v]
-        .windows
-        .first()
-        .map_or(f64::NEG_INFINITY, |w| w.start)
-}
-
 /// Move `m` made for real: each changed day re-timed as a whole on its own problem; the
 /// new day plans and the week's score, when every changed day passes the day checker,
 /// the weekly limits hold and the score is below `score`.
@@ -415,25 +321,14 @@ fn made(
     let mut week: Vec<Option<Plan>> = plans.to_vec();
     for (d, seqs) in &m.days {
         let old = plans[*d].as_ref()?;
-        let Some(plan) = solver.checked_rounds(*d, &rounds_of(days[*d].problem, seqs), old) else {
-            if std::env::var("DBG_MOVES").is_ok() {
-                eprintln!("  made est {:.1}: day {d} refused", m.estimate);
-            }
-            return None;
-        };
+        let plan = solver.checked_rounds(*d, &rounds_of(days[*d].problem, seqs), old)?;
         week[*d] = Some(plan.clone());
         new_plans.push((*d, plan));
     }
     let with: Vec<Option<&Plan>> = week.iter().map(Option::as_ref).collect();
     if !limits::within(solver.week(), &with) {
-        if std::env::var("DBG_MOVES").is_ok() {
-            eprintln!("  made est {:.1}: limits", m.estimate);
-        }
         return None;
     }
     let new_score = solver.score(&week);
-    if std::env::var("DBG_MOVES").is_ok() {
-        eprintln!("  made est {:.1} real {:?} vs {:?}", m.estimate, new_score, score);
-    }
     (new_score < score).then_some((new_plans, new_score))
 }

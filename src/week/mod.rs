@@ -30,6 +30,7 @@ mod limits;
 pub mod plan;
 pub mod report;
 pub mod solve;
+mod take_off;
 
 pub use days::Day;
 pub use expand::DayProblem;
