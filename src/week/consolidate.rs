@@ -28,7 +28,7 @@ use super::clock::Clock;
 use super::continuity::by_client;
 use super::limits;
 use super::solve::{Score, WeekSolver};
-use super::take_off::{take_off, Day, Move, TakeOff};
+use super::take_off::{seen, take_off, Day, Move, TakeOff};
 use super::Week;
 use crate::model::input::{BaselineInput, BaselineRouteInput};
 use crate::model::{Plan, Problem};
@@ -71,6 +71,7 @@ pub(super) fn consolidate(solver: &WeekSolver, plans: &mut [Option<Plan>], clock
     };
     let mut budget = (clock.improve_work() / WORK_PER_TIMING) as usize;
     let mut score = solver.score(plans);
+    let t0 = std::time::Instant::now();
     for _ in 0..SWEEPS {
         let before = out.moves;
         for client in clients_in_order(week, plans) {
@@ -79,10 +80,11 @@ pub(super) fn consolidate(solver: &WeekSolver, plans: &mut [Option<Plan>], clock
                     out.stopped = true;
                     return out;
                 }
+                let seen = seen(&days);
                 let mut moves: Vec<(f64, Move)> = candidates(week, &days, &client)
                     .iter()
                     .filter_map(|t| {
-                        let m = take_off(&days, &client, t, &mut budget)?;
+                        let m = take_off(&days, &seen, &client, t, &mut budget)?;
                         Some((m.cost - continuity_gain(week, &days, &client, &m), m))
                     })
                     .filter(|(estimate, _)| *estimate < 0.0)
@@ -107,7 +109,7 @@ pub(super) fn consolidate(solver: &WeekSolver, plans: &mut [Option<Plan>], clock
             }
         }
         if std::env::var("DBG_MOVES").is_ok() {
-            eprintln!("DBG sweep moves {} budget left {}", out.moves, budget);
+            eprintln!("DBG sweep moves {} budget left {} t {:?} made {}", out.moves, budget, t0.elapsed(), MADE.load(std::sync::atomic::Ordering::Relaxed));
         }
         if out.moves == before {
             break;
@@ -116,8 +118,8 @@ pub(super) fn consolidate(solver: &WeekSolver, plans: &mut [Option<Plan>], clock
     out
 }
 
-/// The moves to try for `client`: each carer taken off, the others taking their visits
-/// (an exchange allowed); and each two carers replaced by one newcomer who works every
+/// The moves to try for `client`: each carer taken off, the others taking their visits;
+/// and each two carers replaced by one newcomer who works every
 /// day they come and may make all their visits (the other carers may take some too).
 fn candidates<'a>(week: &'a Week, days: &'a [Day], client: &str) -> Vec<TakeOff<'a>> {
     let carers = carers_of(days, client);
@@ -130,7 +132,6 @@ fn candidates<'a>(week: &'a Week, days: &'a [Day], client: &str) -> Vec<TakeOff<
         .map(|&x| TakeOff {
             removed: vec![x],
             to: others(&[x]),
-            exchange: true,
         })
         .collect();
     for (i, &x) in carers.iter().enumerate() {
@@ -141,7 +142,6 @@ fn candidates<'a>(week: &'a Week, days: &'a [Day], client: &str) -> Vec<TakeOff<
                 out.push(TakeOff {
                     removed: vec![x, y],
                     to,
-                    exchange: false,
                 });
             }
         }
@@ -317,6 +317,7 @@ fn made(
     m: &Move,
     score: Score,
 ) -> Option<(Vec<(usize, Plan)>, Score)> {
+    MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut new_plans = Vec::with_capacity(m.days.len());
     let mut week: Vec<Option<Plan>> = plans.to_vec();
     for (d, seqs) in &m.days {
@@ -332,3 +333,5 @@ fn made(
     let new_score = solver.score(&week);
     (new_score < score).then_some((new_plans, new_score))
 }
+
+static MADE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);

@@ -12,7 +12,7 @@
 
 use crate::model::{Problem, StaffCount};
 use crate::solve::booked::{simulate, Floor, Instance};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One day as the moves edit it: the day's own problem and its solver instance, and
 /// each day staff member's round (day visit indices, in order).
@@ -31,9 +31,6 @@ pub(super) struct TakeOff<'a> {
     /// Who may take their visits: the client's other carers, or one newcomer with them
     /// when two carers are replaced by one.
     pub to: Vec<&'a str>,
-    /// Whether a full target round may give a visit back in exchange ([`exchange`]):
-    /// dearer, so only for single carers taken off.
-    pub exchange: bool,
 }
 
 /// A move worked out on the rounds: the days it changes, with their new rounds, and the
@@ -43,19 +40,15 @@ pub(super) struct Move {
     pub cost: f64,
 }
 
+/// Each client's carers over the week, by id: who may take a visit in exchange
+/// ([`exchange`]) without the client gaining a carer.
+pub(super) type Seen<'a> = BTreeMap<&'a str, BTreeSet<&'a str>>;
+
 /// The move that takes `t.removed` off `client`: each of their visits to the client,
 /// on every day, goes to its cheapest place among the rounds of `t.to` who work that
 /// day. `None` when some visit has no such place, or is double-handed, or the budget of
 /// round timings is spent.
-pub(super) fn take_off(days: &[Day], client: &str, t: &TakeOff, budget: &mut usize) -> Option<Move> {
-    let sees: Vec<BTreeSet<&str>> = t
-        .removed
-        .iter()
-        .map(|x| match t.exchange {
-            true => clients_of(days, x, client),
-            false => BTreeSet::new(),
-        })
-        .collect();
+pub(super) fn take_off(days: &[Day], seen: &Seen, client: &str, t: &TakeOff, budget: &mut usize) -> Option<Move> {
     let mut out = Move {
         days: Vec::new(),
         cost: 0.0,
@@ -63,7 +56,7 @@ pub(super) fn take_off(days: &[Day], client: &str, t: &TakeOff, budget: &mut usi
     for (d, day) in days.iter().enumerate() {
         let targets: Vec<usize> = t.to.iter().filter_map(|c| day.problem.staff_index(c)).collect();
         let mut seqs: Option<Vec<Vec<usize>>> = None;
-        for (x, sees) in t.removed.iter().zip(&sees) {
+        for x in &t.removed {
             let Some(sx) = day.problem.staff_index(x) else {
                 continue;
             };
@@ -83,7 +76,7 @@ pub(super) fn take_off(days: &[Day], client: &str, t: &TakeOff, budget: &mut usi
             {
                 return None;
             }
-            let (next, delta) = moved_on_day(day, current, sx, &moved, &targets, sees, budget)?;
+            let (next, delta) = moved_on_day(day, current, sx, &moved, (&targets, seen), budget)?;
             out.cost += delta;
             seqs = Some(next);
         }
@@ -94,27 +87,32 @@ pub(super) fn take_off(days: &[Day], client: &str, t: &TakeOff, budget: &mut usi
     (!out.days.is_empty()).then_some(out)
 }
 
-/// The clients other than `client` whom staff member `x` sees over the week.
-fn clients_of<'a>(days: &'a [Day], x: &str, client: &str) -> BTreeSet<&'a str> {
-    days.iter()
-        .filter_map(|day| Some((day, day.problem.staff_index(x)?)))
-        .flat_map(|(day, s)| day.seqs[s].iter().map(|&v| day.client[v]))
-        .filter(|&c| c != client)
-        .collect()
+/// Each client's carers over the week.
+pub(super) fn seen<'a>(days: &'a [Day]) -> Seen<'a> {
+    let mut out = Seen::new();
+    for day in days {
+        for (s, seq) in day.seqs.iter().enumerate() {
+            for &v in seq {
+                out.entry(day.client[v])
+                    .or_default()
+                    .insert(day.problem.staff[s].id.as_str());
+            }
+        }
+    }
+    out
 }
 
 /// `seqs` (day `day`'s rounds) with the visits `moved` taken out of staff member
 /// `sx`'s round and each put, earliest window first, at its cheapest place in one of
-/// the `targets`' rounds, or there in exchange for one of the target's visits that goes
-/// to `sx` ([`exchange`], visits of clients in `x_sees`); and what that changes of the
-/// rounds' costs. `None` when some visit finds no place or the budget is spent.
+/// the `targets`' rounds, or there in exchange for one of the target's visits
+/// ([`exchange`]); and what that changes of the rounds' costs. `None` when some visit
+/// finds no place or the budget is spent.
 fn moved_on_day(
     day: &Day,
     mut seqs: Vec<Vec<usize>>,
     sx: usize,
     moved: &[usize],
-    targets: &[usize],
-    x_sees: &BTreeSet<&str>,
+    (targets, seen): (&[usize], &Seen),
     budget: &mut usize,
 ) -> Option<(Vec<Vec<usize>>, f64)> {
     let before = cost(day, sx, &seqs[sx], budget)?;
@@ -133,7 +131,7 @@ fn moved_on_day(
                     best = Some((c - now, next));
                 }
             }
-            if let Some((d, next)) = exchange(day, (sx, t), v, &seqs, x_sees, budget) {
+            if let Some((d, next)) = exchange(day, t, v, &seqs, seen, budget) {
                 if best.as_ref().is_none_or(|b| d < b.0) {
                     best = Some((d, next));
                 }
@@ -150,28 +148,33 @@ fn moved_on_day(
 }
 
 /// Why an exchange: the target's round is often full (its shift, its windows, its
-/// weekly minutes), and the cheapest way to make room is to give one of its visits to
-/// `sx`, whose round the move has just made shorter. Only visits of clients `sx`
-/// already sees that week (`x_sees`) are given, so no client gains a carer. Returns the
-/// change of the two rounds' costs and the new rounds, for the best such exchange.
+/// weekly minutes), and the cheapest way to make room for `v` is to give one of its
+/// visits, `u`, to another round. Only to a carer who already sees `u`'s client that
+/// week (`seen`; the carer whose visits are moving, say, whose round is now shorter),
+/// so that no client gains a carer. Returns the change of the rounds' costs and the new
+/// rounds, for the best such exchange.
 fn exchange(
     day: &Day,
-    (sx, t): (usize, usize),
+    t: usize,
     v: usize,
     seqs: &[Vec<usize>],
-    x_sees: &BTreeSet<&str>,
+    seen: &Seen,
     budget: &mut usize,
 ) -> Option<(f64, Vec<Vec<usize>>)> {
-    if x_sees.is_empty() {
-        return None;
-    }
-    let now = cost(day, t, &seqs[t], budget)? + cost(day, sx, &seqs[sx], budget)?;
+    let now_t = cost(day, t, &seqs[t], budget)?;
     let mut best: Option<(f64, Vec<Vec<usize>>)> = None;
     for (i, &u) in seqs[t].iter().enumerate() {
-        let given = x_sees.contains(day.client[u])
-            && day.problem.visits[u].staff_count == StaffCount::One
-            && day.inst.visits[u].eligible[sx];
-        if !given {
+        if day.client[u] == day.client[v] || day.problem.visits[u].staff_count == StaffCount::Two {
+            continue;
+        }
+        let receivers: Vec<usize> = seen
+            .get(day.client[u])
+            .into_iter()
+            .flatten()
+            .filter_map(|r| day.problem.staff_index(r))
+            .filter(|&r| r != t && day.inst.visits[u].eligible[r])
+            .collect();
+        if receivers.is_empty() {
             continue;
         }
         let mut kept = seqs[t].clone();
@@ -179,16 +182,21 @@ fn exchange(
         let Some((ct, pt)) = cheapest_place(day, t, &kept, v, budget) else {
             continue;
         };
-        let Some((cx, px)) = cheapest_place(day, sx, &seqs[sx], u, budget) else {
-            continue;
-        };
-        let d = ct + cx - now;
-        if best.as_ref().is_none_or(|b| d < b.0) {
-            let mut next = seqs.to_vec();
-            kept.insert(pt, v);
-            next[t] = kept;
-            next[sx].insert(px, u);
-            best = Some((d, next));
+        for r in receivers {
+            let Some(now_r) = cost(day, r, &seqs[r], budget) else {
+                continue;
+            };
+            let Some((cr, pr)) = cheapest_place(day, r, &seqs[r], u, budget) else {
+                continue;
+            };
+            let d = ct - now_t + cr - now_r;
+            if best.as_ref().is_none_or(|b| d < b.0) {
+                let mut next = seqs.to_vec();
+                next[t] = kept.clone();
+                next[t].insert(pt, v);
+                next[r].insert(pr, u);
+                best = Some((d, next));
+            }
         }
     }
     best
