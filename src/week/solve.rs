@@ -21,7 +21,7 @@
 //!   continuity cost) lower within the weekly limits (all new first, then each day turned
 //!   over in turn). Planned alone ([`WeekSolver::alone`]), days get no continuity terms
 //!   and one pass.
-//! - **Multi-day client moves** follow the passes ([`super::consolidate`]): one carer
+//! - **Multi-day client moves** follow each pass ([`super::consolidate`]): carers
 //!   taken off one client on every day at once, kept only when the week's objective
 //!   improves, since a client seen by two carers on two days each is a local minimum
 //!   for changes made one day at a time.
@@ -35,7 +35,7 @@
 //! `--work`); the time limit stays a promise ([`Clock`]).
 
 use super::clock::Clock;
-use super::consolidate::consolidate;
+use super::consolidate;
 use super::continuity::{by_client, figures, served};
 use super::limits;
 use super::plan::WeekPlan;
@@ -163,6 +163,10 @@ impl<'a> WeekSolver<'a> {
             plans[d] = self.day_plan(d, &plans, first, (&clock, seed_of(0, d)), &mut stop)?;
             day_solves += 1;
         }
+        // After each pass, whole clients at once: carers taken off a client on every day
+        // together, which no day solve can do on its own; the next pass starts from them.
+        let mut budget = consolidate::budget(&clock);
+        let mut client_moves = self.client_moves(&mut plans, &clock, &mut budget, &mut stop);
         // Later passes: every day against the same week, drawn to each client's main
         // carer, so that a client's days can move to one carer together; then each day
         // keeps the plan, old or new, that makes the week better.
@@ -184,16 +188,7 @@ impl<'a> WeekSolver<'a> {
                 day_solves += 1;
             }
             improved += self.combine(&mut plans, &fresh);
-        }
-        // Then whole clients at once: a carer taken off a client on every day together,
-        // which no day solve can do on its own.
-        let mut client_moves = 0;
-        if !self.alone {
-            let done = consolidate(&self, &mut plans, &clock);
-            if done.stopped {
-                stop = StopReason::TimeLimit;
-            }
-            client_moves = done.moves;
+            client_moves += self.client_moves(&mut plans, &clock, &mut budget, &mut stop);
         }
         let plans = plans
             .into_iter()
@@ -208,6 +203,25 @@ impl<'a> WeekSolver<'a> {
             improved,
             client_moves,
         })
+    }
+
+    /// The multi-day client moves on `plans` ([`super::consolidate`]; none when planning
+    /// days alone), within what is left of `budget`: how many were kept.
+    fn client_moves(
+        &self,
+        plans: &mut [Option<Plan>],
+        clock: &Clock,
+        budget: &mut usize,
+        stop: &mut StopReason,
+    ) -> usize {
+        if self.alone {
+            return 0;
+        }
+        let done = consolidate::consolidate(self, plans, clock, budget);
+        if done.stopped {
+            *stop = StopReason::TimeLimit;
+        }
+        done.moves
     }
 
     /// Day `d` solved against the others in `plans`: the plan, re-timed on the day's own
