@@ -82,7 +82,6 @@ pub(super) fn consolidate(
         return out;
     };
     let mut score = solver.score(plans);
-    let t0 = std::time::Instant::now();
     for _ in 0..SWEEPS {
         let before = out.moves;
         for client in clients_in_order(week, plans) {
@@ -119,9 +118,6 @@ pub(super) fn consolidate(
                 return out;
             }
         }
-        if std::env::var("DBG_MOVES").is_ok() {
-            eprintln!("DBG sweep moves {} budget left {} t {:?} made {}", out.moves, budget, t0.elapsed(), MADE.load(std::sync::atomic::Ordering::Relaxed));
-        }
         if out.moves == before {
             break;
         }
@@ -137,7 +133,8 @@ fn candidates<'a>(week: &'a Week, days: &'a [Day], client: &str) -> Vec<TakeOff<
     if carers.len() <= week.continuity.target_staff.max(1) {
         return Vec::new();
     }
-    let others = |gone: &[&str]| -> Vec<&'a str> { carers.iter().copied().filter(|c| !gone.contains(c)).collect() };
+    let others =
+        |gone: &[&str]| -> Vec<&'a str> { carers.iter().copied().filter(|c| !gone.contains(c)).collect() };
     let mut out: Vec<TakeOff> = carers
         .iter()
         .map(|&x| TakeOff {
@@ -168,7 +165,13 @@ const NEWCOMERS: usize = 4;
 /// Staff who do not see `client` but work every day on which `pair` make visits to
 /// them, and may make each of those visits: the [`NEWCOMERS`] whose rounds pass nearest
 /// those visits (ties in the week's order).
-fn newcomers<'a>(week: &'a Week, days: &[Day], client: &str, carers: &[&str], pair: [&str; 2]) -> Vec<&'a str> {
+fn newcomers<'a>(
+    week: &'a Week,
+    days: &[Day],
+    client: &str,
+    carers: &[&str],
+    pair: [&str; 2],
+) -> Vec<&'a str> {
     let visits: Vec<(&Day, usize)> = days
         .iter()
         .flat_map(|day| {
@@ -328,7 +331,6 @@ fn made(
     m: &Move,
     score: Score,
 ) -> Option<(Vec<(usize, Plan)>, Score)> {
-    MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut new_plans = Vec::with_capacity(m.days.len());
     let mut week: Vec<Option<Plan>> = plans.to_vec();
     for (d, seqs) in &m.days {
@@ -344,5 +346,3 @@ fn made(
     let new_score = solver.score(&week);
     (new_score < score).then_some((new_plans, new_score))
 }
-
-static MADE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);

@@ -89,6 +89,7 @@ pub struct WeekSolver<'a> {
     config: SolveConfig,
     alone: bool,
     passes: usize,
+    client_moves: bool,
 }
 
 /// The result of a week solve.
@@ -120,6 +121,7 @@ impl<'a> WeekSolver<'a> {
             config: SolveConfig::of(&week.day_problems[0].problem.options),
             alone: false,
             passes: DEFAULT_PASSES,
+            client_moves: true,
         }
     }
     /// The configuration: its time limit is the whole week's, its threads and seed every
@@ -137,6 +139,13 @@ impl<'a> WeekSolver<'a> {
     /// Passes over the days when planning together (at least 1).
     pub fn passes(mut self, passes: usize) -> Self {
         self.passes = passes.max(1);
+        self
+    }
+
+    /// Whether the multi-day client moves follow each pass (the default; off, the week
+    /// is planned by day solves only: the comparison their tests make).
+    pub fn client_moves(mut self, on: bool) -> Self {
+        self.client_moves = on;
         self
     }
 
@@ -166,7 +175,7 @@ impl<'a> WeekSolver<'a> {
         // After each pass, whole clients at once: carers taken off a client on every day
         // together, which no day solve can do on its own; the next pass starts from them.
         let mut budget = consolidate::budget(&clock);
-        let mut client_moves = self.client_moves(&mut plans, &clock, &mut budget, &mut stop);
+        let mut client_moves = self.move_clients(&mut plans, &clock, &mut budget, &mut stop);
         // Later passes: every day against the same week, drawn to each client's main
         // carer, so that a client's days can move to one carer together; then each day
         // keeps the plan, old or new, that makes the week better.
@@ -188,7 +197,7 @@ impl<'a> WeekSolver<'a> {
                 day_solves += 1;
             }
             improved += self.combine(&mut plans, &fresh);
-            client_moves += self.client_moves(&mut plans, &clock, &mut budget, &mut stop);
+            client_moves += self.move_clients(&mut plans, &clock, &mut budget, &mut stop);
         }
         let plans = plans
             .into_iter()
@@ -207,14 +216,14 @@ impl<'a> WeekSolver<'a> {
 
     /// The multi-day client moves on `plans` ([`super::consolidate`]; none when planning
     /// days alone), within what is left of `budget`: how many were kept.
-    fn client_moves(
+    fn move_clients(
         &self,
         plans: &mut [Option<Plan>],
         clock: &Clock,
         budget: &mut usize,
         stop: &mut StopReason,
     ) -> usize {
-        if self.alone {
+        if self.alone || !self.client_moves {
             return 0;
         }
         let done = consolidate::consolidate(self, plans, clock, budget);

@@ -48,7 +48,13 @@ pub(super) type Seen<'a> = BTreeMap<&'a str, BTreeSet<&'a str>>;
 /// on every day, goes to its cheapest place among the rounds of `t.to` who work that
 /// day. `None` when some visit has no such place, or is double-handed, or the budget of
 /// round timings is spent.
-pub(super) fn take_off(days: &[Day], seen: &Seen, client: &str, t: &TakeOff, budget: &mut usize) -> Option<Move> {
+pub(super) fn take_off(
+    days: &[Day],
+    seen: &Seen,
+    client: &str,
+    t: &TakeOff,
+    budget: &mut usize,
+) -> Option<Move> {
     let mut out = Move {
         days: Vec::new(),
         cost: 0.0,
@@ -119,10 +125,17 @@ fn moved_on_day(
     seqs[sx].retain(|v| !moved.contains(v));
     let mut delta = cost(day, sx, &seqs[sx], budget)? - before;
     let mut order = moved.to_vec();
-    order.sort_by(|&a, &b| earliest(day.problem, a).total_cmp(&earliest(day.problem, b)).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        earliest(day.problem, a)
+            .total_cmp(&earliest(day.problem, b))
+            .then(a.cmp(&b))
+    });
     for v in order {
         let mut best: Option<(f64, Vec<Vec<usize>>)> = None;
-        for &t in targets.iter().filter(|&&t| t != sx && day.inst.visits[v].eligible[t]) {
+        for &t in targets
+            .iter()
+            .filter(|&&t| t != sx && day.inst.visits[v].eligible[t])
+        {
             let now = cost(day, t, &seqs[t], budget)?;
             if let Some((c, p)) = cheapest_place(day, t, &seqs[t], v, budget) {
                 if best.as_ref().is_none_or(|b| c - now < b.0) {
@@ -238,4 +251,3 @@ fn earliest(problem: &Problem, v: usize) -> f64 {
         .first()
         .map_or(f64::NEG_INFINITY, |w| w.start)
 }
-
