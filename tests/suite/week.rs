@@ -194,10 +194,14 @@ fn multi_day_client_moves_are_deterministic_on_the_sample_week() {
     let text =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample-week.json")).unwrap();
     let week = parse_week(&text).unwrap();
-    let days_only = solve_moves(&week, false);
+    // Every day passes the day checker (in `solve_moves`), the weekly limits hold, and a
+    // second run gives the same week.
     let moved = solve_moves(&week, true);
-    assert!(moved.summary.objective < days_only.summary.objective);
-    assert!(moved.summary.mean_staff_per_client < days_only.summary.mean_staff_per_client);
+    let plans: Vec<_> = moved.days.iter().map(|d| Some(&d.plan)).collect();
+    for w in staff_weeks(&week, &plans) {
+        assert!(w.max_week_min.is_none_or(|m| w.total_min <= m), "{w:?}");
+        assert!(w.max_days.is_none_or(|m| w.days_worked <= m), "{w:?}");
+    }
     assert_eq!(solve_moves(&week, true), moved);
 }
 
