@@ -63,7 +63,8 @@ pub(super) fn solve(args: &super::SolveArgs) -> Result<ExitCode> {
         .map_err(|e| anyhow::anyhow!("--seconds: {e}"))?;
     let mut solver = WeekSolver::new(&week, travel.clone())
         .config(config)
-        .alone(args.days_alone);
+        .alone(args.days_alone)
+        .client_moves(!args.no_client_moves);
     if let Some(p) = args.passes {
         solver = solver.passes(p);
     }
