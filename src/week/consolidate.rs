@@ -107,8 +107,17 @@ pub(super) fn consolidate(
                 let Some((new_plans, new_score)) = kept else {
                     break;
                 };
-                for (d, p) in new_plans {
-                    days[d].seqs = seqs_of(days[d].problem, &p).unwrap_or_default();
+                // The new plans' rounds (always readable: they were made from the day's
+                // own problem); a move whose rounds could not be read is not kept.
+                let Some(new_seqs) = new_plans
+                    .iter()
+                    .map(|(d, p)| seqs_of(days[*d].problem, p))
+                    .collect::<Option<Vec<_>>>()
+                else {
+                    break;
+                };
+                for ((d, p), seqs) in new_plans.into_iter().zip(new_seqs) {
+                    days[d].seqs = seqs;
                     plans[d] = Some(p);
                 }
                 score = new_score;
@@ -126,8 +135,8 @@ pub(super) fn consolidate(
 }
 
 /// The moves to try for `client`: each carer taken off, the others taking their visits;
-/// and each two carers replaced by one newcomer who works every
-/// day they come and may make all their visits (the other carers may take some too).
+/// and each two carers replaced by one newcomer who works every day they come and may
+/// make all their visits (the other carers may take some too).
 fn candidates<'a>(week: &'a Week, days: &'a [Day], client: &str) -> Vec<TakeOff<'a>> {
     let carers = carers_of(days, client);
     if carers.len() <= week.continuity.target_staff.max(1) {
@@ -298,7 +307,7 @@ fn clients_in_order(week: &Week, plans: &[Option<Plan>]) -> Vec<String> {
     let mut clients: Vec<(usize, &str)> = by_client(week, &with)
         .into_iter()
         .filter(|(_, (_, staff))| staff.len() > 1)
-        .map(|(c, (n, staff))| (n - staff.values().max().copied().unwrap_or(0), c))
+        .map(|(c, (n, staff))| (n.saturating_sub(staff.values().max().copied().unwrap_or(0)), c))
         .collect();
     clients.sort();
     clients.into_iter().map(|(_, c)| c.to_string()).collect()
