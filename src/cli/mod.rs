@@ -151,6 +151,10 @@ struct SolveArgs {
     /// Week problems: passes over the days when planning together [default: 4].
     #[arg(long, value_name = "N")]
     passes: Option<usize>,
+    /// Week problems: no multi-day client moves after the passes (day solves only: what
+    /// the moves are measured against).
+    #[arg(long)]
+    no_client_moves: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -335,9 +339,10 @@ fn solve(args: SolveArgs) -> Result<ExitCode> {
     if week::is_week_file(&args.problem) {
         return week::solve(&args);
     }
-    if args.days_alone || args.passes.is_some() {
+    if args.days_alone || args.passes.is_some() || args.no_client_moves {
         return Err(report::BadFlag(
-            "--days-alone and --passes: for week problems only (a file with `days`)".into(),
+            "--days-alone, --passes and --no-client-moves: for week problems only (a file with `days`)"
+                .into(),
         )
         .into());
     }

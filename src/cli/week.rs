@@ -63,7 +63,8 @@ pub(super) fn solve(args: &super::SolveArgs) -> Result<ExitCode> {
         .map_err(|e| anyhow::anyhow!("--seconds: {e}"))?;
     let mut solver = WeekSolver::new(&week, travel.clone())
         .config(config)
-        .alone(args.days_alone);
+        .alone(args.days_alone)
+        .client_moves(!args.no_client_moves);
     if let Some(p) = args.passes {
         solver = solver.passes(p);
     }
@@ -90,9 +91,10 @@ pub(super) fn solve(args: &super::SolveArgs) -> Result<ExitCode> {
     }
     if args.verbose {
         table.push_str(&format!(
-            "{} day solves, {} improved after the first pass, {:.2} s\n",
+            "{} day solves, {} improved after the first pass, {} multi-day client moves, {:.2} s\n",
             solved.day_solves,
             solved.improved,
+            solved.client_moves,
             solved.elapsed.as_secs_f64()
         ));
     }

@@ -20,6 +20,7 @@
 
 pub mod check;
 mod clock;
+mod consolidate;
 pub mod continuity;
 pub mod days;
 mod expand;
@@ -29,6 +30,7 @@ mod limits;
 pub mod plan;
 pub mod report;
 pub mod solve;
+mod take_off;
 
 pub use days::Day;
 pub use expand::DayProblem;

@@ -21,6 +21,10 @@
 //!   continuity cost) lower within the weekly limits (all new first, then each day turned
 //!   over in turn). Planned alone ([`WeekSolver::alone`]), days get no continuity terms
 //!   and one pass.
+//! - **Multi-day client moves** follow each pass ([`super::consolidate`]): carers
+//!   taken off one client on every day at once, kept only when the week's objective
+//!   improves, since a client seen by two carers on two days each is a local minimum
+//!   for changes made one day at a time.
 //!
 //! The week holds each day's plan as a plan of the day's own problem, one the day checker
 //! passes: the continuity term is taken out of its objective, and a day with a shift cut
@@ -31,11 +35,12 @@
 //! `--work`); the time limit stays a promise ([`Clock`]).
 
 use super::clock::Clock;
+use super::consolidate;
 use super::continuity::{by_client, figures, served};
 use super::limits;
 use super::plan::WeekPlan;
 use super::Week;
-use crate::model::input::ObjectiveInput;
+use crate::model::input::{BaselineInput, ObjectiveInput};
 use crate::model::{validate, InputError, Plan, Problem};
 use crate::retime::retime;
 use crate::solve::config::{ConfigError, SolveConfig};
@@ -84,6 +89,7 @@ pub struct WeekSolver<'a> {
     config: SolveConfig,
     alone: bool,
     passes: usize,
+    client_moves: bool,
 }
 
 /// The result of a week solve.
@@ -100,6 +106,9 @@ pub struct WeekSolved {
     pub day_solves: usize,
     /// Day plans replaced by better ones after the first pass.
     pub improved: usize,
+    /// Multi-day client moves kept after the passes (each takes one carer off one
+    /// client for the week; [`super::consolidate`]).
+    pub client_moves: usize,
 }
 
 impl<'a> WeekSolver<'a> {
@@ -112,6 +121,7 @@ impl<'a> WeekSolver<'a> {
             config: SolveConfig::of(&week.day_problems[0].problem.options),
             alone: false,
             passes: DEFAULT_PASSES,
+            client_moves: true,
         }
     }
     /// The configuration: its time limit is the whole week's, its threads and seed every
@@ -129,6 +139,13 @@ impl<'a> WeekSolver<'a> {
     /// Passes over the days when planning together (at least 1).
     pub fn passes(mut self, passes: usize) -> Self {
         self.passes = passes.max(1);
+        self
+    }
+
+    /// Whether the multi-day client moves follow each pass (the default; off, the week
+    /// is planned by day solves only: the comparison their tests make).
+    pub fn client_moves(mut self, on: bool) -> Self {
+        self.client_moves = on;
         self
     }
 
@@ -155,6 +172,10 @@ impl<'a> WeekSolver<'a> {
             plans[d] = self.day_plan(d, &plans, first, (&clock, seed_of(0, d)), &mut stop)?;
             day_solves += 1;
         }
+        // After each pass, whole clients at once: carers taken off a client on every day
+        // together, which no day solve can do on its own; the next pass starts from them.
+        let mut budget = consolidate::budget(&clock);
+        let mut client_moves = self.move_clients(&mut plans, &clock, &mut budget, &mut stop);
         // Later passes: every day against the same week, drawn to each client's main
         // carer, so that a client's days can move to one carer together; then each day
         // keeps the plan, old or new, that makes the week better.
@@ -176,6 +197,7 @@ impl<'a> WeekSolver<'a> {
                 day_solves += 1;
             }
             improved += self.combine(&mut plans, &fresh);
+            client_moves += self.move_clients(&mut plans, &clock, &mut budget, &mut stop);
         }
         let plans = plans
             .into_iter()
@@ -188,7 +210,27 @@ impl<'a> WeekSolver<'a> {
             elapsed: t0.elapsed(),
             day_solves,
             improved,
+            client_moves,
         })
+    }
+
+    /// The multi-day client moves on `plans` ([`super::consolidate`]; none when planning
+    /// days alone), within what is left of `budget`: how many were kept.
+    fn move_clients(
+        &self,
+        plans: &mut [Option<Plan>],
+        clock: &Clock,
+        budget: &mut usize,
+        stop: &mut StopReason,
+    ) -> usize {
+        if self.alone || !self.client_moves {
+            return 0;
+        }
+        let done = consolidate::consolidate(self, plans, clock, budget);
+        if done.stopped {
+            *stop = StopReason::TimeLimit;
+        }
+        done.moves
     }
 
     /// Day `d` solved against the others in `plans`: the plan, re-timed on the day's own
@@ -389,10 +431,27 @@ impl<'a> WeekSolver<'a> {
     /// `plan` re-timed on day `d`'s own problem, keeping the solver's reasons for the
     /// visits it left out.
     fn retimed(&self, d: usize, plan: &Plan) -> Result<Plan, WeekSolveError> {
+        self.retimed_rounds(d, &plan.rounds(), plan)
+    }
+
+    /// `rounds` timed on day `d`'s own problem, keeping `old`'s reasons for the visits
+    /// left out (its warnings too), when the day checker passes the plan: how the
+    /// multi-day moves ([`super::consolidate`]) make a changed day for real.
+    pub(super) fn checked_rounds(&self, d: usize, rounds: &BaselineInput, old: &Plan) -> Option<Plan> {
+        let mut out = self.retimed_rounds(d, rounds, old).ok()?;
+        out.warnings = old.warnings.clone();
         let problem = &self.week.day_problems[d].problem;
-        let rounds = plan.rounds();
+        crate::check::check(problem, &self.travel[d], &out)
+            .is_empty()
+            .then_some(out)
+    }
+
+    /// `rounds` timed on day `d`'s own problem, keeping `plan`'s reasons for the visits
+    /// it left out.
+    fn retimed_rounds(&self, d: usize, rounds: &BaselineInput, plan: &Plan) -> Result<Plan, WeekSolveError> {
+        let problem = &self.week.day_problems[d].problem;
         let mut out =
-            retime(problem, self.travel[d].clone(), &rounds).map_err(|source| self.day_error(d, source))?;
+            retime(problem, self.travel[d].clone(), rounds).map_err(|source| self.day_error(d, source))?;
         let reasons: HashMap<&str, &str> = plan
             .unassigned
             .iter()
@@ -406,9 +465,19 @@ impl<'a> WeekSolver<'a> {
         Ok(out)
     }
 
+    /// The week being solved.
+    pub(super) fn week(&self) -> &'a Week {
+        self.week
+    }
+
+    /// Day `d`'s travel matrix.
+    pub(super) fn travel(&self, d: usize) -> Arc<TravelMatrix> {
+        self.travel[d].clone()
+    }
+
     /// The week's objective, lexicographic: unassigned required visits, then the days'
     /// objectives plus the continuity cost.
-    fn score(&self, plans: &[Option<Plan>]) -> (usize, OrdF64) {
+    pub(super) fn score(&self, plans: &[Option<Plan>]) -> Score {
         let with: Vec<Option<&Plan>> = plans.iter().map(Option::as_ref).collect();
         let mut unassigned = 0;
         let mut cost = figures(self.week, &with).cost;
@@ -439,6 +508,9 @@ enum Hint {
     Main,
 }
 
+/// The week's objective as [`WeekSolver::score`] orders it.
+pub(super) type Score = (usize, OrdF64);
+
 /// A cost that orders as a number (never NaN: sums of finite figures).
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
-struct OrdF64(f64);
+pub(super) struct OrdF64(f64);
