@@ -30,9 +30,15 @@ fn travel(week: &Week) -> Vec<Arc<TravelMatrix>> {
 /// load; `seconds` (times 20, well above what the work takes) only sets the wall-clock
 /// promise, which a loaded CI machine must not reach.
 fn solve(week: &Week, seconds: f64, alone: bool) -> WeekPlan {
+    solve_with(week, seconds * 20.0, alone, true)
+}
+
+/// The week solved within `limit` seconds on the work budget of [`solve`], checked by the
+/// week checker.
+fn solve_with(week: &Week, limit: f64, alone: bool, client_moves: bool) -> WeekPlan {
     let solves = week.days.len() * if alone { 1 } else { DEFAULT_PASSES };
     let overrides = Overrides {
-        time_limit_s: Some(seconds * 20.0),
+        time_limit_s: Some(limit),
         work_budget: Some(375_000 * solves as u64),
         threads: Some(1),
         seed: Some(1),
@@ -42,6 +48,7 @@ fn solve(week: &Week, seconds: f64, alone: bool) -> WeekPlan {
     let plan = WeekSolver::new(week, travel(week))
         .config(config)
         .alone(alone)
+        .client_moves(client_moves)
         .run()
         .unwrap()
         .plan;
@@ -100,22 +107,8 @@ fn days_alone_give_two_carers_and_the_week_one_at_a_small_travel_cost() {
 /// Solves as [`solve`] does (planned together), with or without the multi-day client
 /// moves, and checks every day with the day checker.
 fn solve_moves(week: &Week, client_moves: bool) -> WeekPlan {
-    let overrides = Overrides {
-        time_limit_s: Some(10.0),
-        work_budget: Some(375_000 * (week.days.len() * DEFAULT_PASSES) as u64),
-        threads: Some(1),
-        seed: Some(1),
-        ..Overrides::default()
-    };
-    let config = SolveConfig::new(&week.day_problems[0].problem.options, overrides, Caps::machine()).unwrap();
-    let plan = WeekSolver::new(week, travel(week))
-        .config(config)
-        .client_moves(client_moves)
-        .run()
-        .unwrap()
-        .plan;
+    let plan = solve_with(week, 10.0, false, client_moves);
     let travel = travel(week);
-    assert!(check_week(week, &travel, &plan).is_empty());
     for (d, day) in plan.days.iter().enumerate() {
         let v = check(&week.day_problems[d].problem, &travel[d], &day.plan);
         assert!(v.is_empty(), "{}: {v:?}", day.day);
