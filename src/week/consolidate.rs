@@ -32,7 +32,7 @@ use super::take_off::{seen, take_off, Day, Move, TakeOff};
 use super::Week;
 use crate::model::input::{BaselineInput, BaselineRouteInput};
 use crate::model::{Plan, Problem};
-use crate::solve::booked::Instance;
+use crate::solve::booked::{rounds_of as seqs_of, Instance};
 
 /// Work units one round timing counts for against [`Clock::improve_work`]: a timing
 /// takes well under a microsecond on the reference machine (0.3 µs measured, with the
@@ -91,11 +91,15 @@ pub(super) fn consolidate(
                     return out;
                 }
                 let seen = seen(&days);
-                let mut moves: Vec<(f64, Move)> = candidates(week, &days, &client)
+                let carers = carers_of(&days, &client);
+                let mut moves: Vec<(f64, Move)> = candidates(week, &days, &client, &carers)
                     .iter()
                     .filter_map(|t| {
                         let m = take_off(&days, &seen, &client, t, budget)?;
-                        Some((m.cost - continuity_gain(week, &days, &client, &m), m))
+                        Some((
+                            m.cost - continuity_gain(week, &days, &client, carers.len(), &m),
+                            m,
+                        ))
                     })
                     .filter(|(estimate, _)| *estimate < 0.0)
                     .collect();
@@ -137,8 +141,7 @@ pub(super) fn consolidate(
 /// The moves to try for `client`: each carer taken off, the others taking their visits;
 /// and each two carers replaced by one newcomer who works every day they come and may
 /// make all their visits (the other carers may take some too).
-fn candidates<'a>(week: &'a Week, days: &'a [Day], client: &str) -> Vec<TakeOff<'a>> {
-    let carers = carers_of(days, client);
+fn candidates<'a>(week: &'a Week, days: &'a [Day], client: &str, carers: &[&'a str]) -> Vec<TakeOff<'a>> {
     if carers.len() <= week.continuity.target_staff.max(1) {
         return Vec::new();
     }
@@ -153,7 +156,7 @@ fn candidates<'a>(week: &'a Week, days: &'a [Day], client: &str) -> Vec<TakeOff<
         .collect();
     for (i, &x) in carers.iter().enumerate() {
         for &y in &carers[i + 1..] {
-            for n in newcomers(week, days, client, &carers, [x, y]) {
+            for n in newcomers(week, days, client, carers, [x, y]) {
                 let mut to = others(&[x, y]);
                 to.push(n);
                 out.push(TakeOff {
@@ -228,10 +231,9 @@ fn detour(day: &Day, s: usize, v: usize) -> f64 {
 }
 
 /// What move `m` saves of the continuity cost: the carers beyond the target it takes
-/// off `client`, priced.
-fn continuity_gain(week: &Week, days: &[Day], client: &str, m: &Move) -> f64 {
+/// off `client`, who sees `before` carers now, priced.
+fn continuity_gain(week: &Week, days: &[Day], client: &str, before: usize, m: &Move) -> f64 {
     let extra = |n: usize| n.saturating_sub(week.continuity.target_staff);
-    let before = carers_of(days, client).len();
     let after = {
         let mut moved: Vec<&str> = Vec::new();
         for (d, day) in days.iter().enumerate() {
@@ -270,19 +272,6 @@ fn days_of<'a>(solver: &'a WeekSolver, plans: &[Option<Plan>]) -> Option<Vec<Day
             })
         })
         .collect()
-}
-
-/// The rounds of `plan`, one per day staff member (day visit indices, in order).
-fn seqs_of(problem: &Problem, plan: &Plan) -> Option<Vec<Vec<usize>>> {
-    let mut seqs = vec![Vec::new(); problem.staff.len()];
-    for r in &plan.routes {
-        let s = problem.staff_index(&r.staff)?;
-        seqs[s] = r
-            .visit_ids()
-            .map(|v| problem.visit_index(v))
-            .collect::<Option<_>>()?;
-    }
-    Some(seqs)
 }
 
 /// The rounds `seqs` as a problem's `baseline` (rounds without visits left out).

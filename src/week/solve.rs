@@ -278,7 +278,6 @@ impl<'a> WeekSolver<'a> {
     /// cut, the two problems differ only in the continuity term, taken out of the
     /// objective; with one, the rounds are re-timed on the day's own problem.
     fn as_day_plan(&self, d: usize, solved_on: &Problem, cut: bool, plan: &Plan) -> Option<Plan> {
-        let problem = &self.week.day_problems[d].problem;
         let out = if cut {
             self.retimed(d, plan).ok()?
         } else {
@@ -298,9 +297,16 @@ impl<'a> WeekSolver<'a> {
             out.summary.objective -= solved_on.objective.moved_visit * moved as f64;
             out
         };
-        crate::check::check(problem, &self.travel[d], &out)
+        self.passing(d, out)
+    }
+
+    /// `plan` when the day checker passes it on day `d`'s own problem: the one test every
+    /// day plan the week keeps has passed.
+    fn passing(&self, d: usize, plan: Plan) -> Option<Plan> {
+        let problem = &self.week.day_problems[d].problem;
+        crate::check::check(problem, &self.travel[d], &plan)
             .is_empty()
-            .then_some(out)
+            .then_some(plan)
     }
 
     /// Day `d`'s problem with the week's terms, given the other days' plans, and whether
@@ -440,10 +446,7 @@ impl<'a> WeekSolver<'a> {
     pub(super) fn checked_rounds(&self, d: usize, rounds: &BaselineInput, old: &Plan) -> Option<Plan> {
         let mut out = self.retimed_rounds(d, rounds, old).ok()?;
         out.warnings = old.warnings.clone();
-        let problem = &self.week.day_problems[d].problem;
-        crate::check::check(problem, &self.travel[d], &out)
-            .is_empty()
-            .then_some(out)
+        self.passing(d, out)
     }
 
     /// `rounds` timed on day `d`'s own problem, keeping `plan`'s reasons for the visits
